@@ -1,0 +1,140 @@
+//! A property bag: the properties of one message, recipient row or attachment, keyed store-independently.
+
+use calcheck_format::props::{PropType, PropValue};
+
+use crate::key::PropKey;
+use crate::names::PropDef;
+
+/// Where a property value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Provenance {
+    /// Stored as a MAPI property in the input (PST, .msg, fast-transfer stream, extended property).
+    #[default]
+    Stored,
+    /// Derived by calcheck from another representation (for example a Graph `attendees[].status.time`
+    /// field mapped to PR_RECIPIENT_TRACKSTATUS_TIME). Findings resting on it say so.
+    Derived,
+}
+
+/// One property: identity, stored type, value, and where in the input it was found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Property {
+    /// Store-independent identity.
+    pub key: PropKey,
+    /// The type code as stored (may differ from the registry's type in broken data).
+    pub type_code: u16,
+    /// The decoded value.
+    pub value: PropValue,
+    /// Stored or derived.
+    pub provenance: Provenance,
+    /// A source-specific locator of the raw bytes (stream name, byte offset, heap id), for forensic output.
+    pub location: Option<String>,
+}
+
+impl Property {
+    /// A stored property without a location.
+    pub fn new(key: PropKey, type_code: u16, value: PropValue) -> Self {
+        Property {
+            key,
+            type_code,
+            value,
+            provenance: Provenance::Stored,
+            location: None,
+        }
+    }
+
+    /// The stored type, if MAPI defines the code.
+    pub fn prop_type(&self) -> Option<PropType> {
+        PropType::from_code(self.type_code)
+    }
+}
+
+/// The properties of one object, in the order the source gave them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PropertyBag {
+    props: Vec<Property>,
+}
+
+impl PropertyBag {
+    /// An empty bag.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a property. A later value for the same key replaces the earlier one, because MAPI
+    /// objects hold one value per property id; the readers report the duplicate where it matters.
+    pub fn insert(&mut self, prop: Property) {
+        if let Some(existing) = self.props.iter_mut().find(|p| p.key == prop.key) {
+            *existing = prop;
+        } else {
+            self.props.push(prop);
+        }
+    }
+
+    /// Number of properties.
+    pub fn len(&self) -> usize {
+        self.props.len()
+    }
+
+    /// True when there are no properties.
+    pub fn is_empty(&self) -> bool {
+        self.props.is_empty()
+    }
+
+    /// All properties.
+    pub fn iter(&self) -> impl Iterator<Item = &Property> {
+        self.props.iter()
+    }
+
+    /// The property with this key.
+    pub fn get_key(&self, key: &PropKey) -> Option<&Property> {
+        self.props.iter().find(|p| &p.key == key)
+    }
+
+    /// The registered property `def`, whatever type it was stored with.
+    pub fn get(&self, def: &PropDef) -> Option<&Property> {
+        self.props.iter().find(|p| def.key.matches(&p.key))
+    }
+
+    /// The value of `def`, unless it is missing or a PtypErrorCode placeholder.
+    pub fn value(&self, def: &PropDef) -> Option<&PropValue> {
+        self.get(def)
+            .map(|p| &p.value)
+            .filter(|v| !matches!(v, PropValue::ErrorCode(_)))
+    }
+
+    /// `def` as a string.
+    pub fn str(&self, def: &PropDef) -> Option<&str> {
+        self.value(def).and_then(PropValue::as_str)
+    }
+
+    /// `def` as an `i32`.
+    pub fn i32(&self, def: &PropDef) -> Option<i32> {
+        self.value(def).and_then(PropValue::as_i32)
+    }
+
+    /// `def` as a `bool`.
+    pub fn bool(&self, def: &PropDef) -> Option<bool> {
+        self.value(def).and_then(PropValue::as_bool)
+    }
+
+    /// `def` as a FILETIME.
+    pub fn time(&self, def: &PropDef) -> Option<u64> {
+        self.value(def).and_then(PropValue::as_time)
+    }
+
+    /// `def` as bytes.
+    pub fn binary(&self, def: &PropDef) -> Option<&[u8]> {
+        self.value(def).and_then(PropValue::as_binary)
+    }
+}
+
+impl FromIterator<Property> for PropertyBag {
+    fn from_iter<I: IntoIterator<Item = Property>>(iter: I) -> Self {
+        let mut bag = PropertyBag::new();
+        for p in iter {
+            bag.insert(p);
+        }
+        bag
+    }
+}

@@ -1,0 +1,239 @@
+//! The calendar item: properties, recipient rows, attachments (with exception messages opened as
+//! embedded items), where it lives, and what could not be read.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::bag::PropertyBag;
+use crate::names;
+
+/// How a source addresses one item, precise enough to find it again.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Locator {
+    /// A PST/OST node id (NID), in the hierarchy of the file.
+    PstNode(u32),
+    /// A .msg file (the whole file is the item).
+    MsgFile,
+    /// A storage path inside a compound file, e.g. `__attach_version1.0_#00000000/__substg1.0_3701000D`.
+    MsgStorage(String),
+    /// A JSON pointer into a JSON input, e.g. `/value/3`.
+    JsonPointer(String),
+    /// A byte offset into a fast-transfer stream.
+    StreamOffset(u64),
+    /// The n-th attachment of the parent item (embedded exception messages).
+    Attachment(u32),
+}
+
+impl core::fmt::Display for Locator {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Locator::PstNode(nid) => write!(f, "nid 0x{nid:08X}"),
+            Locator::MsgFile => f.write_str("message"),
+            Locator::MsgStorage(p) => write!(f, "storage {p}"),
+            Locator::JsonPointer(p) => write!(f, "json {p}"),
+            Locator::StreamOffset(o) => write!(f, "offset {o}"),
+            Locator::Attachment(n) => write!(f, "attachment {n}"),
+        }
+    }
+}
+
+/// Where an item lives: file, folder path, locator, entry id, subject and start.
+///
+/// A forensic reviewer must be able to find the item again from this alone.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ItemRef {
+    /// The input file.
+    pub file: Arc<Path>,
+    /// Folder path inside the file, `/`-separated from the root folder's display name (empty for .msg).
+    pub folder: String,
+    /// Source-specific locator.
+    pub locator: Locator,
+    /// PR_ENTRYID (or the best stable id the source has) as uppercase hex.
+    pub entry_id: Option<String>,
+    /// PR_SUBJECT as displayed.
+    pub subject: Option<String>,
+    /// PidLidAppointmentStartWhole (FILETIME, UTC), falling back to PR_START_DATE.
+    pub start: Option<u64>,
+    /// For embedded items: the locator path of the parents, outermost first.
+    pub parents: Vec<Locator>,
+}
+
+impl ItemRef {
+    /// A reference to an item of `file` at `locator`, with the other fields empty.
+    pub fn new(file: Arc<Path>, folder: impl Into<String>, locator: Locator) -> Self {
+        ItemRef {
+            file,
+            folder: folder.into(),
+            locator,
+            entry_id: None,
+            subject: None,
+            start: None,
+            parents: Vec::new(),
+        }
+    }
+
+    /// Fills subject, start and entry id from the item's own properties.
+    pub fn fill_from(&mut self, props: &PropertyBag) {
+        if self.subject.is_none() {
+            self.subject = props.str(&names::SUBJECT).map(display_subject);
+        }
+        if self.start.is_none() {
+            self.start = props
+                .time(&names::APPOINTMENT_START_WHOLE)
+                .or_else(|| props.time(&names::START_DATE));
+        }
+        if self.entry_id.is_none() {
+            self.entry_id = props.binary(&names::ENTRY_ID).map(hex_upper);
+        }
+    }
+}
+
+/// Strips the `\u{1}` + prefix-length marker that PST subjects carry ([MS-PST] 2.5.3.1.1).
+pub fn display_subject(raw: &str) -> String {
+    let mut chars = raw.chars();
+    if chars.next() == Some('\u{1}') {
+        // The second character encodes the length of a prefix such as "RE: "; the rest is the subject.
+        chars.next();
+        return chars.as_str().to_owned();
+    }
+    raw.to_owned()
+}
+
+/// Bytes as uppercase hex without separators.
+pub fn hex_upper(bytes: &[u8]) -> String {
+    use core::fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02X}");
+    }
+    s
+}
+
+/// Something that could not be read for an item: kept on the item so checks can report it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadIssue {
+    /// What was being read, e.g. `property 0x8216`, `recipient table`, `attachment 2`.
+    pub what: String,
+    /// Why it failed, one sentence without a trailing period.
+    pub reason: String,
+}
+
+/// What the source can carry. Checks that need data a source cannot carry report that they were
+/// skipped for the item instead of passing silently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Coverage {
+    /// The recipient table is present as MAPI rows.
+    pub recipients: bool,
+    /// The attachment table (and embedded exception messages) is present.
+    pub attachments: bool,
+}
+
+impl Default for Coverage {
+    fn default() -> Self {
+        Coverage {
+            recipients: true,
+            attachments: true,
+        }
+    }
+}
+
+/// One recipient row.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Recipient {
+    /// Row index in the recipient table.
+    pub row: u32,
+    /// The row's properties.
+    pub props: PropertyBag,
+}
+
+/// One attachment, with its embedded message opened when it has one.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Attachment {
+    /// Index in the attachment table.
+    pub index: u32,
+    /// The attachment object's properties.
+    pub props: PropertyBag,
+    /// The embedded message (PR_ATTACH_DATA_OBJ with PR_ATTACH_METHOD 5), e.g. a recurrence exception.
+    pub embedded: Option<Box<CalendarItem>>,
+}
+
+impl Attachment {
+    /// True when the attachment is marked as a recurrence exception (afException in PR_ATTACHMENT_FLAGS).
+    pub fn is_exception(&self) -> bool {
+        self.props
+            .i32(&names::ATTACHMENT_FLAGS)
+            .is_some_and(|f| f & 0x2 != 0)
+    }
+}
+
+/// One calendar item as read from any source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CalendarItem {
+    /// Where it lives.
+    pub item_ref: ItemRef,
+    /// The message's properties, named ones resolved.
+    pub props: PropertyBag,
+    /// The recipient table.
+    pub recipients: Vec<Recipient>,
+    /// The attachment table.
+    pub attachments: Vec<Attachment>,
+    /// What the source could not read for this item.
+    pub issues: Vec<ReadIssue>,
+    /// What the source can carry at all.
+    pub coverage: Coverage,
+}
+
+impl CalendarItem {
+    /// An empty item at `item_ref`.
+    pub fn new(item_ref: ItemRef) -> Self {
+        CalendarItem {
+            item_ref,
+            props: PropertyBag::new(),
+            recipients: Vec::new(),
+            attachments: Vec::new(),
+            issues: Vec::new(),
+            coverage: Coverage::default(),
+        }
+    }
+
+    /// The message class, or an empty string.
+    pub fn message_class(&self) -> &str {
+        self.props.str(&names::MESSAGE_CLASS).unwrap_or("")
+    }
+
+    /// Records an issue.
+    pub fn issue(&mut self, what: impl Into<String>, reason: impl Into<String>) {
+        self.issues.push(ReadIssue {
+            what: what.into(),
+            reason: reason.into(),
+        });
+    }
+
+    /// The exception attachments' embedded items.
+    pub fn exception_items(&self) -> impl Iterator<Item = (&Attachment, &CalendarItem)> {
+        self.attachments
+            .iter()
+            .filter_map(|a| a.embedded.as_deref().map(|e| (a, e)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_subject_strips_pst_prefix_marker() {
+        // [MS-PST] 2.5.3.1.1.1: PidTagSubject starts with 0x01 and a prefix length when it has a prefix.
+        assert_eq!(display_subject("\u{1}\u{4}RE: Lunch"), "RE: Lunch");
+        assert_eq!(display_subject("Lunch"), "Lunch");
+        assert_eq!(hex_upper(&[0x00, 0xAB, 0x10]), "00AB10");
+    }
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn item_types_are_send_and_sync() {
+        assert_send_sync::<CalendarItem>();
+        assert_send_sync::<ItemRef>();
+    }
+}
