@@ -8,7 +8,7 @@ use crate::bag::PropertyBag;
 use crate::names;
 
 /// How a source addresses one item, precise enough to find it again.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Locator {
     /// A PST/OST node id (NID), in the hierarchy of the file.
     PstNode(u32),

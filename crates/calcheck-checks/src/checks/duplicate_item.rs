@@ -1,0 +1,72 @@
+//! CC502 duplicate-item: two items with the same subject, organizer, location, recurrence flag, start and end.
+
+use std::collections::HashMap;
+
+use crate::context::StoreCx;
+use crate::declare_check;
+use crate::engine::Check;
+
+declare_check! {
+    /// ## What it checks
+    /// Pairs of items in one calendar with the same subject, organizer name (PR_SENT_REPRESENTING_NAME),
+    /// location, recurring flag, and start and end (PidLidAppointmentStartWhole/EndWhole, compared as UTC
+    /// FILETIMEs to the tick). The newer item (later PR_CREATION_TIME, or later in the input) is reported,
+    /// with the older one as the related item.
+    ///
+    /// ## Why it matters
+    /// Duplicates appear after sync or migration problems. Users see two copies of a meeting, free/busy counts
+    /// the time twice, and deleting one copy may cancel the meeting for everyone.
+    ///
+    /// ## How to fix
+    /// Check which copy is current (the organizer's updates go to one of them) and delete the other.
+    ///
+    /// ## Example
+    /// The same weekly meeting imported twice from a PST backup.
+    ///
+    /// ## References
+    /// CalCheck 0049: "ERROR: Duplicate item in the Calendar. Please check this item." CalCheck compared 12-hour
+    /// text times, so noon and midnight collided; calcheck compares exact FILETIMEs. `--no-dup` skips this check.
+    pub DuplicateItem,
+    code: "CC502", name: "duplicate-item", severity: Error, category: Store,
+    calcheck: ["0049"],
+    summary: "Two items have the same subject, organizer, location, start and end",
+}
+
+impl Check for DuplicateItem {
+    fn check_store(&self, cx: &mut StoreCx<'_>) {
+        if cx.options.no_dup {
+            return;
+        }
+        // Order by creation time as CalCheck does, so the newer copy is the one reported.
+        let mut order: Vec<&crate::ItemSummary> =
+            cx.items.iter().filter(|s| s.dup_key.is_some()).collect();
+        order.sort_by_key(|s| (s.creation_time.unwrap_or(u64::MAX), s.index));
+        let mut first: HashMap<&str, &crate::ItemSummary> = HashMap::new();
+        let mut hits = Vec::new();
+        for s in order {
+            let Some(key) = s.dup_key.as_deref() else {
+                continue;
+            };
+            match first.get(key) {
+                Some(earlier) => hits.push((s, *earlier)),
+                None => {
+                    first.insert(key, s);
+                }
+            }
+        }
+        for (s, earlier) in hits {
+            let f = cx.report(self, s, "Duplicate item in the Calendar");
+            f.related(earlier.item_ref.clone());
+            f.evidence("duplicate of", describe_ref(&earlier.item_ref));
+        }
+    }
+}
+
+fn describe_ref(r: &calcheck_model::ItemRef) -> String {
+    format!(
+        "{} {} ({})",
+        r.folder,
+        r.subject.as_deref().unwrap_or("(no subject)"),
+        r.locator
+    )
+}
