@@ -19,3 +19,9 @@ if ! $py -c "import extract_msg" >/dev/null 2>&1; then
   echo "ci-deps: installing extract-msg with pip" >&2
   $py -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "extract-msg==0.57.0"
 fi
+
+# The fuzz targets are built (not run) by `cargo xtask ci`; cargo-fuzz builds them on stable with `-s none`.
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  echo "ci-deps: installing cargo-fuzz with cargo install" >&2
+  cargo install --quiet --locked cargo-fuzz
+fi

@@ -21,9 +21,15 @@ fn main() -> anyhow::Result<()> {
 
 /// Runs one command, echoing it, and fails with its name when it fails.
 fn run(program: &str, args: &[&str]) -> anyhow::Result<()> {
+    run_env(program, args, &[])
+}
+
+/// Like [`run`], with extra environment variables.
+fn run_env(program: &str, args: &[&str], envs: &[(&str, &str)]) -> anyhow::Result<()> {
     eprintln!("+ {program} {}", args.join(" "));
     let status = Command::new(program)
         .args(args)
+        .envs(envs.iter().copied())
         .status()
         .with_context(|| format!("could not start {program}"))?;
     if !status.success() {
@@ -36,5 +42,34 @@ fn ci() -> anyhow::Result<()> {
     run("cargo", &["fmt", "--all", "--check"])?;
     run("cargo", &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])?;
     run("cargo", &["test", "--workspace", "--locked"])?;
+    // Rustdoc warnings (broken intra-doc links, missing docs) fail CI like clippy warnings do.
+    run_env(
+        "cargo",
+        &["doc", "--workspace", "--no-deps", "--locked"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    )?;
+    fuzz_build()?;
+    Ok(())
+}
+
+/// Builds every fuzz target on the stable toolchain; running them is `cargo xtask fuzz-smoke`.
+fn fuzz_build() -> anyhow::Result<()> {
+    let have_fuzz = Command::new("cargo")
+        .args(["fuzz", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have_fuzz {
+        bail!("cargo-fuzz is not installed; run scripts/ci-deps.sh (or `cargo install cargo-fuzz`)");
+    }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz");
+    eprintln!("+ (cd fuzz && cargo fuzz build -s none)");
+    let status = Command::new("cargo")
+        .args(["fuzz", "build", "-s", "none"])
+        .current_dir(&dir)
+        .status()
+        .context("could not start cargo fuzz")?;
+    if !status.success() {
+        bail!("`cargo fuzz build -s none` failed with {status}");
+    }
     Ok(())
 }
