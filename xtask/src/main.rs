@@ -11,11 +11,11 @@ fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("ci") => ci(),
-        Some(other) => bail!("unknown task {other:?}; try `cargo xtask help`"),
         None | Some("help") => {
             println!("cargo xtask ci    run fmt, clippy, tests and the fuzz build, as .ci/run does");
             Ok(())
         }
+        Some(other) => bail!("unknown task {other:?}; try `cargo xtask help`"),
     }
 }
 
