@@ -121,6 +121,11 @@ pub enum DiagKind {
     SizeMismatch,
     /// The instance date (YH/YL/M/D) is not a real date.
     BadInstanceDate,
+    // --- .msg streams [MS-OXMSG] 2.2-2.4 ---
+    /// An index or offset points outside the stream or table it refers to.
+    IndexOutOfBounds,
+    /// The same property or name-map id is defined more than once.
+    DuplicateEntry,
 }
 
 /// One rule violation found while decoding, located by byte offset and spec field name.

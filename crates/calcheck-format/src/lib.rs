@@ -19,6 +19,7 @@
 pub mod diag;
 pub mod error;
 pub mod guid;
+pub mod msg;
 pub mod props;
 pub mod reader;
 pub mod time;
