@@ -18,11 +18,14 @@
 
 pub mod diag;
 pub mod error;
+pub mod goid;
 pub mod guid;
 pub mod msg;
 pub mod props;
 pub mod reader;
 pub mod time;
+pub mod tzdef;
+pub mod tzreg;
 
 pub use diag::{DiagKind, DiagSeverity, Decoded, Diagnostic, Diagnostics};
 pub use error::{Error, Result};
