@@ -215,3 +215,100 @@ impl<'a> StoreCx<'a> {
         self.findings
     }
 }
+
+/// PR_LAST_MODIFIER_NAME (0x3FFA, PtypString): not in the property registry because no check reads it;
+/// CALITEMS.CSV and the log's "Last Modifier" line show it, as CalCheck did.
+const LAST_MODIFIER_NAME: u16 = 0x3FFA;
+
+/// One item's listing columns, for CALITEMS.CSV (`-A`) and the log's "Properties to help investigate this
+/// reported item" block. Built only when the engine is asked to collect rows, and only kept for the items
+/// a report needs (see [`crate::engine::RowMode`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemRow {
+    /// Position in the source's item stream (matches [`Finding::item_index`]).
+    pub index: usize,
+    /// Where the item lives (file, folder, locator, entry id, subject, start).
+    pub item_ref: ItemRef,
+    /// PidLidLocation.
+    pub location: Option<String>,
+    /// PR_MESSAGE_SIZE in bytes (PR_MESSAGE_SIZE_EXTENDED when only that is stored).
+    pub size: Option<u64>,
+    /// PidLidAppointmentEndWhole (FILETIME, UTC).
+    pub end: Option<u64>,
+    /// PR_MESSAGE_CLASS.
+    pub message_class: Option<String>,
+    /// PR_LAST_MODIFIER_NAME.
+    pub last_modifier: Option<String>,
+    /// PR_LAST_MODIFICATION_TIME (FILETIME, UTC).
+    pub last_modified: Option<u64>,
+    /// Number of rows in the recipient table.
+    pub recipients: usize,
+    /// PidLidRecurring.
+    pub recurring: bool,
+    /// Number of rows in the attachment table.
+    pub attachments: usize,
+    /// PidLidAppointmentSubType (all-day event).
+    pub all_day: Option<bool>,
+    /// PR_SENT_REPRESENTING_NAME (CalCheck's "Organizer Name").
+    pub organizer_name: Option<String>,
+    /// PR_SENT_REPRESENTING_EMAIL_ADDRESS (CalCheck's "Organizer Address").
+    pub organizer_address: Option<String>,
+    /// PR_SENDER_NAME.
+    pub sender_name: Option<String>,
+    /// PR_SENDER_EMAIL_ADDRESS.
+    pub sender_address: Option<String>,
+    /// PidLidAppointmentStateFlags.
+    pub state_flags: Option<i32>,
+    /// PidLidClipStart: for a recurring item, the start of the series' first day (UTC).
+    pub clip_start: Option<u64>,
+    /// PidLidClipEnd: for a recurring item, the end of the series' last day (UTC; 4500-08-31 when it has no end).
+    pub clip_end: Option<u64>,
+    /// PidLidTimeZoneStruct as uppercase hex.
+    pub time_zone_struct: Option<String>,
+    /// True when at least one finding is about this item.
+    pub flagged: bool,
+}
+
+impl ItemRow {
+    /// The listing columns of `item` (position `index` in its source), not yet flagged.
+    pub fn of(index: usize, item: &CalendarItem) -> Self {
+        let p = &item.props;
+        let text = |def: &calcheck_model::PropDef| p.str(def).map(str::to_owned);
+        let size = p
+            .i32(&names::MESSAGE_SIZE)
+            .and_then(|s| u64::try_from(s).ok())
+            .or_else(|| match p.value(&names::MESSAGE_SIZE_EXTENDED) {
+                Some(calcheck_format::props::PropValue::I64(s)) => u64::try_from(*s).ok(),
+                _ => None,
+            });
+        let last_modifier = p
+            .get_key(&calcheck_model::PropKey::Tagged(LAST_MODIFIER_NAME))
+            .and_then(|prop| prop.value.as_str())
+            .map(str::to_owned);
+        ItemRow {
+            index,
+            item_ref: item.item_ref.clone(),
+            location: text(&names::LOCATION),
+            size,
+            end: p.time(&names::APPOINTMENT_END_WHOLE),
+            message_class: text(&names::MESSAGE_CLASS),
+            last_modifier,
+            last_modified: p.time(&names::LAST_MODIFICATION_TIME),
+            recipients: item.recipients.len(),
+            recurring: p.bool(&names::RECURRING).unwrap_or(false),
+            attachments: item.attachments.len(),
+            all_day: p.bool(&names::APPOINTMENT_SUB_TYPE),
+            organizer_name: text(&names::SENT_REPRESENTING_NAME),
+            organizer_address: text(&names::SENT_REPRESENTING_EMAIL_ADDRESS),
+            sender_name: text(&names::SENDER_NAME),
+            sender_address: text(&names::SENDER_EMAIL_ADDRESS),
+            state_flags: p.i32(&names::APPOINTMENT_STATE_FLAGS),
+            clip_start: p.time(&names::CLIP_START),
+            clip_end: p.time(&names::CLIP_END),
+            time_zone_struct: p
+                .binary(&names::TIME_ZONE_STRUCT)
+                .map(calcheck_model::item::hex_upper),
+            flagged: false,
+        }
+    }
+}

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use calcheck_model::{CalendarItem, CalendarSource, SourceInfo, UnreadableItem};
 
-use crate::context::{ItemCx, ItemSummary, Options, StoreCx};
+use crate::context::{ItemCx, ItemRow, ItemSummary, Options, StoreCx};
 use crate::finding::Finding;
 use crate::meta::{CheckInfo, Severity};
 
@@ -33,6 +33,21 @@ pub struct SourceReport {
     pub unreadable: usize,
     /// Items with PidLidRecurring true.
     pub recurring: usize,
+    /// Listing rows, in source order, as [`RowMode`] asked (empty with [`RowMode::None`]).
+    pub rows: Vec<ItemRow>,
+}
+
+/// Which items' [`ItemRow`]s the engine keeps, for reporters that list item properties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RowMode {
+    /// No rows (the default: checks alone need none).
+    #[default]
+    None,
+    /// Rows of the items with findings and of the items those findings name as related (the log's
+    /// property block and CalCheckErr.csv's "Other Item" columns need them).
+    Flagged,
+    /// A row for every readable item (CALITEMS.CSV, `-A`).
+    All,
 }
 
 /// The result of a run: sources, findings (sorted), and the options used.
@@ -82,6 +97,7 @@ pub struct Engine {
     checks: Vec<&'static dyn Check>,
     options: Options,
     overrides: BTreeMap<&'static str, Severity>,
+    rows: RowMode,
 }
 
 impl Engine {
@@ -94,7 +110,13 @@ impl Engine {
             checks,
             options,
             overrides: BTreeMap::new(),
+            rows: RowMode::None,
         }
+    }
+
+    /// Keeps per-item listing rows in each [`SourceReport`] as `mode` says.
+    pub fn collect_rows(&mut self, mode: RowMode) {
+        self.rows = mode;
     }
 
     /// Overrides the severity of every finding of the check with this code.
@@ -136,12 +158,16 @@ impl Engine {
         let info = source.info();
         let mut findings = Vec::new();
         let mut summaries = Vec::new();
+        let mut rows = Vec::new();
         let mut unreadable = 0;
         for (index, result) in source.items().enumerate() {
             match result {
                 Ok(item) => {
                     findings.extend(self.check_item(index, &item, info));
                     summaries.push(ItemSummary::of(index, &item));
+                    if self.rows != RowMode::None {
+                        rows.push(ItemRow::of(index, &item));
+                    }
                 }
                 Err(bad) => {
                     unreadable += 1;
@@ -161,12 +187,25 @@ impl Engine {
             check.check_store(&mut cx);
         }
         findings.extend(cx.into_findings());
+        // Which items are flagged is known only now, after the store checks; with `Flagged` the rows of
+        // the other items are dropped here, so memory peaks at one source's rows.
+        let flagged: std::collections::HashSet<usize> =
+            findings.iter().map(|f| f.item_index).collect();
+        let related: std::collections::HashSet<&calcheck_model::ItemRef> =
+            findings.iter().flat_map(|f| &f.related).collect();
+        for row in &mut rows {
+            row.flagged = flagged.contains(&row.index);
+        }
+        if self.rows == RowMode::Flagged {
+            rows.retain(|r| r.flagged || related.contains(&r.item_ref));
+        }
         let recurring = summaries.iter().filter(|s| s.recurring).count();
         let report = SourceReport {
             info: info.clone(),
             items: summaries.len(),
             unreadable,
             recurring,
+            rows,
         };
         (report, findings)
     }
