@@ -67,6 +67,8 @@ pub enum DiagKind {
     EndBeforeStart,
     /// SlidingFlag is set on an appointment.
     SlidingFlagSet,
+    /// A date that must be an occurrence of the pattern (StartDate, a deleted instance date) is not one.
+    NotAnOccurrence,
 
     // --- AppointmentRecurrencePattern [MS-OXOCAL] 2.2.1.44.5 and exceptions ---
     /// WriterVersion2 is not one of the values Outlook writes (0x3008, 0x3009).

@@ -23,6 +23,7 @@ pub mod guid;
 pub mod msg;
 pub mod props;
 pub mod reader;
+pub mod recurrence;
 pub mod time;
 pub mod tzdef;
 pub mod tzreg;
