@@ -2,9 +2,10 @@
 //! embedded items), where it lives, and what could not be read.
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::bag::PropertyBag;
+use crate::decoded::DecodedViews;
 use crate::names;
 
 /// How a source addresses one item, precise enough to find it again.
@@ -181,6 +182,8 @@ pub struct CalendarItem {
     pub issues: Vec<ReadIssue>,
     /// What the source can carry at all.
     pub coverage: Coverage,
+    /// The blobs decoded once, on first use (see [`CalendarItem::decoded`]).
+    views: OnceLock<DecodedViews>,
 }
 
 impl CalendarItem {
@@ -193,7 +196,21 @@ impl CalendarItem {
             attachments: Vec::new(),
             issues: Vec::new(),
             coverage: Coverage::default(),
+            views: OnceLock::new(),
         }
+    }
+
+    /// The item's calendar blobs, decoded on first use and kept.
+    ///
+    /// Readers build an item completely before checks look at it; a property changed after the first
+    /// call is not seen here (call [`CalendarItem::reset_decoded`] after such a change).
+    pub fn decoded(&self) -> &DecodedViews {
+        self.views.get_or_init(|| DecodedViews::of(&self.props))
+    }
+
+    /// Forgets the decoded views, so the next [`CalendarItem::decoded`] decodes the current properties.
+    pub fn reset_decoded(&mut self) {
+        self.views = OnceLock::new();
     }
 
     /// The message class, or an empty string.

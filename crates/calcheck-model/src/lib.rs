@@ -6,12 +6,14 @@
 //! while reading it. Every reader (.msg, PST/OST, JSON, fast-transfer) fills the same model.
 
 pub mod bag;
+pub mod decoded;
 pub mod item;
 pub mod key;
 pub mod names;
 pub mod source;
 
 pub use bag::{Property, PropertyBag, Provenance};
+pub use decoded::{DecodedViews, View};
 pub use item::{Attachment, CalendarItem, Coverage, ItemRef, Locator, ReadIssue, Recipient};
 pub use key::{NamedId, PropKey};
 pub use names::PropDef;

@@ -1,0 +1,120 @@
+//! Decoded views of an item's calendar blobs, computed once per item with the decoders' diagnostics.
+//!
+//! Checks read `item.decoded().recurrence` instead of decoding PidLidAppointmentRecur themselves, so every
+//! check sees the same decode and a blob is decoded once however many checks look at it.
+
+use calcheck_format::goid::{GlobalObjectId, decode_global_object_id};
+use calcheck_format::recurrence::{
+    AppointmentRecurrencePattern, decode_appointment_recurrence_with_codepage,
+};
+use calcheck_format::tzdef::{TzDefinition, decode_tz_definition};
+use calcheck_format::tzreg::{TzReg, decode_tzreg};
+use calcheck_format::{Decoded, Error};
+
+use crate::bag::PropertyBag;
+use crate::names::{self, PropDef};
+
+/// A blob property's decode: absent, undecodable (with the error), or decoded (with diagnostics).
+pub type View<T> = Option<Result<Decoded<T>, Error>>;
+
+/// Every calendar blob of one item, decoded.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DecodedViews {
+    /// PidLidAppointmentRecur.
+    pub recurrence: View<AppointmentRecurrencePattern>,
+    /// PidLidAppointmentTimeZoneDefinitionStartDisplay.
+    pub tz_start_display: View<TzDefinition>,
+    /// PidLidAppointmentTimeZoneDefinitionEndDisplay.
+    pub tz_end_display: View<TzDefinition>,
+    /// PidLidAppointmentTimeZoneDefinitionRecur.
+    pub tz_recur: View<TzDefinition>,
+    /// PidLidTimeZoneStruct.
+    pub tz_struct: View<TzReg>,
+    /// PidLidGlobalObjectId.
+    pub global_object_id: View<GlobalObjectId>,
+    /// PidLidCleanGlobalObjectId.
+    pub clean_global_object_id: View<GlobalObjectId>,
+}
+
+impl DecodedViews {
+    /// Decodes every blob property present in `props`.
+    ///
+    /// ANSI strings inside the recurrence blob use the item's code page (PR_MESSAGE_CODEPAGE, then
+    /// PR_INTERNET_CPID, then windows-1252).
+    pub fn of(props: &PropertyBag) -> Self {
+        let codepage = props
+            .i32(&names::MESSAGE_CODEPAGE)
+            .or_else(|| props.i32(&names::INTERNET_CODEPAGE))
+            .and_then(|c| u16::try_from(c).ok())
+            .unwrap_or(calcheck_format::props::CP_WINDOWS_1252);
+        let bin = |def: &PropDef| props.binary(def);
+        DecodedViews {
+            recurrence: bin(&names::APPOINTMENT_RECUR)
+                .map(|b| decode_appointment_recurrence_with_codepage(b, codepage)),
+            tz_start_display: bin(&names::APPOINTMENT_TIME_ZONE_DEFINITION_START_DISPLAY)
+                .map(decode_tz_definition),
+            tz_end_display: bin(&names::APPOINTMENT_TIME_ZONE_DEFINITION_END_DISPLAY)
+                .map(decode_tz_definition),
+            tz_recur: bin(&names::APPOINTMENT_TIME_ZONE_DEFINITION_RECUR).map(decode_tz_definition),
+            tz_struct: bin(&names::TIME_ZONE_STRUCT).map(decode_tzreg),
+            global_object_id: bin(&names::GLOBAL_OBJECT_ID).map(decode_global_object_id),
+            clean_global_object_id: bin(&names::CLEAN_GLOBAL_OBJECT_ID)
+                .map(decode_global_object_id),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use calcheck_format::props::PropValue;
+
+    use crate::{CalendarItem, ItemRef, Locator, Property, names};
+
+    fn vector(rel: &str) -> Vec<u8> {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/vectors")
+            .join(rel);
+        let hex: String = std::fs::read_to_string(&p)
+            .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+            .chars()
+            .filter(char::is_ascii_hexdigit)
+            .collect();
+        (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn decoded_views_come_from_the_item_properties() {
+        let mut item = CalendarItem::new(ItemRef::new(
+            Arc::from(Path::new("x.msg")),
+            "",
+            Locator::MsgFile,
+        ));
+        let def = &names::TIME_ZONE_STRUCT;
+        let blob = vector("tzstruct/oxocal-4.1.5-pacific-tzreg.hex");
+        item.props.insert(Property::new(
+            def.key.to_key(),
+            0x0102,
+            PropValue::Binary(blob),
+        ));
+        let tz = item.decoded().tz_struct.as_ref().unwrap().as_ref().unwrap();
+        // [MS-OXOCAL] 4.1.5 publishes lBias 480 and lDaylightBias -60 for Pacific time.
+        assert_eq!(tz.value.l_bias, 480);
+        assert_eq!(tz.value.l_daylight_bias, -60);
+        assert!(item.decoded().recurrence.is_none());
+        // A truncated GlobalObjectId is kept as the decoder's error, not dropped.
+        let goid = &names::GLOBAL_OBJECT_ID;
+        item.props.insert(Property::new(
+            goid.key.to_key(),
+            0x0102,
+            PropValue::Binary(vec![4, 0, 0, 0]),
+        ));
+        item.reset_decoded();
+        assert!(matches!(item.decoded().global_object_id, Some(Err(_))));
+    }
+}
