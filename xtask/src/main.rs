@@ -3,6 +3,8 @@
 //! Tasks: `ci` runs everything `.ci/run` runs, in the same order.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod inspect;
+
 use std::process::Command;
 
 use anyhow::{Context, bail};
@@ -11,6 +13,7 @@ fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("ci") => ci(),
+        Some("inspect") => inspect::run(&args[1..]),
         None | Some("help") => {
             println!("cargo xtask ci    run fmt, clippy, tests and the fuzz build, as .ci/run does");
             Ok(())

@@ -1,6 +1,8 @@
 //! Input sources: each reader turns one input (a PST/OST file, a .msg file, a folder of them, a JSON
 //! or fast-transfer export) into [`CalendarItem`]s, streaming, so that memory does not grow with the input.
 
+pub mod msg;
+
 use std::path::Path;
 use std::sync::Arc;
 

@@ -1,0 +1,11 @@
+//! Test-support writers: build input files for calcheck's readers from a readable description.
+//!
+//! [`msg`] writes Outlook .msg files ([MS-OXMSG]): properties by registry name or key, recipients,
+//! attachments with embedded exception messages, and — on purpose — broken data (raw values and
+//! streams, duplicate entries, wrong header counts, missing streams) so that tests can feed the
+//! readers and checks exactly the damage they must survive. A PST writer will follow.
+//!
+//! This crate is for tests and fixture generation only (`publish = false`); its builders panic on
+//! programmer errors such as an unknown registry name, the way an assertion would.
+
+pub mod msg;
