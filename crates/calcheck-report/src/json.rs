@@ -329,7 +329,8 @@ impl JsonReporter {
 impl Reporter for JsonReporter {
     fn write(&mut self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let doc = ReportV1::new(report, &self.run);
-        serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+        // `io::Error::from` hands back the original I/O error (a closed pipe stays recognizable).
+        serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
         out.write_all(b"\n")
     }
 }

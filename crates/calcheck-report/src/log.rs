@@ -143,7 +143,13 @@ impl LogReporter {
         for note in &s.info.notes {
             line(out, &format!("Note: {}", one_line(note)))?;
         }
-        let calendars: Vec<_> = s.info.folders.iter().filter(|f| f.is_calendar).collect();
+        // A .msg input's pseudo-folder has no path and says nothing the "Found" line does not.
+        let calendars: Vec<_> = s
+            .info
+            .folders
+            .iter()
+            .filter(|f| f.is_calendar && !f.path.is_empty())
+            .collect();
         if calendars.is_empty() && matches!(s.info.kind, SourceKind::Pst | SourceKind::Ost) {
             line(out, "No calendar folder was found in this file.")?;
         }

@@ -470,7 +470,8 @@ impl SarifReporter {
 impl Reporter for SarifReporter {
     fn write(&mut self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let log = SarifLog::new(report, &self.run);
-        serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::other)?;
+        // `io::Error::from` hands back the original I/O error (a closed pipe stays recognizable).
+        serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::from)?;
         out.write_all(b"\n")
     }
 }
