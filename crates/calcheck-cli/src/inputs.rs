@@ -1,0 +1,217 @@
+//! Turning the paths on the command line into calendar sources: files by extension (or by their first
+//! bytes when the extension says nothing), folders by walking them.
+//!
+//! An input that cannot be opened as its format at all becomes an [`InputError`]: it is reported, the run
+//! goes on with the other inputs, and the exit status is 2. Damage inside a readable input is the readers'
+//! business and becomes CC9xx findings. A folder of .msg files is one calendar, so a broken .msg inside a
+//! folder is an unreadable item of that calendar (CC901), while a broken .msg named on the command line is
+//! an unreadable input.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use calcheck_model::CalendarSource;
+use calcheck_model::source::msg::{MsgFolderSource, MsgSource, read_msg_file};
+use calcheck_report::InputError;
+
+/// What a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// A PST file.
+    Pst,
+    /// An OST file.
+    Ost,
+    /// A .msg or .oft compound file.
+    Msg,
+}
+
+/// The first bytes of a compound file ([MS-CFB] 2.2, the header signature).
+const CFB_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// The first bytes of a PST or OST file ([MS-PST] 2.2.2.6, dwMagic `!BDN`).
+const NDB_MAGIC: [u8; 4] = *b"!BDN";
+
+/// The kind a file's extension names, if any (any letter case).
+pub fn kind_by_extension(path: &Path) -> Option<FileKind> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    match ext.as_str() {
+        "pst" => Some(FileKind::Pst),
+        "ost" => Some(FileKind::Ost),
+        "msg" | "oft" => Some(FileKind::Msg),
+        _ => None,
+    }
+}
+
+/// The kind a file's first bytes show, if any. wMagicClient at offset 8 is `SM` for a PST and `SO` for an
+/// OST ([MS-PST] 2.2.2.6).
+pub fn kind_by_content(path: &Path) -> std::io::Result<Option<FileKind>> {
+    let mut head = [0u8; 10];
+    let mut f = File::open(path)?;
+    let mut n = 0;
+    while n < head.len() {
+        let Some(rest) = head.get_mut(n..) else { break };
+        match f.read(rest)? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    let head = head.get(..n).unwrap_or_default();
+    if head.starts_with(&CFB_MAGIC) {
+        return Ok(Some(FileKind::Msg));
+    }
+    if head.starts_with(&NDB_MAGIC) {
+        return Ok(Some(if head.get(8..10) == Some(b"SO") {
+            FileKind::Ost
+        } else {
+            FileKind::Pst
+        }));
+    }
+    Ok(None)
+}
+
+/// Opens a PST or OST file.
+///
+/// This is the one place the PST reader plugs in; until it exists the CLI says so plainly.
+fn open_pst(_path: &Path, _kind: FileKind) -> Result<Box<dyn CalendarSource>, String> {
+    Err("PST/OST input is not supported yet".to_owned())
+}
+
+/// Opens one .msg/.oft file named on the command line; a file that is not a readable message is an input
+/// error rather than an unreadable item.
+fn open_msg(path: &Path) -> Result<Box<dyn CalendarSource>, String> {
+    // Reading it once up front costs little (a message is small) and turns "not a message at all" into a
+    // clear input error; the source reads it again when the engine asks for its items.
+    read_msg_file(path).map_err(|e| format!("not a readable .msg file: {}", e.kind))?;
+    MsgSource::open(path)
+        .map(|s| Box::new(s) as Box<dyn CalendarSource>)
+        .map_err(|e| e.kind.to_string())
+}
+
+/// The opened inputs and the ones that could not be opened.
+#[derive(Default)]
+pub struct Inputs {
+    /// Sources to check, in command-line order (folders in file-name order).
+    pub sources: Vec<Box<dyn CalendarSource>>,
+    /// Inputs that could not be read.
+    pub errors: Vec<InputError>,
+    /// Every input file, to make sure no output overwrites one.
+    pub files: Vec<PathBuf>,
+}
+
+impl Inputs {
+    fn error(&mut self, path: &Path, reason: impl Into<String>) {
+        self.errors.push(InputError {
+            path: path.display().to_string(),
+            reason: reason.into(),
+        });
+    }
+
+    fn file(&mut self, path: &Path, kind: FileKind) {
+        self.files.push(path.to_path_buf());
+        let opened = match kind {
+            FileKind::Pst | FileKind::Ost => open_pst(path, kind),
+            FileKind::Msg => open_msg(path),
+        };
+        match opened {
+            Ok(s) => self.sources.push(s),
+            Err(reason) => self.error(path, reason),
+        }
+    }
+
+    /// Walks `dir`: its .msg/.oft files form one calendar, each PST/OST is its own input, and subfolders
+    /// are walked in turn (symbolic links to folders are not followed, so a loop cannot trap the walk).
+    /// Returns the number of inputs found.
+    fn dir(&mut self, dir: &Path) -> usize {
+        let entries = match std::fs::read_dir(dir) {
+            Ok(rd) => rd,
+            Err(e) => {
+                self.error(dir, format!("cannot list the folder: {e}"));
+                return 0;
+            }
+        };
+        let mut files = Vec::new();
+        let mut subdirs = Vec::new();
+        for entry in entries {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    self.error(dir, format!("cannot list the folder: {e}"));
+                    continue;
+                }
+            };
+            let path = entry.path();
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => subdirs.push(path),
+                Ok(_) => files.push(path),
+                Err(e) => self.error(&path, format!("cannot read: {e}")),
+            }
+        }
+        files.sort();
+        subdirs.sort();
+        let mut found = 0;
+        let mut msgs = Vec::new();
+        for f in files {
+            match kind_by_extension(&f) {
+                Some(FileKind::Msg) => msgs.push(f),
+                Some(kind) => {
+                    self.file(&f, kind);
+                    found += 1;
+                }
+                None => {}
+            }
+        }
+        if !msgs.is_empty() {
+            found += 1;
+            match MsgFolderSource::open(dir) {
+                Ok(s) => {
+                    self.files.extend(msgs);
+                    self.sources.push(Box::new(s));
+                }
+                Err(e) => self.error(dir, e.kind.to_string()),
+            }
+        }
+        for d in subdirs {
+            found += self.dir(&d);
+        }
+        found
+    }
+}
+
+/// Opens every input named on the command line.
+pub fn open_all(paths: &[PathBuf]) -> Inputs {
+    let mut inputs = Inputs::default();
+    for path in paths {
+        let meta = match std::fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) => {
+                inputs.error(path, format!("cannot read: {e}"));
+                continue;
+            }
+        };
+        if meta.is_dir() {
+            if inputs.dir(path) == 0 {
+                inputs.error(path, "the folder holds no PST, OST, .msg or .oft file");
+            }
+            continue;
+        }
+        let kind = match kind_by_extension(path) {
+            Some(k) => Some(k),
+            None => match kind_by_content(path) {
+                Ok(k) => k,
+                Err(e) => {
+                    inputs.error(path, format!("cannot read: {e}"));
+                    continue;
+                }
+            },
+        };
+        match kind {
+            Some(kind) => inputs.file(path, kind),
+            None => inputs.error(
+                path,
+                "not a PST, OST or .msg file (neither its extension nor its first bytes say so)",
+            ),
+        }
+    }
+    inputs
+}
