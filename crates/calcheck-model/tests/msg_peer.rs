@@ -8,6 +8,7 @@ mod msg_support;
 
 use std::path::{Path, PathBuf};
 
+use calcheck_format::recurrence::{PatternTypeSpecific, decode_appointment_recurrence};
 use calcheck_format::tzdef::decode_tz_definition;
 use calcheck_model::names;
 use calcheck_model::{CalendarItem, PropertyBag};
@@ -103,7 +104,12 @@ fn compare_message(name: &str, item: &CalendarItem, p: &Value) -> Outcome {
                 err.contains("is not a valid RecurMonthNthWeek"),
                 "{name}: {err}"
             );
-            let pattern_type = u16::from_le_bytes([blob[6], blob[7]]);
+            let pattern_type = decode_appointment_recurrence(blob)
+                .unwrap()
+                .value
+                .pattern
+                .pattern_type
+                .value();
             assert!(
                 MONTH_FAMILY.contains(&pattern_type),
                 "{name}: extract-msg failed on PatternType {pattern_type:#x}"
@@ -232,44 +238,57 @@ fn recipient_strings_match(name: &str, props: &PropertyBag, pr: &Value) {
     }
 }
 
-/// Compares the fields extract-msg decodes from PidLidAppointmentRecur with the blob's bytes.
-///
-/// The RecurrencePattern fields up to SlidingFlag sit at fixed offsets ([MS-OXOCAL] 2.2.1.44.1); the
-/// rest is checked through calcheck's decoder in `msg_msgreader.rs` against msgreader's own output.
+/// Compares the fields extract-msg decodes from PidLidAppointmentRecur with calcheck's decoding.
 fn compare_recurrence(name: &str, blob: &[u8], rec: &serde_json::Map<String, Value>) {
-    let u16_at = |o: usize| u64::from(u16::from_le_bytes([blob[o], blob[o + 1]]));
-    let u32_at = |o: usize| {
-        u64::from(u32::from_le_bytes([
-            blob[o],
-            blob[o + 1],
-            blob[o + 2],
-            blob[o + 3],
-        ]))
-    };
+    let p = decode_appointment_recurrence(blob)
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+        .value
+        .pattern;
     for (key, ours) in [
-        ("recur_frequency", u16_at(4)),
-        ("pattern_type", u16_at(6)),
-        ("calendar_type", u16_at(8)),
-        ("first_date_time", u32_at(10)),
-        ("period", u32_at(14)),
-        ("sliding_flag", u32_at(18)),
+        ("recur_frequency", u64::from(p.recur_frequency.value())),
+        ("pattern_type", u64::from(p.pattern_type.value())),
+        ("calendar_type", u64::from(p.calendar_type.value())),
+        ("first_date_time", u64::from(p.first_date_time)),
+        ("period", u64::from(p.period)),
+        ("sliding_flag", u64::from(p.sliding_flag)),
+        ("end_type", u64::from(p.end_type.value())),
+        ("occurrence_count", u64::from(p.occurrence_count)),
+        ("first_dow", u64::from(p.first_dow)),
+        ("start_date", u64::from(p.start_date)),
+        ("end_date", u64::from(p.end_date)),
     ] {
         assert_eq!(Value::from(ours), rec[key], "{name}: recurrence {key}");
     }
-    // Week patterns carry the day mask right after SlidingFlag. extract-msg names the days
-    // bit-reversed (Saturday = 0x02 ... Sunday = 0x80, peers.md) but returns the right integer.
-    if u16_at(6) == 1 {
-        assert_eq!(
-            Value::from(u32_at(22)),
-            rec["pattern_type_specific"],
-            "{name}: day mask"
-        );
+    assert_eq!(
+        Value::from(p.deleted_instance_dates.clone()),
+        rec["deleted_instance_dates"],
+        "{name}"
+    );
+    assert_eq!(
+        Value::from(p.modified_instance_dates.clone()),
+        rec["modified_instance_dates"],
+        "{name}"
+    );
+    // extract-msg names the Week days bit-reversed (Saturday = 0x02 ... Sunday = 0x80, peers.md) but
+    // returns the right integer mask; compare the integer.
+    match p.pattern_type_specific {
+        PatternTypeSpecific::Week { day_mask } => {
+            assert_eq!(
+                Value::from(day_mask),
+                rec["pattern_type_specific"],
+                "{name}: day mask"
+            );
+        }
+        PatternTypeSpecific::None => {
+            assert_eq!(rec["pattern_type_specific"], Value::Null, "{name}");
+        }
+        other => panic!("{name}: extract-msg decoded {other:?}, which it cannot do correctly"),
     }
 }
 
 fn month_family_matches_msgreader(path: &Path) {
     // extract-msg cannot decode these (see above); msgreader's published decoding of the same file
-    // (vectors/msg/msgreader/a-monthly-1 and a-yearly-1) is the reference instead: day of month 12.
+    // (vectors/msg/msgreader/a-monthly-1 and a-yearly-1) is the reference instead.
     let slug = if path.to_str().unwrap().contains("onthly") {
         "a-monthly-1"
     } else {
@@ -283,23 +302,31 @@ fn month_family_matches_msgreader(path: &Path) {
     let rp = &expected["apptRecur"]["recurrencePattern"];
     let item = read(path);
     let blob = item.props.binary(&names::APPOINTMENT_RECUR).unwrap();
-    let u16_at = |o: usize| i64::from(u16::from_le_bytes([blob[o], blob[o + 1]]));
-    let u32_at = |o: usize| {
-        i64::from(u32::from_le_bytes([
-            blob[o],
-            blob[o + 1],
-            blob[o + 2],
-            blob[o + 3],
-        ]))
-    };
-    assert_eq!(Value::from(u16_at(4)), rp["recurFrequency"], "{slug}");
-    assert_eq!(Value::from(u16_at(6)), rp["patternType"], "{slug}");
-    assert_eq!(Value::from(u32_at(10)), rp["firstDateTime"], "{slug}");
-    assert_eq!(Value::from(u32_at(14)), rp["period"], "{slug}");
-    // The Month branch: a 4-byte day of month at offset 22.
+    let p = decode_appointment_recurrence(blob).unwrap().value.pattern;
     assert_eq!(
-        Value::from(u32_at(22)),
-        rp["patternTypeMonth"]["day"],
+        Value::from(p.recur_frequency.value()),
+        rp["recurFrequency"],
+        "{slug}"
+    );
+    assert_eq!(
+        Value::from(p.pattern_type.value()),
+        rp["patternType"],
+        "{slug}"
+    );
+    assert_eq!(
+        Value::from(p.first_date_time),
+        rp["firstDateTime"],
+        "{slug}"
+    );
+    assert_eq!(Value::from(p.period), rp["period"], "{slug}");
+    assert_eq!(Value::from(p.start_date), rp["startDate"], "{slug}");
+    assert_eq!(Value::from(p.end_date), rp["endDate"], "{slug}");
+    // The Month branch is a 4-byte day of month (12 in both files), not MonthNth's 8 bytes.
+    assert_eq!(
+        p.pattern_type_specific,
+        PatternTypeSpecific::Month {
+            day: u32::try_from(rp["patternTypeMonth"]["day"].as_u64().unwrap()).unwrap()
+        },
         "{slug}"
     );
 }
