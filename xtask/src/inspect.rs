@@ -8,11 +8,9 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::{Context, bail};
-use calcheck_format::goid::decode_global_object_id;
+use calcheck_format::Decoded;
 use calcheck_format::props::{PropType, PropValue};
 use calcheck_format::time::format_filetime;
-use calcheck_format::tzdef::decode_tz_definition;
-use calcheck_format::tzreg::decode_tzreg;
 use calcheck_model::names::{self, PropDef};
 use calcheck_model::source::msg::read_msg_file;
 use calcheck_model::{CalendarItem, Property, PropertyBag};
@@ -44,7 +42,7 @@ fn render_item(out: &mut String, item: &CalendarItem, depth: usize) {
     }
     let _ = writeln!(out, "{pad}  properties ({}):", item.props.len());
     render_bag(out, &item.props, &format!("{pad}    "));
-    render_blobs(out, &item.props, &format!("{pad}  "));
+    render_blobs(out, item, &format!("{pad}  "));
 
     let _ = writeln!(out, "{pad}  recipients ({}):", item.recipients.len());
     for rcp in &item.recipients {
@@ -116,34 +114,52 @@ fn hex_text(b: &[u8]) -> String {
     }
 }
 
-/// Decodes the calendar blobs the item carries.
-fn render_blobs(out: &mut String, bag: &PropertyBag, pad: &str) {
-    let tzdefs: [&PropDef; 3] = [
+/// Prints the calendar blobs the item carries, as the checks see them (`CalendarItem::decoded`).
+fn render_blobs(out: &mut String, item: &CalendarItem, pad: &str) {
+    let d = item.decoded();
+    decoded(out, pad, &names::APPOINTMENT_RECUR, d.recurrence.as_ref());
+    decoded(
+        out,
+        pad,
         &names::APPOINTMENT_TIME_ZONE_DEFINITION_START_DISPLAY,
+        d.tz_start_display.as_ref(),
+    );
+    decoded(
+        out,
+        pad,
         &names::APPOINTMENT_TIME_ZONE_DEFINITION_END_DISPLAY,
+        d.tz_end_display.as_ref(),
+    );
+    decoded(
+        out,
+        pad,
         &names::APPOINTMENT_TIME_ZONE_DEFINITION_RECUR,
-    ];
-    for def in tzdefs {
-        if let Some(b) = bag.binary(def) {
-            decoded(out, pad, def, decode_tz_definition(b));
-        }
-    }
-    if let Some(b) = bag.binary(&names::TIME_ZONE_STRUCT) {
-        decoded(out, pad, &names::TIME_ZONE_STRUCT, decode_tzreg(b));
-    }
-    for def in [&names::GLOBAL_OBJECT_ID, &names::CLEAN_GLOBAL_OBJECT_ID] {
-        if let Some(b) = bag.binary(def) {
-            decoded(out, pad, def, decode_global_object_id(b));
-        }
-    }
+        d.tz_recur.as_ref(),
+    );
+    decoded(out, pad, &names::TIME_ZONE_STRUCT, d.tz_struct.as_ref());
+    decoded(
+        out,
+        pad,
+        &names::GLOBAL_OBJECT_ID,
+        d.global_object_id.as_ref(),
+    );
+    decoded(
+        out,
+        pad,
+        &names::CLEAN_GLOBAL_OBJECT_ID,
+        d.clean_global_object_id.as_ref(),
+    );
 }
 
 fn decoded<T: std::fmt::Debug>(
     out: &mut String,
     pad: &str,
     def: &PropDef,
-    result: calcheck_format::Result<calcheck_format::Decoded<T>>,
+    view: Option<&Result<Decoded<T>, calcheck_format::Error>>,
 ) {
+    let Some(result) = view else {
+        return;
+    };
     let _ = writeln!(out, "{pad}decoded {}:", def.name);
     match result {
         Ok(d) => {
@@ -157,5 +173,31 @@ fn decoded<T: std::fmt::Debug>(
         Err(e) => {
             let _ = writeln!(out, "{pad}    cannot decode: {e}");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inspect_renders_names_types_and_embedded_items() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../shared/vectors/msg/msgreader/friday-lunch.msg");
+        let item = read_msg_file(&path).unwrap();
+        let mut out = String::new();
+        render_item(&mut out, &item, 0);
+        // Values from msgreader's friday-lunch.expected.json.
+        assert!(out.contains("PidTagSubject (0x0037) [PtypString] = \"Friday Lunch\""));
+        assert!(out.contains(
+            "PidLidAppointmentStartWhole (Appointment:0x820D) [PtypTime] = 2023-01-06 03:00:00 UTC"
+        ));
+        assert!(out.contains("    attachment 0 (exception):"));
+        // The embedded exception is indented two levels below its parent.
+        assert!(out.contains(
+            "\n        item storage __attach_version1.0_#00000000/__substg1.0_3701000D in "
+        ));
+        assert!(out.contains("          subject: Monday Lunch"));
+        assert!(out.contains("  decoded PidLidAppointmentRecur:"));
     }
 }
