@@ -5,7 +5,12 @@
 //! line by line by field name), msgreader's JSON fixtures, hughbe's assertions (corrected where
 //! the source is wrong), OpenChange's assertions and the [MS-OXOCAL] example tables. The
 //! "Cross-check (derived)" sections are never used as expectations.
-#![allow(missing_docs, clippy::indexing_slicing, clippy::unwrap_used, clippy::panic)]
+#![allow(
+    missing_docs,
+    clippy::indexing_slicing,
+    clippy::unwrap_used,
+    clippy::panic
+)]
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -35,7 +40,10 @@ fn repo_dir() -> PathBuf {
 fn hex_bytes(text: &str) -> Vec<u8> {
     let hex: String = text.split_whitespace().collect();
     assert!(hex.len() % 2 == 0, "odd hex length");
-    (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect()
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect()
 }
 
 fn read_vector(kind: &str, name: &str) -> (Vec<u8>, String) {
@@ -51,19 +59,30 @@ fn read_vector(kind: &str, name: &str) -> (Vec<u8>, String) {
 fn appointment(name: &str) -> (AppointmentRecurrencePattern, Vec<Diagnostic>, String) {
     let (bytes, expected) = read_vector("appointment_recur", name);
     let decoded = decode_appointment_recurrence(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
-    assert_eq!(encode_appointment_recurrence(&decoded.value), bytes, "{name}: re-encoding differs");
+    assert_eq!(
+        encode_appointment_recurrence(&decoded.value),
+        bytes,
+        "{name}: re-encoding differs"
+    );
     (decoded.value, decoded.diagnostics, expected)
 }
 
 fn pattern_vector(name: &str) -> (RecurrencePattern, Vec<Diagnostic>, String) {
     let (bytes, expected) = read_vector("recurrence_pattern", name);
     let decoded = decode_recurrence_pattern(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
-    assert_eq!(encode_recurrence_pattern(&decoded.value), bytes, "{name}: re-encoding differs");
+    assert_eq!(
+        encode_recurrence_pattern(&decoded.value),
+        bytes,
+        "{name}: re-encoding differs"
+    );
     (decoded.value, decoded.diagnostics, expected)
 }
 
 fn minutes(y: i32, m: u32, d: u32, hh: u32, mm: u32) -> u32 {
-    let dt = NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(hh, mm, 0).unwrap();
+    let dt = NaiveDate::from_ymd_opt(y, m, d)
+        .unwrap()
+        .and_hms_opt(hh, mm, 0)
+        .unwrap();
     calcheck_format::time::naive_to_minutes(dt).unwrap()
 }
 
@@ -72,12 +91,18 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 fn assert_no_errors(name: &str, diags: &[Diagnostic]) {
-    let errors: Vec<_> = diags.iter().filter(|d| d.severity == DiagSeverity::Error).collect();
+    let errors: Vec<_> = diags
+        .iter()
+        .filter(|d| d.severity == DiagSeverity::Error)
+        .collect();
     assert!(errors.is_empty(), "{name}: unexpected errors {errors:#?}");
 }
 
 fn assert_clean(name: &str, diags: &[Diagnostic]) {
-    assert!(diags.is_empty(), "{name}: unexpected diagnostics {diags:#?}");
+    assert!(
+        diags.is_empty(),
+        "{name}: unexpected diagnostics {diags:#?}"
+    );
 }
 
 fn kinds(diags: &[Diagnostic]) -> Vec<DiagKind> {
@@ -118,14 +143,19 @@ fn parse_mfcmapi(expected: &str) -> Vec<(String, Published)> {
         }
         if let Some(size) = line.strip_prefix("Unparsed data size = ") {
             let v = u64::from_str_radix(size.trim_start_matches("0x"), 16).unwrap();
-            out.push(("UnparsedDataSize".to_owned(), Published::Num(v, String::new())));
+            out.push((
+                "UnparsedDataSize".to_owned(),
+                Published::Num(v, String::new()),
+            ));
             stack.clear();
             continue;
         }
         let depth = line.chars().take_while(|&c| c == '\t').count();
         let text = line.trim_start_matches('\t');
         stack.retain(|(d, _)| *d < depth);
-        let prefix: String = stack.iter().map(|(_, s)| format!("{s}/")).collect();
+        let prefix: String = stack
+            .iter()
+            .fold(String::new(), |acc, (_, s)| acc + s + "/");
         if let Some(rest) = text.strip_prefix("cb: ") {
             let (_, lpb) = rest.split_once(" lpb: ").unwrap();
             out.push(("UnparsedData".to_owned(), Published::Bytes(hex_bytes(lpb))));
@@ -143,7 +173,10 @@ fn parse_mfcmapi(expected: &str) -> Vec<(String, Published)> {
             // A bare value under a header such as `DeletedInstanceDates[0]`.
             let (num, rendering) = text.split_once(" = ").unwrap();
             let n = u64::from_str_radix(num.trim_start_matches("0x"), 16).unwrap();
-            out.push((prefix.trim_end_matches('/').to_owned(), Published::Num(n, rendering.to_owned())));
+            out.push((
+                prefix.trim_end_matches('/').to_owned(),
+                Published::Num(n, rendering.to_owned()),
+            ));
         } else {
             stack.push((depth, text.to_owned()));
         }
@@ -153,7 +186,9 @@ fn parse_mfcmapi(expected: &str) -> Vec<(String, Published)> {
 
 /// MFCMAPI's rendering of minutes since 1601, e.g. `02:30:00.000 PM 2/17/2011`.
 fn mfcmapi_time(minutes: u32) -> String {
-    minutes_to_naive(minutes).format("%I:%M:%S%.3f %p %-m/%-d/%Y").to_string()
+    minutes_to_naive(minutes)
+        .format("%I:%M:%S%.3f %p %-m/%-d/%Y")
+        .to_string()
 }
 
 /// Splits `Name[3]` into `("Name", 3)`.
@@ -224,9 +259,10 @@ fn ours_exception_info(e: &ExceptionInfo, field: &str) -> Option<Ours> {
         "StartDateTime" => Some(Ours::Time(e.start_date_time.into())),
         "EndDateTime" => Some(Ours::Time(e.end_date_time.into())),
         "OriginalStartDate" => Some(Ours::Time(e.original_start_date.into())),
-        "OverrideFlags" => {
-            Some(Ours::Flags(e.override_flags.0.into(), e.override_flags.names().join(" | ")))
-        }
+        "OverrideFlags" => Some(Ours::Flags(
+            e.override_flags.0.into(),
+            e.override_flags.names().join(" | "),
+        )),
         "SubjectLength" => e.subject.as_ref().map(|s| Ours::Num(s.length.into())),
         "SubjectLength2" => e.subject.as_ref().map(|s| Ours::Num(s.length2.into())),
         "Subject" => e.subject.as_ref().map(|s| Ours::Text(s.text(1252))),
@@ -247,7 +283,12 @@ fn ours_exception_info(e: &ExceptionInfo, field: &str) -> Option<Ours> {
 /// The ExceptionInfo fields MFCMAPI prints for an entry, given what we decoded: the fixed four,
 /// each present optional field, and (for a non-empty string) the string itself.
 fn exception_info_fields(e: &ExceptionInfo) -> Vec<&'static str> {
-    let mut f = vec!["StartDateTime", "EndDateTime", "OriginalStartDate", "OverrideFlags"];
+    let mut f = vec![
+        "StartDateTime",
+        "EndDateTime",
+        "OriginalStartDate",
+        "OverrideFlags",
+    ];
     if let Some(s) = &e.subject {
         f.extend(["SubjectLength", "SubjectLength2"]);
         if !s.bytes.is_empty() {
@@ -286,17 +327,31 @@ fn ours_extended(e: &ExtendedException, field: &str) -> Option<Ours> {
     let num = |v: u64| Some(Ours::Num(v));
     let time = |v: Option<u32>| v.map(|v| Ours::Time(v.into()));
     match field {
-        "ChangeHighlight/ChangeHighlightSize" => e.change_highlight.as_ref().and_then(|c| num(c.size.into())),
-        "ChangeHighlight/ChangeHighlightValue" => e.change_highlight.as_ref().and_then(|c| num(c.value.into())),
+        "ChangeHighlight/ChangeHighlightSize" => {
+            e.change_highlight.as_ref().and_then(|c| num(c.size.into()))
+        }
+        "ChangeHighlight/ChangeHighlightValue" => e
+            .change_highlight
+            .as_ref()
+            .and_then(|c| num(c.value.into())),
         "ReservedBlockEE1Size" => num(e.reserved_block_ee1.len() as u64),
         "StartDateTime" => time(e.start_date_time),
         "EndDateTime" => time(e.end_date_time),
         "OriginalStartDate" => time(e.original_start_date),
-        "WideCharSubjectLength" => e.wide_char_subject.as_ref().and_then(|s| num(s.units.len() as u64)),
+        "WideCharSubjectLength" => e
+            .wide_char_subject
+            .as_ref()
+            .and_then(|s| num(s.units.len() as u64)),
         "WideCharSubject" => e.wide_char_subject.as_ref().map(|s| Ours::Text(s.text())),
-        "WideCharLocationLength" => e.wide_char_location.as_ref().and_then(|s| num(s.units.len() as u64)),
+        "WideCharLocationLength" => e
+            .wide_char_location
+            .as_ref()
+            .and_then(|s| num(s.units.len() as u64)),
         "WideCharLocation" => e.wide_char_location.as_ref().map(|s| Ours::Text(s.text())),
-        "ReservedBlockEE2Size" => e.reserved_block_ee2.as_ref().and_then(|b| num(b.len() as u64)),
+        "ReservedBlockEE2Size" => e
+            .reserved_block_ee2
+            .as_ref()
+            .and_then(|b| num(b.len() as u64)),
         _ => None,
     }
 }
@@ -304,7 +359,10 @@ fn ours_extended(e: &ExtendedException, field: &str) -> Option<Ours> {
 fn extended_fields(e: &ExtendedException) -> Vec<&'static str> {
     let mut f = Vec::new();
     if e.change_highlight.is_some() {
-        f.extend(["ChangeHighlight/ChangeHighlightSize", "ChangeHighlight/ChangeHighlightValue"]);
+        f.extend([
+            "ChangeHighlight/ChangeHighlightSize",
+            "ChangeHighlight/ChangeHighlightValue",
+        ]);
     }
     f.push("ReservedBlockEE1Size");
     if e.start_date_time.is_some() {
@@ -344,7 +402,9 @@ fn ours_appointment(a: &AppointmentRecurrencePattern, path: &str) -> Option<Ours
             let (head, field) = path.split_once('/').unwrap_or((path, ""));
             match indexed(head) {
                 Some(("ExceptionInfo", i)) => ours_exception_info(a.exception_info.get(i)?, field),
-                Some(("ExtendedException", i)) => ours_extended(a.extended_exception.get(i)?, field),
+                Some(("ExtendedException", i)) => {
+                    ours_extended(a.extended_exception.get(i)?, field)
+                }
                 _ => ours_pattern(&a.pattern, path),
             }
         }
@@ -354,7 +414,9 @@ fn ours_appointment(a: &AppointmentRecurrencePattern, path: &str) -> Option<Ours
 /// Compares one published value with ours; returns a description of the difference.
 fn compare(path: &str, published: &Published, ours: Option<Ours>) -> Option<String> {
     let Some(ours) = ours else {
-        return Some(format!("{path}: published {published:?} but we have no such field"));
+        return Some(format!(
+            "{path}: published {published:?} but we have no such field"
+        ));
     };
     let ok = match (published, &ours) {
         (Published::Num(p, _), Ours::Num(o)) => p == o,
@@ -385,7 +447,11 @@ fn compare(path: &str, published: &Published, ours: Option<Ours>) -> Option<Stri
 /// every ExceptionInfo / ExtendedException field we decoded is one MFCMAPI printed.
 fn check_mfcmapi_appointment(name: &str, a: &AppointmentRecurrencePattern, expected: &str) {
     let published = parse_mfcmapi(expected);
-    assert!(published.len() > 20, "{name}: parser found only {} lines", published.len());
+    assert!(
+        published.len() > 20,
+        "{name}: parser found only {} lines",
+        published.len()
+    );
     let mut problems: Vec<String> = published
         .iter()
         .filter_map(|(path, value)| compare(path, value, ours_appointment(a, path)))
@@ -394,32 +460,54 @@ fn check_mfcmapi_appointment(name: &str, a: &AppointmentRecurrencePattern, expec
     let mut per_entry: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (path, _) in &published {
         if let Some((head, field)) = path.split_once('/') {
-            per_entry.entry(head.to_owned()).or_default().push(field.to_owned());
+            per_entry
+                .entry(head.to_owned())
+                .or_default()
+                .push(field.to_owned());
         }
     }
     let entries = |prefix: &str| per_entry.keys().filter(|k| k.starts_with(prefix)).count();
     if entries("ExceptionInfo[") != a.exception_info.len() {
-        problems.push(format!("published {} ExceptionInfo entries", entries("ExceptionInfo[")));
+        problems.push(format!(
+            "published {} ExceptionInfo entries",
+            entries("ExceptionInfo[")
+        ));
     }
     if entries("ExtendedException[") != a.extended_exception.len() {
-        problems.push(format!("published {} ExtendedException entries", entries("ExtendedException[")));
+        problems.push(format!(
+            "published {} ExtendedException entries",
+            entries("ExtendedException[")
+        ));
     }
     for (i, e) in a.exception_info.iter().enumerate() {
-        let mut want: Vec<String> = exception_info_fields(e).into_iter().map(str::to_owned).collect();
-        let mut got = per_entry.get(&format!("ExceptionInfo[{i}]")).cloned().unwrap_or_default();
+        let mut want: Vec<String> = exception_info_fields(e)
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        let mut got = per_entry
+            .get(&format!("ExceptionInfo[{i}]"))
+            .cloned()
+            .unwrap_or_default();
         want.sort();
         got.sort();
         if want != got {
-            problems.push(format!("ExceptionInfo[{i}] fields: published {got:?}, ours {want:?}"));
+            problems.push(format!(
+                "ExceptionInfo[{i}] fields: published {got:?}, ours {want:?}"
+            ));
         }
     }
     for (i, e) in a.extended_exception.iter().enumerate() {
         let mut want: Vec<String> = extended_fields(e).into_iter().map(str::to_owned).collect();
-        let mut got = per_entry.get(&format!("ExtendedException[{i}]")).cloned().unwrap_or_default();
+        let mut got = per_entry
+            .get(&format!("ExtendedException[{i}]"))
+            .cloned()
+            .unwrap_or_default();
         want.sort();
         got.sort();
         if want != got {
-            problems.push(format!("ExtendedException[{i}] fields: published {got:?}, ours {want:?}"));
+            problems.push(format!(
+                "ExtendedException[{i}] fields: published {got:?}, ours {want:?}"
+            ));
         }
     }
     assert!(problems.is_empty(), "{name}:\n{}", problems.join("\n"));
@@ -427,15 +515,32 @@ fn check_mfcmapi_appointment(name: &str, a: &AppointmentRecurrencePattern, expec
 
 fn check_mfcmapi_pattern(name: &str, p: &RecurrencePattern, expected: &str) {
     let published = parse_mfcmapi(expected);
-    assert!(published.len() > 15, "{name}: parser found only {} lines", published.len());
+    assert!(
+        published.len() > 15,
+        "{name}: parser found only {} lines",
+        published.len()
+    );
     let problems: Vec<String> = published
         .iter()
         .filter_map(|(path, value)| compare(path, value, ours_pattern(p, path)))
         .collect();
     assert!(problems.is_empty(), "{name}:\n{}", problems.join("\n"));
-    let dates = |prefix: &str| published.iter().filter(|(k, _)| k.starts_with(prefix)).count();
-    assert_eq!(dates("DeletedInstanceDates["), p.deleted_instance_dates.len(), "{name}");
-    assert_eq!(dates("ModifiedInstanceDates["), p.modified_instance_dates.len(), "{name}");
+    let dates = |prefix: &str| {
+        published
+            .iter()
+            .filter(|(k, _)| k.starts_with(prefix))
+            .count()
+    };
+    assert_eq!(
+        dates("DeletedInstanceDates["),
+        p.deleted_instance_dates.len(),
+        "{name}"
+    );
+    assert_eq!(
+        dates("ModifiedInstanceDates["),
+        p.modified_instance_dates.len(),
+        "{name}"
+    );
 }
 
 #[test]
@@ -455,7 +560,10 @@ fn mfcmapi_parser_reads_nested_lines() {
             "ExtendedException[0]/WideCharSubject",
         ]
     );
-    assert_eq!(parsed[3].1, Published::Num(0x0CDB_6A80, "12:00:00.000 AM 2/17/2011".to_owned()));
+    assert_eq!(
+        parsed[3].1,
+        Published::Num(0x0CDB_6A80, "12:00:00.000 AM 2/17/2011".to_owned())
+    );
     assert_eq!(parsed[5].1, Published::Text("a b".to_owned()));
     assert_eq!(mfcmapi_time(0x0CDB_6DE6), "02:30:00.000 PM 2/17/2011");
 }
@@ -501,11 +609,16 @@ fn mfcmapi_appointmentrecurrencepattern_4_unsorted_exceptions() {
     assert_eq!(a.pattern.deleted_instance_dates.len(), 443);
     assert_eq!(a.pattern.modified_instance_dates.len(), 81);
     assert_eq!(a.pattern.end_type, EndType::NeverEnd);
-    assert!(diags.iter().all(|d| d.kind == DiagKind::ExceptionOrder), "{diags:#?}");
+    assert!(
+        diags.iter().all(|d| d.kind == DiagKind::ExceptionOrder),
+        "{diags:#?}"
+    );
     assert!(diags.iter().all(|d| d.severity == DiagSeverity::Info));
     assert_eq!(diags.len(), 5);
     // The published output shows ExceptionInfo[65] on 1/3/2012 and [66] on 11/14/2011.
-    let step = diags.iter().find(|d| d.offset == a.exception_info[66].offset);
+    let step = diags
+        .iter()
+        .find(|d| d.offset == a.exception_info[66].offset);
     assert!(step.is_some(), "no ExceptionOrder at ExceptionInfo[66]");
 }
 
@@ -537,18 +650,24 @@ fn mfcmapi_recurrencepattern_3() {
 // msgreader JSON (`apptRecur`)
 
 fn json_u32(v: &Value, what: &str) -> u32 {
-    v.as_u64().and_then(|n| u32::try_from(n).ok()).unwrap_or_else(|| panic!("{what}: not a u32: {v}"))
+    v.as_u64()
+        .and_then(|n| u32::try_from(n).ok())
+        .unwrap_or_else(|| panic!("{what}: not a u32: {v}"))
 }
 
 fn json_dates(v: &Value, what: &str) -> Vec<u32> {
-    v.as_array().unwrap_or_else(|| panic!("{what}: not an array")).iter().map(|d| json_u32(d, what)).collect()
+    v.as_array()
+        .unwrap_or_else(|| panic!("{what}: not an array"))
+        .iter()
+        .map(|d| json_u32(d, what))
+        .collect()
 }
 
 /// Compares a decoded blob with msgreader's `apptRecur` JSON; unknown keys fail the test so
 /// that every published value is checked, and absent optional keys must be absent in ours too.
 fn check_msgreader_json(name: &str, a: &AppointmentRecurrencePattern, json: &Value) {
     let mut problems = Vec::new();
-    fn eq(problems: &mut Vec<String>, what: String, published: u64, ours: u64) {
+    fn eq(problems: &mut Vec<String>, what: &str, published: u64, ours: u64) {
         if published != ours {
             problems.push(format!("{what}: published {published}, ours {ours}"));
         }
@@ -562,47 +681,131 @@ fn check_msgreader_json(name: &str, a: &AppointmentRecurrencePattern, json: &Val
                 for (k, v) in rp {
                     let what = format!("recurrencePattern.{k}");
                     match k.as_str() {
-                        "recurFrequency" => eq(&mut problems, what, v.as_u64().unwrap(), u16::from(p.recur_frequency).into()),
-                        "patternType" => eq(&mut problems, what, v.as_u64().unwrap(), u16::from(p.pattern_type).into()),
-                        "calendarType" => eq(&mut problems, what, v.as_u64().unwrap(), u16::from(p.calendar_type).into()),
-                        "firstDateTime" => eq(&mut problems, what, v.as_u64().unwrap(), p.first_date_time.into()),
-                        "period" => eq(&mut problems, what, v.as_u64().unwrap(), p.period.into()),
-                        "slidingFlag" => eq(&mut problems, what, v.as_u64().unwrap(), p.sliding_flag.into()),
-                        "endType" => eq(&mut problems, what, v.as_u64().unwrap(), u32::from(p.end_type).into()),
-                        "occurrenceCount" => eq(&mut problems, what, v.as_u64().unwrap(), p.occurrence_count.into()),
-                        "firstDOW" => eq(&mut problems, what, v.as_u64().unwrap(), p.first_dow.into()),
-                        "startDate" => eq(&mut problems, what, v.as_u64().unwrap(), p.start_date.into()),
-                        "endDate" => eq(&mut problems, what, v.as_u64().unwrap(), p.end_date.into()),
+                        "recurFrequency" => eq(
+                            &mut problems,
+                            &what,
+                            v.as_u64().unwrap(),
+                            u16::from(p.recur_frequency).into(),
+                        ),
+                        "patternType" => eq(
+                            &mut problems,
+                            &what,
+                            v.as_u64().unwrap(),
+                            u16::from(p.pattern_type).into(),
+                        ),
+                        "calendarType" => eq(
+                            &mut problems,
+                            &what,
+                            v.as_u64().unwrap(),
+                            u16::from(p.calendar_type).into(),
+                        ),
+                        "firstDateTime" => eq(
+                            &mut problems,
+                            &what,
+                            v.as_u64().unwrap(),
+                            p.first_date_time.into(),
+                        ),
+                        "period" => eq(&mut problems, &what, v.as_u64().unwrap(), p.period.into()),
+                        "slidingFlag" => eq(
+                            &mut problems,
+                            &what,
+                            v.as_u64().unwrap(),
+                            p.sliding_flag.into(),
+                        ),
+                        "endType" => eq(
+                            &mut problems,
+                            &what,
+                            v.as_u64().unwrap(),
+                            u32::from(p.end_type).into(),
+                        ),
+                        "occurrenceCount" => eq(
+                            &mut problems,
+                            &what,
+                            v.as_u64().unwrap(),
+                            p.occurrence_count.into(),
+                        ),
+                        "firstDOW" => {
+                            eq(
+                                &mut problems,
+                                &what,
+                                v.as_u64().unwrap(),
+                                p.first_dow.into(),
+                            );
+                        }
+                        "startDate" => eq(
+                            &mut problems,
+                            &what,
+                            v.as_u64().unwrap(),
+                            p.start_date.into(),
+                        ),
+                        "endDate" => {
+                            eq(&mut problems, &what, v.as_u64().unwrap(), p.end_date.into());
+                        }
                         "deletedInstanceDates" => {
-                            assert_eq!(json_dates(v, &what), p.deleted_instance_dates, "{name}: {what}");
+                            assert_eq!(
+                                json_dates(v, &what),
+                                p.deleted_instance_dates,
+                                "{name}: {what}"
+                            );
                         }
                         "modifiedInstanceDates" => {
-                            assert_eq!(json_dates(v, &what), p.modified_instance_dates, "{name}: {what}");
+                            assert_eq!(
+                                json_dates(v, &what),
+                                p.modified_instance_dates,
+                                "{name}: {what}"
+                            );
                         }
                         "patternTypeWeek" => match p.pattern_type_specific {
                             PatternTypeSpecific::Week { day_mask } => {
-                                eq(&mut problems, what, v["dayOfWeekBits"].as_u64().unwrap(), day_mask.into());
+                                eq(
+                                    &mut problems,
+                                    &what,
+                                    v["dayOfWeekBits"].as_u64().unwrap(),
+                                    day_mask.into(),
+                                );
                             }
                             other => problems.push(format!("{what}: ours is {other:?}")),
                         },
                         "patternTypeMonth" => match p.pattern_type_specific {
                             PatternTypeSpecific::Month { day } => {
-                                eq(&mut problems, what, v["day"].as_u64().unwrap(), day.into());
+                                eq(&mut problems, &what, v["day"].as_u64().unwrap(), day.into());
                             }
                             other => problems.push(format!("{what}: ours is {other:?}")),
                         },
-                        other => panic!("{name}: unhandled msgreader key recurrencePattern.{other}"),
+                        other => {
+                            panic!("{name}: unhandled msgreader key recurrencePattern.{other}")
+                        }
                     }
                 }
                 // msgreader prints patternTypeWeek / patternTypeMonth exactly when there is one.
-                let has_specific = rp.keys().any(|k| k.starts_with("patternType") && k != "patternType");
-                assert_eq!(has_specific, p.pattern_type_specific != PatternTypeSpecific::None, "{name}");
+                let has_specific = rp
+                    .keys()
+                    .any(|k| k.starts_with("patternType") && k != "patternType");
+                assert_eq!(
+                    has_specific,
+                    p.pattern_type_specific != PatternTypeSpecific::None,
+                    "{name}"
+                );
             }
-            "startTimeOffset" => eq(&mut problems, key.clone(), v.as_u64().unwrap(), a.start_time_offset.into()),
-            "endTimeOffset" => eq(&mut problems, key.clone(), v.as_u64().unwrap(), a.end_time_offset.into()),
+            "startTimeOffset" => eq(
+                &mut problems,
+                key,
+                v.as_u64().unwrap(),
+                a.start_time_offset.into(),
+            ),
+            "endTimeOffset" => eq(
+                &mut problems,
+                key,
+                v.as_u64().unwrap(),
+                a.end_time_offset.into(),
+            ),
             "exceptionInfo" => {
                 let list = v.as_array().unwrap();
-                assert_eq!(list.len(), a.exception_info.len(), "{name}: exceptionInfo count");
+                assert_eq!(
+                    list.len(),
+                    a.exception_info.len(),
+                    "{name}: exceptionInfo count"
+                );
                 for (i, (je, e)) in list.iter().zip(&a.exception_info).enumerate() {
                     let ext = &a.extended_exception[i];
                     let je = je.as_object().unwrap();
@@ -610,20 +813,75 @@ fn check_msgreader_json(name: &str, a: &AppointmentRecurrencePattern, json: &Val
                         let what = format!("exceptionInfo[{i}].{k}");
                         let opt = |o: Option<u32>| o.map_or(u64::MAX, u64::from);
                         match k.as_str() {
-                            "startDateTime" => eq(&mut problems, what, v.as_u64().unwrap(), e.start_date_time.into()),
-                            "endDateTime" => eq(&mut problems, what, v.as_u64().unwrap(), e.end_date_time.into()),
-                            "originalStartTime" => eq(&mut problems, what, v.as_u64().unwrap(), e.original_start_date.into()),
-                            "overrideFlags" => eq(&mut problems, what, v.as_u64().unwrap(), e.override_flags.0.into()),
-                            "meetingType" => eq(&mut problems, what, v.as_u64().unwrap(), opt(e.meeting_type)),
-                            "reminderDelta" => eq(&mut problems, what, v.as_u64().unwrap(), opt(e.reminder_delta)),
-                            "reminderSet" => eq(&mut problems, what, v.as_u64().unwrap(), opt(e.reminder_set)),
-                            "busyStatus" => eq(&mut problems, what, v.as_u64().unwrap(), opt(e.busy_status)),
-                            "attachment" => eq(&mut problems, what, v.as_u64().unwrap(), opt(e.attachment)),
-                            "subType" => eq(&mut problems, what, v.as_u64().unwrap(), opt(e.sub_type)),
-                            "appointmentColor" => eq(&mut problems, what, v.as_u64().unwrap(), opt(e.appointment_color)),
-                            "changeHighlight" => eq(&mut problems, what,
+                            "startDateTime" => eq(
+                                &mut problems,
+                                &what,
                                 v.as_u64().unwrap(),
-                                ext.change_highlight.as_ref().map_or(u64::MAX, |c| c.value.into()),
+                                e.start_date_time.into(),
+                            ),
+                            "endDateTime" => eq(
+                                &mut problems,
+                                &what,
+                                v.as_u64().unwrap(),
+                                e.end_date_time.into(),
+                            ),
+                            "originalStartTime" => eq(
+                                &mut problems,
+                                &what,
+                                v.as_u64().unwrap(),
+                                e.original_start_date.into(),
+                            ),
+                            "overrideFlags" => eq(
+                                &mut problems,
+                                &what,
+                                v.as_u64().unwrap(),
+                                e.override_flags.0.into(),
+                            ),
+                            "meetingType" => eq(
+                                &mut problems,
+                                &what,
+                                v.as_u64().unwrap(),
+                                opt(e.meeting_type),
+                            ),
+                            "reminderDelta" => eq(
+                                &mut problems,
+                                &what,
+                                v.as_u64().unwrap(),
+                                opt(e.reminder_delta),
+                            ),
+                            "reminderSet" => eq(
+                                &mut problems,
+                                &what,
+                                v.as_u64().unwrap(),
+                                opt(e.reminder_set),
+                            ),
+                            "busyStatus" => {
+                                eq(
+                                    &mut problems,
+                                    &what,
+                                    v.as_u64().unwrap(),
+                                    opt(e.busy_status),
+                                );
+                            }
+                            "attachment" => {
+                                eq(&mut problems, &what, v.as_u64().unwrap(), opt(e.attachment));
+                            }
+                            "subType" => {
+                                eq(&mut problems, &what, v.as_u64().unwrap(), opt(e.sub_type));
+                            }
+                            "appointmentColor" => eq(
+                                &mut problems,
+                                &what,
+                                v.as_u64().unwrap(),
+                                opt(e.appointment_color),
+                            ),
+                            "changeHighlight" => eq(
+                                &mut problems,
+                                &what,
+                                v.as_u64().unwrap(),
+                                ext.change_highlight
+                                    .as_ref()
+                                    .map_or(u64::MAX, |c| c.value.into()),
                             ),
                             "subject" | "location" => {
                                 let want = v.as_str().unwrap();
@@ -633,12 +891,18 @@ fn check_msgreader_json(name: &str, a: &AppointmentRecurrencePattern, json: &Val
                                     (&e.location, &ext.wide_char_location)
                                 };
                                 let ansi = ansi.as_ref().map(|s| s.text(1252));
-                                let wide = wide.as_ref().map(calcheck_format::recurrence::WideString::text);
+                                let wide = wide
+                                    .as_ref()
+                                    .map(calcheck_format::recurrence::WideString::text);
                                 if ansi.as_deref() != Some(want) || wide.as_deref() != Some(want) {
-                                    problems.push(format!("{what}: published {want:?}, ours {ansi:?} / {wide:?}"));
+                                    problems.push(format!(
+                                        "{what}: published {want:?}, ours {ansi:?} / {wide:?}"
+                                    ));
                                 }
                             }
-                            other => panic!("{name}: unhandled msgreader key exceptionInfo.{other}"),
+                            other => {
+                                panic!("{name}: unhandled msgreader key exceptionInfo.{other}")
+                            }
                         }
                     }
                     // Every override field we decoded must be one msgreader printed.
@@ -654,7 +918,11 @@ fn check_msgreader_json(name: &str, a: &AppointmentRecurrencePattern, json: &Val
                         ("appointmentColor", e.appointment_color.is_some()),
                     ];
                     for (k, ours) in present {
-                        assert_eq!(je.contains_key(k), ours, "{name}: exceptionInfo[{i}].{k} presence");
+                        assert_eq!(
+                            je.contains_key(k),
+                            ours,
+                            "{name}: exceptionInfo[{i}].{k} presence"
+                        );
                     }
                 }
             }
@@ -751,21 +1019,31 @@ fn msgreader_msg_blobs_match_expected_json() {
     let msg_dir = vectors_dir().join("msg/msgreader");
     let bin_dir = repo_dir().join("testdata/blobs/recurrence/msgreader");
     let mut with_recur = 0;
-    let mut files: Vec<_> = std::fs::read_dir(&msg_dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&msg_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     for path in files {
         let file = path.file_name().unwrap().to_string_lossy().to_string();
-        let Some(stem) = file.strip_suffix(".expected.json") else { continue };
+        let Some(stem) = file.strip_suffix(".expected.json") else {
+            continue;
+        };
         let json: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         let bin = bin_dir.join(format!("{stem}.bin"));
         match json.get("apptRecur") {
             Some(recur) => {
                 with_recur += 1;
-                let bytes = std::fs::read(&bin).unwrap_or_else(|e| panic!("{}: {e}", bin.display()));
+                let bytes =
+                    std::fs::read(&bin).unwrap_or_else(|e| panic!("{}: {e}", bin.display()));
                 let decoded = decode_appointment_recurrence(&bytes).unwrap();
                 check_msgreader_json(stem, &decoded.value, recur);
                 assert_no_errors(stem, &decoded.diagnostics);
-                assert_eq!(encode_appointment_recurrence(&decoded.value), bytes, "{stem}");
+                assert_eq!(
+                    encode_appointment_recurrence(&decoded.value),
+                    bytes,
+                    "{stem}"
+                );
             }
             None => assert!(!bin.exists(), "{stem} has no apptRecur but a .bin exists"),
         }
@@ -796,7 +1074,10 @@ fn hughbe_recurring_appointment_weekly_su_th() {
     // The source asserts patternTypeSpecific [.x, .sa, .tu]: it reads the spec's MSB-first bit
     // diagram backwards (formats.md §9.6). The item's PidLidRecurrencePattern string says
     // "every Sunday and Thursday", which is mask 0x11 with Su = 0x01.
-    assert_eq!(p.pattern_type_specific, PatternTypeSpecific::Week { day_mask: 0x11 });
+    assert_eq!(
+        p.pattern_type_specific,
+        PatternTypeSpecific::Week { day_mask: 0x11 }
+    );
     assert_eq!(day_mask::names(0x11), ["Su", "Th"]);
     // The source asserts startDate/endDate as Unix 24892272000 / 24906787200 (year ~2758): it
     // adds the 1601->1970 offset instead of subtracting it (formats.md §9.7). Reproduce its
@@ -829,9 +1110,16 @@ fn openchange_appointment_case0_truncated_yearly() {
     assert_eq!(a.pattern.recur_frequency, RecurFrequency::Yearly);
     assert_eq!(a.writer_version2, 0x3007);
     let t = a.truncated.as_ref().unwrap();
-    assert_eq!((t.section, t.offset, t.end()), (TailSection::ReservedBlock1, 76, 76));
+    assert_eq!(
+        (t.section, t.offset, t.end()),
+        (TailSection::ReservedBlock1, 76, 76)
+    );
     assert!(diags.iter().any(|d| d.kind == DiagKind::TruncatedTail));
-    assert!(diags.iter().any(|d| d.kind == DiagKind::UnusualWriterVersion2));
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.kind == DiagKind::UnusualWriterVersion2)
+    );
     assert_no_errors(name, &diags);
 }
 
@@ -859,7 +1147,10 @@ fn openchange_appointment_case3_weekly_deleted_and_exception() {
     let name = "openchange-get_AppointmentRecurrencePattern-case3-weekly-deleted-and-exception";
     let (a, diags, _) = appointment(name);
     let (case2, _, _) = appointment("openchange-get_AppointmentRecurrencePattern-case2-weekly");
-    assert_eq!(a.pattern.pattern_type_specific, case2.pattern.pattern_type_specific);
+    assert_eq!(
+        a.pattern.pattern_type_specific,
+        case2.pattern.pattern_type_specific
+    );
     assert_eq!(a.pattern.period, case2.pattern.period);
     assert!(!a.pattern.deleted_instance_dates.is_empty());
     assert!(a.exception_count > 0);
@@ -875,7 +1166,10 @@ fn openchange_appointment_case4_truncated_weekly() {
     assert_eq!(a.pattern.recur_frequency, RecurFrequency::Weekly);
     assert_eq!(a.writer_version2, 0x3006);
     let t = a.truncated.as_ref().unwrap();
-    assert_eq!((t.section, t.offset, t.end()), (TailSection::ReservedBlock1, 72, 72));
+    assert_eq!(
+        (t.section, t.offset, t.end()),
+        (TailSection::ReservedBlock1, 72, 72)
+    );
     assert!(diags.iter().any(|d| d.kind == DiagKind::TruncatedTail));
     assert_no_errors(name, &diags);
 }
@@ -907,7 +1201,10 @@ fn oxocal_4_1_1_1_weekly_no_exceptions() {
     assert_eq!(p.period, 1);
     assert_eq!(p.sliding_flag, 0);
     // Monday 0x02 + Thursday 0x10 + Friday 0x20.
-    assert_eq!(p.pattern_type_specific, PatternTypeSpecific::Week { day_mask: 0x32 });
+    assert_eq!(
+        p.pattern_type_specific,
+        PatternTypeSpecific::Week { day_mask: 0x32 }
+    );
     assert_eq!(p.end_type, EndType::EndAfterNOccurrences);
     assert_eq!(p.occurrence_count, 12);
     // "Beginning Monday, March 26, 2007 ... 10:00 AM - 10:30 AM".
@@ -923,16 +1220,25 @@ fn oxocal_4_1_1_2_weekly_with_exception() {
     assert_eq!(bytes.len(), 0x0106);
     let (a, diags, _) = appointment(name);
     assert_eq!(a.pattern.occurrence_count, 12);
-    assert_eq!(a.pattern.deleted_instance_dates, [minutes(2007, 4, 16, 0, 0)]);
+    assert_eq!(
+        a.pattern.deleted_instance_dates,
+        [minutes(2007, 4, 16, 0, 0)]
+    );
     assert_eq!(a.exception_info.len(), 1);
     let e = &a.exception_info[0];
     assert_eq!(e.original_start_date, minutes(2007, 4, 16, 10, 0));
     assert_eq!(e.start_date_time, minutes(2007, 4, 16, 11, 0));
     assert_eq!(e.end_date_time, minutes(2007, 4, 16, 11, 30));
-    assert_eq!(e.subject.as_ref().unwrap().text(1252), "Simple Recurrence with exceptions");
+    assert_eq!(
+        e.subject.as_ref().unwrap().text(1252),
+        "Simple Recurrence with exceptions"
+    );
     assert_eq!(e.location.as_ref().unwrap().text(1252), "34/4141");
     let x = &a.extended_exception[0];
-    assert_eq!(x.wide_char_subject.as_ref().unwrap().text(), "Simple Recurrence with exceptions");
+    assert_eq!(
+        x.wide_char_subject.as_ref().unwrap().text(),
+        "Simple Recurrence with exceptions"
+    );
     assert_eq!(x.wide_char_location.as_ref().unwrap().text(), "34/4141");
     assert_clean(name, &diags);
 }
@@ -957,7 +1263,10 @@ fn oxocal_4_1_1_3_daily_with_deletions() {
     assert_eq!(p.first_dow, 0);
     // The table's "4/19/2007" is a typo: A0 C1 DC 0C is 2011-04-19, and the characteristics
     // say the 4/19/2011 and 4/22/2011 instances were deleted.
-    assert_eq!(p.deleted_instance_dates, [minutes(2011, 4, 19, 0, 0), minutes(2011, 4, 22, 0, 0)]);
+    assert_eq!(
+        p.deleted_instance_dates,
+        [minutes(2011, 4, 19, 0, 0), minutes(2011, 4, 22, 0, 0)]
+    );
     assert_eq!(minutes_to_date(p.start_date), date(2011, 4, 7));
     assert_eq!(minutes_to_date(p.end_date), date(2011, 5, 4));
     assert_eq!((a.start_time_offset, a.end_time_offset), (480, 510));
@@ -973,11 +1282,20 @@ fn oxocal_4_1_1_4_nmonthly_with_exceptions() {
     assert_eq!(p.recur_frequency, RecurFrequency::Monthly);
     assert_eq!(p.pattern_type, PatternType::MonthNth);
     assert_eq!(p.period, 3);
-    assert_eq!(p.pattern_type_specific, PatternTypeSpecific::MonthNth { day_mask: 0x41, n: 3 });
+    assert_eq!(
+        p.pattern_type_specific,
+        PatternTypeSpecific::MonthNth {
+            day_mask: 0x41,
+            n: 3
+        }
+    );
     assert_eq!(p.end_type, EndType::EndAfterNOccurrences);
     assert_eq!(p.occurrence_count, 10);
     assert_eq!(minutes_to_date(p.start_date), date(2008, 2, 9));
-    assert_eq!(p.deleted_instance_dates, [minutes(2008, 5, 10, 0, 0), minutes(2008, 8, 9, 0, 0)]);
+    assert_eq!(
+        p.deleted_instance_dates,
+        [minutes(2008, 5, 10, 0, 0), minutes(2008, 8, 9, 0, 0)]
+    );
     assert_eq!(p.modified_instance_dates[0], minutes(2008, 5, 11, 0, 0));
     assert_eq!((a.start_time_offset, a.end_time_offset), (840, 1020));
     assert_eq!(a.exception_info.len(), 2);
@@ -1005,7 +1323,10 @@ fn oxocal_4_1_1_6_yearly_hebrew_lunar_with_exception() {
     assert_eq!(p.first_date_time, 685_440);
     assert_eq!(p.period, 12);
     assert_eq!(p.sliding_flag, 0);
-    assert_eq!(p.pattern_type_specific, PatternTypeSpecific::Month { day: 3 });
+    assert_eq!(
+        p.pattern_type_specific,
+        PatternTypeSpecific::Month { day: 3 }
+    );
     assert_eq!(p.end_type, EndType::NeverEnd);
     assert_eq!(p.occurrence_count, 0x0A);
     assert_eq!((a.start_time_offset, a.end_time_offset), (480, 510));
@@ -1013,7 +1334,10 @@ fn oxocal_4_1_1_6_yearly_hebrew_lunar_with_exception() {
     let e = &a.exception_info[0];
     assert_eq!(e.busy_status, Some(1));
     assert_eq!(e.reminder_delta, Some(60));
-    assert!(e.override_flags.contains(OverrideFlags::ARO_EXCEPTIONAL_BODY));
+    assert!(
+        e.override_flags
+            .contains(OverrideFlags::ARO_EXCEPTIONAL_BODY)
+    );
     // Hebrew lunar dates cannot be checked with Gregorian arithmetic, so none is reported.
     assert!(calcheck_format::recurrence::occurrences(p, 10).is_err());
     assert_clean(name, &diags);

@@ -1162,3 +1162,544 @@ fn check_exceptions(v: &AppointmentRecurrencePattern, diags: &mut Vec<Diagnostic
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::recurrence::encode::encode_appointment_recurrence;
+    use crate::recurrence::pattern::{
+        CalendarType, EndType, PatternType, PatternTypeSpecific, RecurFrequency,
+    };
+    use crate::time::naive_to_minutes;
+    use chrono::NaiveDate;
+
+    fn at(y: i32, m: u32, d: u32, hh: u32, mm: u32) -> u32 {
+        let dt = NaiveDate::from_ymd_opt(y, m, d)
+            .unwrap()
+            .and_hms_opt(hh, mm, 0)
+            .unwrap();
+        naive_to_minutes(dt).unwrap()
+    }
+
+    /// [MS-OXOCAL] 4.1.1.2 as a value: every Mon/Thu/Fri 10:00-10:30 from 2007-03-26, 12
+    /// occurrences; the 2007-04-16 instance moved to 11:00 with a new subject and location.
+    /// Offsets are those of the spec's 262-byte blob.
+    fn base() -> AppointmentRecurrencePattern {
+        let pattern = RecurrencePattern {
+            reader_version: 0x3004,
+            writer_version: 0x3004,
+            recur_frequency: RecurFrequency::Weekly,
+            pattern_type: PatternType::Week,
+            calendar_type: CalendarType::Default,
+            first_date_time: 8640,
+            period: 1,
+            sliding_flag: 0,
+            pattern_type_specific: PatternTypeSpecific::Week { day_mask: 0x32 },
+            end_type: EndType::EndAfterNOccurrences,
+            occurrence_count: 12,
+            first_dow: 0,
+            deleted_instance_dates: vec![at(2007, 4, 16, 0, 0)],
+            modified_instance_dates: vec![at(2007, 4, 16, 0, 0)],
+            start_date: at(2007, 3, 26, 0, 0),
+            end_date: at(2007, 4, 20, 0, 0),
+        };
+        let mut a = AppointmentRecurrencePattern::new(pattern, 600, 630);
+        a.exception_count = 1;
+        let subject = "Simple Recurrence with exceptions";
+        a.exception_info.push(ExceptionInfo {
+            offset: 80,
+            start_date_time: at(2007, 4, 16, 11, 0),
+            end_date_time: at(2007, 4, 16, 11, 30),
+            original_start_date: at(2007, 4, 16, 10, 0),
+            override_flags: OverrideFlags::ARO_SUBJECT | OverrideFlags::ARO_LOCATION,
+            subject: Some(AnsiString::new(subject.as_bytes().to_vec())),
+            location: Some(AnsiString::new(b"34/4141".to_vec())),
+            ..ExceptionInfo::default()
+        });
+        a.extended_exception.push(ExtendedException {
+            offset: 146,
+            change_highlight: Some(ChangeHighlight {
+                size: 4,
+                value: 0,
+                reserved: vec![],
+            }),
+            reserved_block_ee1: vec![],
+            start_date_time: Some(at(2007, 4, 16, 11, 0)),
+            end_date_time: Some(at(2007, 4, 16, 11, 30)),
+            original_start_date: Some(at(2007, 4, 16, 10, 0)),
+            wide_char_subject: Some(WideString::new(subject)),
+            wide_char_location: Some(WideString::new("34/4141")),
+            reserved_block_ee2: Some(vec![]),
+        });
+        a
+    }
+
+    /// Offsets in the spec blob: pattern 62 bytes, ExceptionInfo at 80, ReservedBlock1Size at
+    /// 142, ExtendedException at 146, ReservedBlock2Size at 258, 262 bytes in all.
+    const EI: usize = 80;
+    const RB1: usize = 142;
+    const EE: usize = 146;
+    const RB2: usize = 258;
+
+    fn decode(a: &AppointmentRecurrencePattern) -> Decoded<AppointmentRecurrencePattern> {
+        decode_appointment_recurrence(&encode_appointment_recurrence(a)).unwrap()
+    }
+
+    fn diags(a: &AppointmentRecurrencePattern) -> Vec<Diagnostic> {
+        decode(a).diagnostics
+    }
+
+    /// The single diagnostic of `a`, which must have `kind`.
+    fn only(a: &AppointmentRecurrencePattern, kind: DiagKind) -> Diagnostic {
+        let d = diags(a);
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(d[0].kind, kind, "{d:#?}");
+        d[0].clone()
+    }
+
+    /// Sets WriterVersion2 and adds or drops ChangeHighlight to match it.
+    fn with_writer_version2(
+        mut a: AppointmentRecurrencePattern,
+        wv2: u32,
+    ) -> AppointmentRecurrencePattern {
+        a.writer_version2 = wv2;
+        let ch = (wv2 >= WRITER_VERSION2).then(|| ChangeHighlight {
+            size: 4,
+            value: 0,
+            reserved: vec![],
+        });
+        for ee in &mut a.extended_exception {
+            ee.change_highlight.clone_from(&ch);
+        }
+        a
+    }
+
+    #[test]
+    fn appointment_spec_example_round_trips_cleanly() {
+        let a = base();
+        let bytes = encode_appointment_recurrence(&a);
+        assert_eq!(bytes.len(), 262);
+        let d = decode_appointment_recurrence(&bytes).unwrap();
+        assert_eq!(d.value, a);
+        assert!(d.diagnostics.is_empty(), "{:#?}", d.diagnostics);
+    }
+
+    #[test]
+    fn appointment_error_only_when_pattern_unreadable() {
+        let bytes = encode_appointment_recurrence(&base());
+        let err = decode_appointment_recurrence(&bytes[..61]).unwrap_err();
+        assert_eq!(
+            (err.structure(), err.field(), err.offset()),
+            ("RecurrencePattern", "EndDate", 58)
+        );
+        // Every longer prefix decodes.
+        for len in 62..=bytes.len() {
+            assert!(
+                decode_appointment_recurrence(&bytes[..len]).is_ok(),
+                "prefix {len}"
+            );
+        }
+    }
+
+    #[test]
+    fn appointment_truncated_tail_sections_and_severities() {
+        use DiagSeverity::{Error, Warning};
+        let bytes = encode_appointment_recurrence(&base());
+        let cases = [
+            (62, TailSection::Header, 62, Error),
+            (70, TailSection::Header, 62, Error),
+            (80, TailSection::ExceptionInfo, EI, Error),
+            (100, TailSection::ExceptionInfo, EI, Error),
+            (RB1, TailSection::ReservedBlock1, RB1, Warning),
+            (RB1 + 2, TailSection::ReservedBlock1, RB1, Error),
+            (EE, TailSection::ExtendedException, EE, Warning),
+            (200, TailSection::ExtendedException, EE, Error),
+            (RB2, TailSection::ReservedBlock2, RB2, Warning),
+            (RB2 + 3, TailSection::ReservedBlock2, RB2, Error),
+        ];
+        for (len, section, offset, severity) in cases {
+            let cut = &bytes[..len];
+            let d = decode_appointment_recurrence(cut).unwrap();
+            let t = d.value.truncated.clone().unwrap();
+            assert_eq!(
+                (t.section, t.offset, t.end()),
+                (section, offset, len),
+                "cut at {len}"
+            );
+            let tail: Vec<_> = d
+                .diagnostics
+                .iter()
+                .filter(|x| x.kind == DiagKind::TruncatedTail)
+                .collect();
+            assert_eq!(tail.len(), 1, "cut at {len}: {:#?}", d.diagnostics);
+            assert_eq!(
+                (tail[0].severity, tail[0].offset),
+                (severity, offset),
+                "cut at {len}"
+            );
+            // The truncated value encodes back to exactly the bytes it came from.
+            assert_eq!(encode_appointment_recurrence(&d.value), cut, "cut at {len}");
+        }
+        // No header means no checks on the (absent) header fields.
+        let d = decode_appointment_recurrence(&bytes[..62]).unwrap();
+        assert_eq!(d.diagnostics.len(), 1);
+        assert_eq!(d.value.reader_version2, 0);
+    }
+
+    #[test]
+    fn appointment_huge_counts_do_not_allocate_or_panic() {
+        let mut a = base();
+        a.exception_count = u16::MAX;
+        let d = decode(&a);
+        assert_eq!(
+            d.value.truncated.as_ref().map(|t| t.section),
+            Some(TailSection::ExceptionInfo)
+        );
+        // Whatever the bytes after the real entry decode to, at most one ExceptionInfo fits in
+        // each 14 bytes, and the capacity reserved follows the same bound.
+        assert!(d.value.exception_info.len() <= (262 - EI) / EXCEPTION_INFO_FIXED_SIZE);
+        assert!(d.value.exception_info.capacity() <= (262 - EI) / EXCEPTION_INFO_FIXED_SIZE + 1);
+        let mut a = base();
+        a.extended_exception[0].change_highlight = Some(ChangeHighlight {
+            size: u32::MAX,
+            value: 0,
+            reserved: vec![],
+        });
+        let d = decode(&a);
+        assert_eq!(
+            d.value.truncated.as_ref().map(|t| t.section),
+            Some(TailSection::ExtendedException)
+        );
+    }
+
+    #[test]
+    fn appointment_trailing_bytes() {
+        let mut a = base();
+        a.trailing = vec![0; 4];
+        let d = only(&a, DiagKind::TrailingBytes);
+        assert_eq!((d.severity, d.offset), (DiagSeverity::Info, 262));
+        a.trailing = vec![1];
+        assert_eq!(
+            only(&a, DiagKind::TrailingBytes).severity,
+            DiagSeverity::Warning
+        );
+    }
+
+    #[test]
+    fn appointment_versions() {
+        let mut a = base();
+        a.reader_version2 = 0x3005;
+        let d = only(&a, DiagKind::BadVersion);
+        assert_eq!(
+            (d.severity, d.field, d.offset),
+            (DiagSeverity::Error, "ReaderVersion2", 62)
+        );
+        let d = only(&with_writer_version2(base(), 0x3005), DiagKind::BadVersion);
+        assert_eq!(
+            (d.severity, d.field, d.offset),
+            (DiagSeverity::Warning, "WriterVersion2", 66)
+        );
+        for wv2 in [0x3006, 0x3007, 0x300A] {
+            let d = only(
+                &with_writer_version2(base(), wv2),
+                DiagKind::UnusualWriterVersion2,
+            );
+            assert_eq!(d.severity, DiagSeverity::Info);
+        }
+        // 0x3008 (Outlook 2003, Kopano) is normal and has no ChangeHighlight.
+        let a = with_writer_version2(base(), 0x3008);
+        let d = decode(&a);
+        assert!(d.diagnostics.is_empty(), "{:#?}", d.diagnostics);
+        assert_eq!(d.value.extended_exception[0].change_highlight, None);
+    }
+
+    #[test]
+    fn appointment_time_offsets() {
+        let mut a = base();
+        a.start_time_offset = 1440;
+        a.end_time_offset = 1500;
+        let d = diags(&a);
+        assert!(
+            d.iter()
+                .any(|d| d.kind == DiagKind::OutOfRange && d.field == "StartTimeOffset"),
+            "{d:#?}"
+        );
+        let mut a = base();
+        a.end_time_offset = 599;
+        let d = only(&a, DiagKind::OutOfRange);
+        assert_eq!((d.field, d.offset), ("EndTimeOffset", 74));
+    }
+
+    #[test]
+    fn appointment_exception_count_mismatch() {
+        let mut a = base();
+        a.pattern.deleted_instance_dates.push(at(2007, 4, 19, 0, 0));
+        a.pattern
+            .modified_instance_dates
+            .push(at(2007, 4, 19, 0, 0));
+        let d = only(&a, DiagKind::ExceptionCountMismatch);
+        assert_eq!(
+            (d.severity, d.field),
+            (DiagSeverity::Error, "ExceptionCount")
+        );
+    }
+
+    #[test]
+    fn appointment_reserved_blocks() {
+        let mut a = base();
+        a.reserved_block1 = vec![1, 2];
+        let d = only(&a, DiagKind::NonZeroReserved);
+        assert_eq!(
+            (d.severity, d.field, d.offset),
+            (DiagSeverity::Warning, "ReservedBlock1Size", RB1)
+        );
+        let mut a = base();
+        a.reserved_block2 = vec![1];
+        let d = only(&a, DiagKind::NonZeroReserved);
+        assert_eq!((d.field, d.offset), ("ReservedBlock2Size", RB2));
+        let mut a = base();
+        a.extended_exception[0].reserved_block_ee1 = vec![0; 3];
+        let d = only(&a, DiagKind::NonZeroReserved);
+        assert_eq!((d.field, d.offset), ("ReservedBlockEE1Size", EE + 8));
+        let mut a = base();
+        a.extended_exception[0].reserved_block_ee2 = Some(vec![9]);
+        assert_eq!(
+            only(&a, DiagKind::NonZeroReserved).field,
+            "ReservedBlockEE2Size"
+        );
+    }
+
+    #[test]
+    fn appointment_string_lengths() {
+        let mut a = base();
+        a.exception_info[0].subject.as_mut().unwrap().length = 33;
+        let d = only(&a, DiagKind::StringLengthMismatch);
+        assert_eq!(
+            (d.severity, d.field, d.offset),
+            (DiagSeverity::Error, "SubjectLength", EI + 14)
+        );
+        // An embedded NUL (CalCheck 0013): readers render a shorter string than Length2 says.
+        let mut a = base();
+        a.exception_info[0].location = Some(AnsiString::new(b"34\x004141".to_vec()));
+        a.extended_exception[0].wide_char_location = Some(WideString::new("34\u{0}4141"));
+        let d = only(&a, DiagKind::StringLengthMismatch);
+        assert_eq!((d.field, d.offset), ("Location", EI + 14 + 4 + 33 + 4 + 2));
+    }
+
+    #[test]
+    fn appointment_unknown_override_flags() {
+        let mut a = base();
+        a.exception_info[0].override_flags = OverrideFlags(0x0411);
+        let d = only(&a, DiagKind::UnknownOverrideFlags);
+        assert_eq!((d.severity, d.offset), (DiagSeverity::Error, EI + 12));
+        assert_eq!(OverrideFlags(0x0411).unknown_bits(), 0x0400);
+        assert_eq!(
+            OverrideFlags(0x0282).names(),
+            ["ARO_MEETINGTYPE", "ARO_SUBTYPE", "ARO_EXCEPTIONAL_BODY"]
+        );
+    }
+
+    #[test]
+    fn appointment_exception_end_before_start() {
+        let mut a = base();
+        a.exception_info[0].end_date_time = at(2007, 4, 16, 10, 30);
+        a.extended_exception[0].end_date_time = Some(at(2007, 4, 16, 10, 30));
+        let d = only(&a, DiagKind::ExceptionEndBeforeStart);
+        assert_eq!((d.severity, d.offset), (DiagSeverity::Error, EI + 4));
+    }
+
+    /// Moves the exception's original start, keeping DeletedInstanceDates and the
+    /// ExtendedException in step so that only the series bounds are in question.
+    fn with_original(original: u32) -> AppointmentRecurrencePattern {
+        let mut a = base();
+        a.exception_info[0].original_start_date = original;
+        a.extended_exception[0].original_start_date = Some(original);
+        a.pattern.deleted_instance_dates = vec![original - original % MINUTES_PER_DAY];
+        a
+    }
+
+    #[test]
+    fn appointment_exception_outside_series() {
+        // CalCheck 0014: before the series starts.
+        let d = diags(&with_original(at(2007, 3, 22, 10, 0)));
+        let out: Vec<_> = d
+            .iter()
+            .filter(|d| d.kind == DiagKind::ExceptionOutsideSeries)
+            .collect();
+        assert_eq!(out.len(), 1, "{d:#?}");
+        assert_eq!(
+            (out[0].severity, out[0].offset),
+            (DiagSeverity::Error, EI + 8)
+        );
+        assert!(out[0].message.contains("before"));
+        // CalCheck 0015: at or after EndDate + EndTimeOffset (2007-04-20 10:30).
+        let d = diags(&with_original(at(2007, 4, 20, 10, 30)));
+        assert!(
+            d.iter()
+                .any(|d| d.kind == DiagKind::ExceptionOutsideSeries && d.message.contains("after"))
+        );
+        // The last instance itself (2007-04-20 10:00) is inside.
+        let d = diags(&with_original(at(2007, 4, 20, 10, 0)));
+        assert!(
+            !d.iter().any(|d| d.kind == DiagKind::ExceptionOutsideSeries),
+            "{d:#?}"
+        );
+    }
+
+    #[test]
+    fn appointment_exception_not_deleted() {
+        let mut a = base();
+        a.pattern.deleted_instance_dates = vec![at(2007, 4, 19, 0, 0)];
+        let d = only(&a, DiagKind::ExceptionNotDeleted);
+        assert_eq!((d.severity, d.offset), (DiagSeverity::Error, EI + 8));
+    }
+
+    /// A second exception (no overrides) starting `start` that replaces the instance `original`.
+    fn second(a: &mut AppointmentRecurrencePattern, start: u32, original: u32) {
+        a.exception_count = 2;
+        a.exception_info.push(ExceptionInfo {
+            start_date_time: start,
+            end_date_time: start + 30,
+            original_start_date: original,
+            ..ExceptionInfo::default()
+        });
+        a.extended_exception.push(ExtendedException {
+            change_highlight: Some(ChangeHighlight {
+                size: 4,
+                value: 0,
+                reserved: vec![],
+            }),
+            ..ExtendedException::default()
+        });
+    }
+
+    #[test]
+    fn appointment_duplicate_original_start() {
+        let mut a = base();
+        second(&mut a, at(2007, 4, 17, 10, 0), at(2007, 4, 16, 10, 0));
+        a.pattern.deleted_instance_dates = vec![at(2007, 4, 16, 0, 0), at(2007, 4, 19, 0, 0)];
+        a.pattern.modified_instance_dates = vec![at(2007, 4, 16, 0, 0), at(2007, 4, 17, 0, 0)];
+        let d = only(&a, DiagKind::DuplicateDates);
+        assert_eq!(
+            (d.severity, d.structure, d.field),
+            (DiagSeverity::Error, "ExceptionInfo", "OriginalStartDate")
+        );
+    }
+
+    #[test]
+    fn appointment_exception_order_is_info() {
+        // The first ExceptionInfo starts 2007-04-16, the second 2007-04-12: out of order, as in
+        // MFCMAPI's real vector 4, which Outlook wrote.
+        let mut a = base();
+        second(&mut a, at(2007, 4, 12, 10, 0), at(2007, 4, 12, 10, 0));
+        a.pattern.deleted_instance_dates = vec![at(2007, 4, 12, 0, 0), at(2007, 4, 16, 0, 0)];
+        a.pattern.modified_instance_dates = vec![at(2007, 4, 12, 0, 0), at(2007, 4, 16, 0, 0)];
+        let d = only(&a, DiagKind::ExceptionOrder);
+        assert_eq!(d.severity, DiagSeverity::Info);
+    }
+
+    #[test]
+    fn appointment_exception_dates_mismatch() {
+        let mut a = base();
+        a.pattern.modified_instance_dates = vec![at(2007, 4, 17, 0, 0)];
+        let d = only(&a, DiagKind::ExceptionDatesMismatch);
+        assert_eq!(d.severity, DiagSeverity::Error);
+        assert!(
+            d.message.contains("2007-04-17") && d.message.contains("2007-04-16"),
+            "{}",
+            d.message
+        );
+    }
+
+    #[test]
+    fn appointment_extended_exception_mismatch() {
+        let mut a = base();
+        a.extended_exception[0].start_date_time = Some(at(2007, 4, 16, 12, 0));
+        let d = only(&a, DiagKind::ExtendedExceptionMismatch);
+        assert_eq!(
+            (d.severity, d.field, d.offset),
+            (DiagSeverity::Error, "StartDateTime", EE + 12)
+        );
+    }
+
+    #[test]
+    fn appointment_change_highlight_size_below_4() {
+        let mut a = base();
+        a.extended_exception[0].change_highlight = Some(ChangeHighlight {
+            size: 2,
+            value: 0,
+            reserved: vec![0x80, 0],
+        });
+        let d = decode(&a);
+        assert_eq!(d.diagnostics.len(), 1, "{:#?}", d.diagnostics);
+        let x = &d.diagnostics[0];
+        assert_eq!(
+            (x.kind, x.severity, x.offset),
+            (DiagKind::BadChangeHighlightSize, DiagSeverity::Error, EE)
+        );
+        assert_eq!(
+            d.value.extended_exception[0]
+                .change_highlight
+                .as_ref()
+                .unwrap()
+                .reserved,
+            [0x80, 0]
+        );
+        assert_eq!(
+            encode_appointment_recurrence(&d.value),
+            encode_appointment_recurrence(&a)
+        );
+    }
+
+    #[test]
+    fn appointment_ansi_wide_mismatch() {
+        let mut a = base();
+        a.extended_exception[0].wide_char_subject = Some(WideString::new("Other subject"));
+        let d = only(&a, DiagKind::AnsiWideMismatch);
+        assert_eq!(
+            (d.severity, d.field),
+            (DiagSeverity::Warning, "WideCharSubject")
+        );
+        // Characters the code page cannot hold become '?' in the ANSI copy: not a mismatch.
+        let mut a = base();
+        a.exception_info[0].location = Some(AnsiString::new(b"Tokyo ??".to_vec()));
+        a.extended_exception[0].wide_char_location =
+            Some(WideString::new("Tokyo \u{6771}\u{4EAC}"));
+        assert!(diags(&a).is_empty());
+        // The same place in Shift-JIS matches only when decoded with code page 932.
+        let mut a = base();
+        a.exception_info[0].location = Some(AnsiString::new(vec![0x93, 0x8C, 0x8B, 0x9E]));
+        a.extended_exception[0].wide_char_location = Some(WideString::new("\u{6771}\u{4EAC}"));
+        let bytes = encode_appointment_recurrence(&a);
+        let sjis = decode_appointment_recurrence_with_codepage(&bytes, 932).unwrap();
+        assert!(sjis.diagnostics.is_empty(), "{:#?}", sjis.diagnostics);
+        assert_eq!(
+            sjis.value.exception_info[0]
+                .location
+                .as_ref()
+                .unwrap()
+                .text(932),
+            "\u{6771}\u{4EAC}"
+        );
+        let latin = decode_appointment_recurrence(&bytes).unwrap();
+        assert_eq!(latin.diagnostics.len(), 1);
+        assert_eq!(latin.diagnostics[0].kind, DiagKind::AnsiWideMismatch);
+    }
+
+    #[test]
+    fn appointment_every_override_field_round_trips() {
+        let mut a = base();
+        let e = &mut a.exception_info[0];
+        e.override_flags = OverrideFlags::ALL;
+        e.meeting_type = Some(1);
+        e.reminder_delta = Some(15);
+        e.reminder_set = Some(1);
+        e.busy_status = Some(3);
+        e.attachment = Some(1);
+        e.sub_type = Some(0);
+        e.appointment_color = Some(5);
+        let d = decode(&a);
+        assert!(d.diagnostics.is_empty(), "{:#?}", d.diagnostics);
+        assert_eq!(d.value.exception_info[0], a.exception_info[0]);
+    }
+}

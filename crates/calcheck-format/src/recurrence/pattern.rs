@@ -21,7 +21,7 @@ pub const PATTERN_VERSION: u16 = 0x3004;
 ///
 /// Outlook's own limit for "end after" is 999; the margin keeps the check meaningful for
 /// hand-made blobs while bounding the work a hostile OccurrenceCount can cause.
-pub const VALIDATION_OCCURRENCE_LIMIT: u32 = 100_000;
+pub const VALIDATION_OCCURRENCE_LIMIT: u32 = 10_000;
 
 /// Structure name used in errors and diagnostics.
 pub(crate) const STRUCTURE: &str = "RecurrencePattern";
@@ -1076,5 +1076,476 @@ pub(crate) fn end_bound(p: &RecurrencePattern) -> Option<NaiveDate> {
         None
     } else {
         Some(minutes_to_date(p.end_date))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Diagnostic;
+    use crate::error::Error;
+    use crate::recurrence::encode::encode_recurrence_pattern;
+    use crate::time::naive_to_minutes;
+
+    /// [MS-OXOCAL] 4.1.1.1 "Weekly Recurrence BLOB Without Exceptions", pattern part.
+    #[rustfmt::skip]
+    const SPEC_WEEKLY: [u8; 54] = [
+        0x04, 0x30,             // ReaderVersion 0x3004
+        0x04, 0x30,             // WriterVersion 0x3004
+        0x0B, 0x20,             // RecurFrequency weekly
+        0x01, 0x00,             // PatternType Week
+        0x00, 0x00,             // CalendarType default
+        0xC0, 0x21, 0x00, 0x00, // FirstDateTime 8640
+        0x01, 0x00, 0x00, 0x00, // Period 1 week
+        0x00, 0x00, 0x00, 0x00, // SlidingFlag
+        0x32, 0x00, 0x00, 0x00, // PatternTypeSpecific M|Th|F
+        0x22, 0x20, 0x00, 0x00, // EndType after N occurrences
+        0x0C, 0x00, 0x00, 0x00, // OccurrenceCount 12
+        0x00, 0x00, 0x00, 0x00, // FirstDOW Sunday
+        0x00, 0x00, 0x00, 0x00, // DeletedInstanceCount 0
+        0x00, 0x00, 0x00, 0x00, // ModifiedInstanceCount 0
+        0x80, 0x20, 0xBC, 0x0C, // StartDate 2007-03-26
+        0x20, 0xAD, 0xBC, 0x0C, // EndDate 2007-04-20
+    ];
+
+    fn day(y: i32, m: u32, d: u32) -> u32 {
+        let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        naive_to_minutes(date.and_time(chrono::NaiveTime::MIN)).unwrap()
+    }
+
+    /// The spec's weekly example as a value: every Mon/Thu/Fri from 2007-03-26, 12 occurrences.
+    fn weekly() -> RecurrencePattern {
+        RecurrencePattern {
+            reader_version: 0x3004,
+            writer_version: 0x3004,
+            recur_frequency: RecurFrequency::Weekly,
+            pattern_type: PatternType::Week,
+            calendar_type: CalendarType::Default,
+            first_date_time: 8640,
+            period: 1,
+            sliding_flag: 0,
+            pattern_type_specific: PatternTypeSpecific::Week { day_mask: 0x32 },
+            end_type: EndType::EndAfterNOccurrences,
+            occurrence_count: 12,
+            first_dow: 0,
+            deleted_instance_dates: vec![],
+            modified_instance_dates: vec![],
+            start_date: day(2007, 3, 26),
+            end_date: day(2007, 4, 20),
+        }
+    }
+
+    /// Diagnostics of `p` checked as an appointment pattern.
+    fn check(p: &RecurrencePattern, usage: PatternUse) -> Vec<Diagnostic> {
+        let bytes = encode_recurrence_pattern(p);
+        let mut r = Reader::new(&bytes, STRUCTURE);
+        let (decoded, layout) = read_pattern(&mut r).unwrap();
+        assert_eq!(&decoded, p);
+        let mut diags = Diagnostics::new();
+        check_pattern(&decoded, &layout, usage, &mut diags);
+        diags.into_vec()
+    }
+
+    /// The single diagnostic of `p`, which must have `kind`.
+    fn only(p: &RecurrencePattern, kind: DiagKind) -> Diagnostic {
+        let diags = check(p, PatternUse::Appointment);
+        assert_eq!(diags.len(), 1, "{diags:#?}");
+        assert_eq!(diags[0].kind, kind, "{diags:#?}");
+        diags[0].clone()
+    }
+
+    #[test]
+    fn pattern_spec_example_decodes_cleanly() {
+        let decoded = decode_recurrence_pattern(&SPEC_WEEKLY).unwrap();
+        assert_eq!(decoded.value, weekly());
+        assert!(decoded.diagnostics.is_empty(), "{:#?}", decoded.diagnostics);
+        assert_eq!(encode_recurrence_pattern(&decoded.value), SPEC_WEEKLY);
+    }
+
+    #[test]
+    fn pattern_truncated_inside_each_fixed_field_is_error() {
+        // Cutting the blob inside a field names that field and its offset.
+        let cases = [
+            (1, "ReaderVersion", 0),
+            (3, "WriterVersion", 2),
+            (5, "RecurFrequency", 4),
+            (7, "PatternType", 6),
+            (9, "CalendarType", 8),
+            (12, "FirstDateTime", 10),
+            (16, "Period", 14),
+            (20, "SlidingFlag", 18),
+            (24, "PatternTypeSpecific.Week", 22),
+            (28, "EndType", 26),
+            (32, "OccurrenceCount", 30),
+            (36, "FirstDOW", 34),
+            (40, "DeletedInstanceCount", 38),
+            (44, "ModifiedInstanceCount", 42),
+            (48, "StartDate", 46),
+            (53, "EndDate", 50),
+        ];
+        for (len, field, offset) in cases {
+            let err = decode_recurrence_pattern(&SPEC_WEEKLY[..len]).unwrap_err();
+            assert!(matches!(err, Error::Truncated { .. }), "{err}");
+            assert_eq!(
+                (err.structure(), err.field(), err.offset()),
+                ("RecurrencePattern", field, offset)
+            );
+        }
+        assert!(decode_recurrence_pattern(&[]).is_err());
+    }
+
+    #[test]
+    fn pattern_instance_count_that_cannot_fit_is_error() {
+        let mut bytes = SPEC_WEEKLY.to_vec();
+        bytes[38..42].copy_from_slice(&0xFFFF_FFFFu32.to_le_bytes());
+        let err = decode_recurrence_pattern(&bytes).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::CountTooLarge {
+                    count: 0xFFFF_FFFF,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert_eq!((err.field(), err.offset()), ("DeletedInstanceCount", 38));
+        let mut bytes = SPEC_WEEKLY.to_vec();
+        bytes[42..46].copy_from_slice(&3u32.to_le_bytes());
+        let err = decode_recurrence_pattern(&bytes).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::CountTooLarge {
+                    count: 3,
+                    available: 8,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert_eq!((err.field(), err.offset()), ("ModifiedInstanceCount", 42));
+    }
+
+    #[test]
+    fn pattern_trailing_bytes_are_reported() {
+        let mut bytes = SPEC_WEEKLY.to_vec();
+        bytes.extend([0, 0]);
+        let d = decode_recurrence_pattern(&bytes).unwrap();
+        assert_eq!(d.diagnostics.len(), 1);
+        let t = &d.diagnostics[0];
+        assert_eq!(
+            (t.kind, t.severity, t.offset),
+            (DiagKind::TrailingBytes, DiagSeverity::Info, 54)
+        );
+        bytes.push(7);
+        let d = decode_recurrence_pattern(&bytes).unwrap();
+        assert_eq!(d.diagnostics[0].severity, DiagSeverity::Warning);
+    }
+
+    #[test]
+    fn pattern_versions() {
+        let mut p = weekly();
+        p.reader_version = 0x3005;
+        let d = only(&p, DiagKind::BadVersion);
+        assert_eq!(
+            (d.severity, d.field, d.offset),
+            (DiagSeverity::Error, "ReaderVersion", 0)
+        );
+        let mut p = weekly();
+        p.writer_version = 0x3005;
+        let d = only(&p, DiagKind::BadVersion);
+        assert_eq!(
+            (d.severity, d.field, d.offset),
+            (DiagSeverity::Warning, "WriterVersion", 2)
+        );
+    }
+
+    #[test]
+    fn pattern_unknown_enum_values() {
+        let mut p = weekly();
+        p.recur_frequency = RecurFrequency::Unknown(0x200E);
+        assert_eq!(only(&p, DiagKind::BadEnumValue).field, "RecurFrequency");
+        let mut p = weekly();
+        p.calendar_type = CalendarType::Unknown(0x0D);
+        assert_eq!(only(&p, DiagKind::BadEnumValue).field, "CalendarType");
+        let mut p = weekly();
+        p.first_dow = 7;
+        let d = check(&p, PatternUse::Appointment);
+        assert!(
+            d.iter()
+                .any(|d| d.kind == DiagKind::BadEnumValue && d.field == "FirstDOW"),
+            "{d:#?}"
+        );
+        // An unknown PatternType is read without PatternTypeSpecific, as MFCMAPI does.
+        let mut p = weekly();
+        p.pattern_type = PatternType::Unknown(5);
+        p.pattern_type_specific = PatternTypeSpecific::None;
+        let d = only(&p, DiagKind::BadEnumValue);
+        assert_eq!((d.field, d.severity), ("PatternType", DiagSeverity::Error));
+    }
+
+    #[test]
+    fn pattern_end_type_values() {
+        let mut p = weekly();
+        p.end_type = EndType::Unknown(0x2024);
+        let d = only(&p, DiagKind::BadEnumValue);
+        assert_eq!((d.field, d.offset), ("EndType", 26));
+        let mut p = weekly();
+        p.end_type = EndType::NeverEndLegacy;
+        p.end_date = NO_END_DATE;
+        let d = only(&p, DiagKind::BadEnumValue);
+        assert_eq!(d.severity, DiagSeverity::Info);
+        assert_eq!(EndType::from(0xFFFF_FFFF), EndType::NeverEndLegacy);
+        assert_eq!(u32::from(EndType::Unknown(7)), 7);
+    }
+
+    #[test]
+    fn pattern_illegal_combinations() {
+        let mut p = weekly();
+        p.recur_frequency = RecurFrequency::Monthly;
+        let d = check(&p, PatternUse::Appointment);
+        assert!(
+            d.iter()
+                .any(|d| d.kind == DiagKind::IllegalPatternCombination
+                    && d.severity == DiagSeverity::Error)
+        );
+        // Daily + Week is "every weekday" only.
+        let mut p = weekly();
+        p.recur_frequency = RecurFrequency::Daily;
+        let d = only(&p, DiagKind::IllegalPatternCombination);
+        assert_eq!((d.severity, d.offset), (DiagSeverity::Warning, 22));
+        // Hijri patterns need CalendarType 0.
+        let mut p = weekly();
+        p.recur_frequency = RecurFrequency::Monthly;
+        p.pattern_type = PatternType::HjMonth;
+        p.calendar_type = CalendarType::Hijri;
+        p.pattern_type_specific = PatternTypeSpecific::Month { day: 3 };
+        p.end_type = EndType::NeverEnd;
+        p.end_date = NO_END_DATE;
+        let d = only(&p, DiagKind::IllegalPatternCombination);
+        assert_eq!(d.field, "CalendarType");
+    }
+
+    #[test]
+    fn pattern_period_ranges() {
+        let daily = |period: u32| {
+            let mut p = weekly();
+            p.recur_frequency = RecurFrequency::Daily;
+            p.pattern_type = PatternType::Day;
+            p.pattern_type_specific = PatternTypeSpecific::None;
+            p.period = period;
+            p.end_type = EndType::NeverEnd;
+            p.end_date = NO_END_DATE;
+            p.first_date_time = p.start_date % period.max(1);
+            p
+        };
+        assert!(check(&daily(1440), PatternUse::Appointment).is_empty());
+        let d = check(&daily(1000), PatternUse::Appointment);
+        assert!(
+            d.iter()
+                .any(|d| d.kind == DiagKind::BadPeriod && d.offset == 14),
+            "{d:#?}"
+        );
+        let d = check(&daily(1440 * 1000), PatternUse::Appointment);
+        assert!(d.iter().any(|d| d.kind == DiagKind::BadPeriod), "{d:#?}");
+        let mut p = weekly();
+        p.period = 100;
+        let d = check(&p, PatternUse::Appointment);
+        assert!(d.iter().any(|d| d.kind == DiagKind::BadPeriod), "{d:#?}");
+        let yearly = |period: u32| {
+            let mut p = weekly();
+            p.recur_frequency = RecurFrequency::Yearly;
+            p.pattern_type = PatternType::Month;
+            p.pattern_type_specific = PatternTypeSpecific::Month { day: 26 };
+            p.period = period;
+            p.end_type = EndType::NeverEnd;
+            p.end_date = NO_END_DATE;
+            p
+        };
+        let d = check(&yearly(24), PatternUse::Appointment);
+        let bad: Vec<_> = d.iter().filter(|d| d.kind == DiagKind::BadPeriod).collect();
+        assert_eq!(bad.len(), 1);
+        assert_eq!(bad[0].severity, DiagSeverity::Warning);
+        let d = check(&yearly(13), PatternUse::Appointment);
+        assert!(
+            d.iter()
+                .any(|d| d.kind == DiagKind::BadPeriod && d.severity == DiagSeverity::Error)
+        );
+    }
+
+    #[test]
+    fn pattern_specific_ranges() {
+        let mut p = weekly();
+        p.pattern_type_specific = PatternTypeSpecific::Week { day_mask: 0 };
+        let d = check(&p, PatternUse::Appointment);
+        assert!(
+            d.iter()
+                .any(|d| d.kind == DiagKind::BadPatternSpecific && d.offset == 22)
+        );
+        p.pattern_type_specific = PatternTypeSpecific::Week { day_mask: 0x82 };
+        let d = check(&p, PatternUse::Appointment);
+        assert!(d.iter().any(|d| d.kind == DiagKind::BadPatternSpecific));
+        let mut p = weekly();
+        p.recur_frequency = RecurFrequency::Monthly;
+        p.pattern_type = PatternType::MonthNth;
+        p.pattern_type_specific = PatternTypeSpecific::MonthNth {
+            day_mask: 0x02,
+            n: 6,
+        };
+        let d = check(&p, PatternUse::Appointment);
+        assert!(
+            d.iter()
+                .any(|d| d.kind == DiagKind::BadPatternSpecific && d.offset == 26),
+            "{d:#?}"
+        );
+        p.pattern_type = PatternType::Month;
+        p.pattern_type_specific = PatternTypeSpecific::Month { day: 32 };
+        let d = check(&p, PatternUse::Appointment);
+        assert!(
+            d.iter().any(|d| d.kind == DiagKind::BadPatternSpecific),
+            "{d:#?}"
+        );
+    }
+
+    #[test]
+    fn pattern_end_rules() {
+        // Never-ending needs EndDate 0x5AE980DF.
+        let mut p = weekly();
+        p.end_type = EndType::NeverEnd;
+        let d = only(&p, DiagKind::EndMismatch);
+        assert_eq!(
+            (d.severity, d.field, d.offset),
+            (DiagSeverity::Error, "EndDate", 50)
+        );
+        // A finite series cannot end on the never-ending marker.
+        let mut p = weekly();
+        p.end_type = EndType::EndAfterDate;
+        p.end_date = NO_END_DATE;
+        assert_eq!(only(&p, DiagKind::EndMismatch).field, "EndDate");
+        // OccurrenceCount 0 with EndType 0x2022.
+        let mut p = weekly();
+        p.occurrence_count = 0;
+        assert_eq!(only(&p, DiagKind::EndMismatch).field, "OccurrenceCount");
+        // EndDate must be the 12th occurrence (2007-04-20), not the 11th.
+        let mut p = weekly();
+        p.end_date = day(2007, 4, 19);
+        let d = only(&p, DiagKind::EndMismatch);
+        assert!(d.message.contains("2007-04-20"), "{}", d.message);
+        // More than Outlook's 999 occurrences is only a warning.
+        let mut p = weekly();
+        p.end_type = EndType::EndAfterDate;
+        p.occurrence_count = 1000;
+        assert!(check(&p, PatternUse::Appointment).is_empty());
+        p.end_type = EndType::EndAfterNOccurrences;
+        let d = check(&p, PatternUse::Appointment);
+        assert!(
+            d.iter()
+                .any(|d| d.kind == DiagKind::OutOfRange && d.severity == DiagSeverity::Warning)
+        );
+        // EndDate past 4500 and before StartDate.
+        let mut p = weekly();
+        p.end_type = EndType::EndAfterDate;
+        p.end_date = NO_END_DATE + 1; // 4501-01-01 00:00
+        let d = only(&p, DiagKind::OutOfRange);
+        assert_eq!(d.field, "EndDate");
+        let mut p = weekly();
+        p.end_type = EndType::EndAfterDate;
+        p.end_date = day(2007, 3, 19);
+        let d = only(&p, DiagKind::EndBeforeStart);
+        assert_eq!(d.severity, DiagSeverity::Error);
+    }
+
+    #[test]
+    fn pattern_sliding_flag_only_for_appointments() {
+        let mut p = weekly();
+        p.sliding_flag = 1;
+        let d = only(&p, DiagKind::SlidingFlagSet);
+        assert_eq!((d.severity, d.offset), (DiagSeverity::Warning, 18));
+        assert!(check(&p, PatternUse::Task).is_empty());
+    }
+
+    #[test]
+    fn pattern_date_lists() {
+        let mut p = weekly();
+        p.start_date += 60;
+        let d = check(&p, PatternUse::Appointment);
+        assert!(
+            d.iter()
+                .any(|d| d.kind == DiagKind::NotMidnight && d.field == "StartDate"),
+            "{d:#?}"
+        );
+        let mut p = weekly();
+        p.end_type = EndType::EndAfterDate;
+        p.end_date += 1;
+        assert_eq!(only(&p, DiagKind::NotMidnight).field, "EndDate");
+        // Deleted: 2007-03-29 and 2007-03-26 (unsorted), then a repeat, then a non-midnight value.
+        let mut p = weekly();
+        p.deleted_instance_dates = vec![day(2007, 3, 29), day(2007, 3, 26)];
+        let d = only(&p, DiagKind::UnsortedDates);
+        assert_eq!((d.severity, d.offset), (DiagSeverity::Error, 42 + 4));
+        p.deleted_instance_dates = vec![day(2007, 3, 26), day(2007, 3, 26)];
+        assert_eq!(
+            only(&p, DiagKind::DuplicateDates).severity,
+            DiagSeverity::Warning
+        );
+        p.deleted_instance_dates = vec![day(2007, 3, 26) + 600];
+        assert_eq!(only(&p, DiagKind::NotMidnight).offset, 42);
+        // Modified dates MUST NOT repeat and cannot outnumber deleted dates.
+        let mut p = weekly();
+        p.deleted_instance_dates = vec![day(2007, 3, 26), day(2007, 3, 29)];
+        p.modified_instance_dates = vec![day(2007, 3, 27), day(2007, 3, 27)];
+        assert_eq!(
+            only(&p, DiagKind::DuplicateDates).severity,
+            DiagSeverity::Error
+        );
+        p.modified_instance_dates = vec![day(2007, 3, 27), day(2007, 3, 28), day(2007, 3, 30)];
+        let d = only(&p, DiagKind::ModifiedExceedsDeleted);
+        assert_eq!((d.field, d.offset), ("ModifiedInstanceCount", 50));
+    }
+
+    #[test]
+    fn pattern_rule_based_checks() {
+        let mut p = weekly();
+        p.first_date_time = 0;
+        let d = only(&p, DiagKind::FirstDateTimeMismatch);
+        assert_eq!((d.severity, d.offset), (DiagSeverity::Error, 10));
+        // 2007-03-27 is a Tuesday, not one of Mon/Thu/Fri; 2007-05-04 is after the series.
+        let mut p = weekly();
+        p.deleted_instance_dates = vec![day(2007, 3, 27), day(2007, 5, 4)];
+        let d = check(&p, PatternUse::Appointment);
+        assert_eq!(d.len(), 2, "{d:#?}");
+        assert!(d.iter().all(|d| d.kind == DiagKind::NotAnOccurrence && d.severity == DiagSeverity::Warning));
+        assert!(d[1].message.contains("outside"), "{}", d[1].message);
+        // A StartDate that is not a pattern day (and the EndDate that follows from it).
+        let mut p = weekly();
+        p.end_type = EndType::EndAfterDate;
+        p.start_date = day(2007, 3, 27);
+        let d = only(&p, DiagKind::NotAnOccurrence);
+        assert_eq!(d.field, "StartDate");
+        // Non-Gregorian calendars are not checked against the Gregorian rule.
+        let mut p = weekly();
+        p.calendar_type = CalendarType::Hebrew;
+        p.first_date_time = 1;
+        assert!(check(&p, PatternUse::Appointment).is_empty());
+    }
+
+    #[test]
+    fn pattern_enum_round_trips() {
+        for &v in RecurFrequency::KNOWN {
+            assert_eq!(RecurFrequency::from(v.value()), v);
+        }
+        for &v in PatternType::KNOWN {
+            assert_eq!(PatternType::from(v.value()), v);
+            assert!(v.is_known());
+        }
+        for &v in CalendarType::KNOWN {
+            assert_eq!(CalendarType::from(v.value()), v);
+        }
+        assert_eq!(CalendarType::from(0x0D), CalendarType::Unknown(0x0D));
+        assert!(!PatternType::from(5).is_known());
+        assert_eq!(PatternType::MonthNth.specific_size(), 8);
+        assert!(CalendarType::GregorianUs.is_gregorian());
+        assert!(!CalendarType::Hebrew.is_gregorian());
     }
 }
