@@ -265,8 +265,53 @@ pub struct ItemRow {
     pub clip_end: Option<u64>,
     /// PidLidTimeZoneStruct as uppercase hex.
     pub time_zone_struct: Option<String>,
+    /// The recurrence blob's summary, when PidLidAppointmentRecur is present and decodes.
+    pub recurrence: Option<RecurrenceRow>,
     /// True when at least one finding is about this item.
     pub flagged: bool,
+}
+
+/// What CALITEMS.CSV and the log show of a decoded recurrence blob ([MS-OXOCAL] 2.2.1.44), the fields
+/// CalCheck took from MrMAPI's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecurrenceRow {
+    /// StartDate: midnight of the first occurrence, minutes since 1601 on the series' local wall clock.
+    pub start_date: u32,
+    /// EndDate: midnight of the last occurrence (0x5AE980DF, 4500-12-31, for a series without end).
+    pub end_date: u32,
+    /// EndType in words, as MrMAPI prints it (`End After Date`, `End After X Occurrences`, `Never End`).
+    pub end_type: String,
+    /// OccurrenceCount.
+    pub occurrence_count: u32,
+    /// ExceptionCount.
+    pub exceptions: u16,
+    /// Number of DeletedInstanceDates (deleted and modified occurrences).
+    pub deleted_instances: usize,
+    /// Number of ModifiedInstanceDates.
+    pub modified_instances: usize,
+}
+
+impl RecurrenceRow {
+    /// The summary of a decoded blob.
+    pub fn of(r: &calcheck_format::recurrence::AppointmentRecurrencePattern) -> Self {
+        use calcheck_format::recurrence::EndType;
+        let p = &r.pattern;
+        let end_type = match p.end_type {
+            EndType::EndAfterDate => "End After Date".to_owned(),
+            EndType::EndAfterNOccurrences => "End After X Occurrences".to_owned(),
+            EndType::NeverEnd | EndType::NeverEndLegacy => "Never End".to_owned(),
+            EndType::Unknown(v) => format!("Unknown (0x{v:08X})"),
+        };
+        RecurrenceRow {
+            start_date: p.start_date,
+            end_date: p.end_date,
+            end_type,
+            occurrence_count: p.occurrence_count,
+            exceptions: r.exception_count,
+            deleted_instances: p.deleted_instance_dates.len(),
+            modified_instances: p.modified_instance_dates.len(),
+        }
+    }
 }
 
 impl ItemRow {
@@ -308,6 +353,10 @@ impl ItemRow {
             time_zone_struct: p
                 .binary(&names::TIME_ZONE_STRUCT)
                 .map(calcheck_model::item::hex_upper),
+            recurrence: match &item.decoded().recurrence {
+                Some(Ok(d)) => Some(RecurrenceRow::of(&d.value)),
+                _ => None,
+            },
             flagged: false,
         }
     }

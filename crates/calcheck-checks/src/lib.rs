@@ -14,7 +14,7 @@ pub mod registry;
 pub mod select;
 pub mod values;
 
-pub use context::{ItemCx, ItemRow, ItemSummary, Options, StoreCx};
+pub use context::{ItemCx, ItemRow, ItemSummary, Options, RecurrenceRow, StoreCx};
 pub use engine::{Check, Engine, Report, RowMode, SourceReport};
 pub use finding::{Evidence, Finding};
 pub use meta::{Category, CheckInfo, CheckMeta, Needs, Severity};

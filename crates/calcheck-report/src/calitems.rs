@@ -3,15 +3,24 @@
 //!
 //! Differences from CalCheck, all deliberate: no `Calendar For :` line before the header (it made the file
 //! unreadable for CSV parsers; the File column says the same), UTF-8 with BOM, CRLF records, proper quoting,
-//! 24-hour UTC times, addresses as stored (CalCheck lowercased them), and the recurrence start and end taken
-//! from PidLidClipStart/PidLidClipEnd (CalCheck ran MrMAPI on the blob).
+//! 24-hour UTC times, and addresses as stored (CalCheck lowercased them). The recurrence columns come from
+//! the decoded PidLidAppointmentRecur (CalCheck ran MrMAPI on it); when the blob cannot be decoded, the
+//! start and end dates fall back to PidLidClipStart/PidLidClipEnd.
 
 use std::io::{self, Write};
 
 use calcheck_checks::Report;
 
 use crate::csv::{io_err, neutralize, writer};
-use crate::{Reporter, locator_text, path_text};
+use crate::{Reporter, blob_date, locator_text, path_text};
+
+/// A recurrence column, empty when the item has no decodable blob.
+fn rec(
+    row: &calcheck_checks::ItemRow,
+    f: impl Fn(&calcheck_checks::RecurrenceRow) -> String,
+) -> String {
+    row.recurrence.as_ref().map(f).unwrap_or_default()
+}
 
 /// The columns of CALITEMS.CSV, in order.
 pub const ITEM_COLUMNS: &[&str] = &[
@@ -102,20 +111,20 @@ impl Reporter for ItemsCsvReporter {
                     r.state_flags
                         .map(|f| format!("{f:02X}"))
                         .unwrap_or_default(),
-                    if r.recurring {
-                        date(r.clip_start)
-                    } else {
-                        String::new()
+                    match (&r.recurrence, r.recurring) {
+                        (Some(rec), _) => blob_date(rec.start_date),
+                        (None, true) => date(r.clip_start),
+                        (None, false) => String::new(),
                     },
-                    if r.recurring {
-                        date(r.clip_end)
-                    } else {
-                        String::new()
+                    match (&r.recurrence, r.recurring) {
+                        (Some(rec), _) => blob_date(rec.end_date),
+                        (None, true) => date(r.clip_end),
+                        (None, false) => String::new(),
                     },
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                    String::new(),
+                    rec(r, |x| x.end_type.clone()),
+                    rec(r, |x| x.exceptions.to_string()),
+                    rec(r, |x| x.deleted_instances.to_string()),
+                    rec(r, |x| x.modified_instances.to_string()),
                     text(&r.time_zone_struct),
                     r.flagged.to_string(),
                     path_text(&item.file),

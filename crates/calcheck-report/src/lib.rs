@@ -207,14 +207,28 @@ pub fn path_text(path: &Path) -> String {
     path.display().to_string()
 }
 
-/// True when the item's end (for a recurring item, its series end when known) is before "now".
+/// True when the item's end is before "now"; for a recurring item the series' end counts: PidLidClipEnd,
+/// else the day after the blob's EndDate (a local date, so this is off by at most the UTC offset).
 pub fn is_past(row: &ItemRow, now: u64) -> bool {
     let end = if row.recurring {
-        row.clip_end.or(row.end)
+        row.clip_end
+            .or_else(|| {
+                row.recurrence.as_ref().map(|r| {
+                    time::minutes_to_filetime(r.end_date.saturating_add(time::MINUTES_PER_DAY))
+                })
+            })
+            .or(row.end)
     } else {
         row.end
     };
     end.is_some_and(|e| e < now)
+}
+
+/// A recurrence blob date (minutes since 1601, local wall clock) as `YYYY-MM-DD`.
+pub fn blob_date(minutes: u32) -> String {
+    time::minutes_to_date(minutes)
+        .format("%Y-%m-%d")
+        .to_string()
 }
 
 #[cfg(test)]

@@ -10,8 +10,8 @@ use calcheck_checks::{Finding, ItemRow, Report, SourceReport};
 use calcheck_model::{ItemRef, SourceKind};
 
 use crate::{
-    ItemGroup, Reporter, RunInfo, Totals, item_groups, locator_text, path_text, utc_datetime_text,
-    utc_text,
+    ItemGroup, Reporter, RunInfo, Totals, blob_date, item_groups, locator_text, path_text,
+    utc_datetime_text, utc_text,
 };
 
 /// Writes CalCheck.log.
@@ -335,7 +335,33 @@ fn row_properties(item: &ItemRef, row: &ItemRow, out: &mut dyn Write) -> io::Res
             opt_text(row.organizer_address.as_deref())
         ),
     )?;
-    if row.recurring {
+    if let Some(r) = &row.recurrence {
+        line(
+            out,
+            &format!(
+                "Recurrence Start: {} (local date, from the recurrence blob)",
+                blob_date(r.start_date)
+            ),
+        )?;
+        line(
+            out,
+            &format!(
+                "Recurrence End: {} (local date, from the recurrence blob)",
+                blob_date(r.end_date)
+            ),
+        )?;
+        let end_type = if r.end_type == "End After X Occurrences" {
+            format!(
+                "{} ({})",
+                r.end_type,
+                plural(r.occurrence_count as usize, "occurrence", "occurrences")
+            )
+        } else {
+            r.end_type.clone()
+        };
+        line(out, &format!("Recurrence End Type: {end_type}"))?;
+        line(out, &format!("Number of Exceptions: {}", r.exceptions))?;
+    } else if row.recurring {
         line(
             out,
             &format!(

@@ -48,6 +48,17 @@ fn text(it: &mut CalendarItem, def: &names::PropDef, v: &str) {
     set(it, def, PropValue::Unicode(v.into()));
 }
 
+fn hex(s: &str) -> Vec<u8> {
+    let s: String = s.split_whitespace().collect();
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+/// The checks the fixture is built to trigger; naming them keeps the snapshots stable as checks are added.
+const FIXTURE_CHECKS: &[&str] = &["CC101", "CC107", "CC408", "CC502", "CC901", "CC902"];
+
 fn pst() -> Arc<Path> {
     Arc::from(Path::new("mail/user.pst"))
 }
@@ -126,6 +137,17 @@ fn report_with_rows(mode: RowMode) -> (Report, RunInfo) {
         &mut weekly,
         &names::CLIP_END,
         PropValue::Time(ft(2025, 3, 31, 0, 0)),
+    );
+    // A real PidLidAppointmentRecur (hughbe/MsgReader "Recurring Appointment.msg", shared/vectors/
+    // appointment_recur/hughbe-recurring-appointment-weekly-su-th): StartDate 2020-10-22, EndDate
+    // 2021-04-08, EndType EndAfterNOccurrences with 49 occurrences, no exceptions.
+    set(
+        &mut weekly,
+        &names::APPOINTMENT_RECUR,
+        PropValue::Binary(hex(
+            "043004300B2001000000C02100000100000000000000110000002220000031000000000000000000000000000000\
+             E016290DE0C72C0D0630000009300000E0010000FE01000000000000000000000000",
+        )),
     );
     set(
         &mut weekly,
@@ -275,7 +297,8 @@ fn report_with_rows(mode: RowMode) -> (Report, RunInfo) {
 
     let mut options = Options::at(now);
     options.mailbox_addresses = vec!["/o=Org/ou=OU/cn=Recipients/cn=ann".into()];
-    let mut engine = Engine::new(select::select(&[], &[]).unwrap(), options);
+    let selected: Vec<String> = FIXTURE_CHECKS.iter().map(|c| (*c).to_owned()).collect();
+    let mut engine = Engine::new(select::select(&selected, &[]).unwrap(), options);
     engine.override_severity("CC902", Severity::Info);
     engine.collect_rows(mode);
     let report = engine.run(&[&pst_source, &msg_source]);
@@ -405,6 +428,12 @@ fn items_csv_snapshot() {
     let records: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
     assert_eq!(records.len(), 7, "every readable item of both inputs");
     let flagged: Vec<&str> = records.iter().map(|r| r.get(27).unwrap()).collect();
+    // The weekly series' recurrence columns come from its decoded blob.
+    let weekly = &records[0];
+    assert_eq!(weekly.get(20), Some("2020-10-22"));
+    assert_eq!(weekly.get(21), Some("2021-04-08"));
+    assert_eq!(weekly.get(22), Some("End After X Occurrences"));
+    assert_eq!(weekly.get(23), Some("0"));
     assert_eq!(
         flagged,
         ["false", "true", "true", "false", "true", "true", "false"]
@@ -474,7 +503,19 @@ fn sarif_snapshot_and_required_fields() {
             .contains("mail/broken.pst")
     );
     // The typed structs read it back unchanged.
-    let typed: SarifLog = serde_json::from_value(v).unwrap();
+    let typed: SarifLog = serde_json::from_value(v.clone()).unwrap();
     assert_eq!(typed.runs[0].results.len(), 6);
-    insta::assert_snapshot!("sarif", String::from_utf8(bytes).unwrap());
+    // The rules are the whole registry, which grows as checks are added: the snapshot keeps only the
+    // fixture's rules, and rule indexes (checked above) as placeholders.
+    let fixture_rules: Vec<serde_json::Value> = rules
+        .iter()
+        .filter(|r| FIXTURE_CHECKS.contains(&r["id"].as_str().unwrap()))
+        .cloned()
+        .collect();
+    let mut v = v;
+    v["runs"][0]["tool"]["driver"]["rules"] = serde_json::Value::from(fixture_rules);
+    for res in v["runs"][0]["results"].as_array_mut().unwrap() {
+        res["ruleIndex"] = serde_json::Value::from("<index into the registry>");
+    }
+    insta::assert_snapshot!("sarif", serde_json::to_string_pretty(&v).unwrap());
 }
