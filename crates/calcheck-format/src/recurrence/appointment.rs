@@ -12,7 +12,8 @@ use crate::diag::{Decoded, DiagKind, DiagSeverity, Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
 use crate::props::{CP_WINDOWS_1252, decode_string8};
 use crate::reader::Reader;
-use crate::time::{MINUTES_PER_DAY, format_minutes, minutes_to_date};
+use crate::time::{MINUTES_PER_DAY, format_minutes, minutes_to_date, minutes_to_naive};
+use chrono::NaiveDateTime;
 
 use super::pattern::{PatternUse, RecurrencePattern, check_pattern, read_pattern};
 
@@ -196,6 +197,23 @@ pub struct ExceptionInfo {
     pub sub_type: Option<u32>,
     /// AppointmentColor (ARO_APPTCOLOR).
     pub appointment_color: Option<u32>,
+}
+
+impl ExceptionInfo {
+    /// StartDateTime as a local date and time.
+    pub fn start(&self) -> NaiveDateTime {
+        minutes_to_naive(self.start_date_time)
+    }
+
+    /// EndDateTime as a local date and time.
+    pub fn end(&self) -> NaiveDateTime {
+        minutes_to_naive(self.end_date_time)
+    }
+
+    /// OriginalStartDate as a local date and time.
+    pub fn original_start(&self) -> NaiveDateTime {
+        minutes_to_naive(self.original_start_date)
+    }
 }
 
 /// ChangeHighlight ([MS-OXOCAL] 2.2.1.44.3), present when WriterVersion2 >= 0x3009.
@@ -1282,6 +1300,21 @@ mod tests {
         let d = decode_appointment_recurrence(&bytes).unwrap();
         assert_eq!(d.value, a);
         assert!(d.diagnostics.is_empty(), "{:#?}", d.diagnostics);
+        // The date helpers: the spec's exception moved 10:00 -> 11:00 on Monday 2007-04-16.
+        let e = &d.value.exception_info[0];
+        assert_eq!(e.original_start().to_string(), "2007-04-16 10:00:00");
+        assert_eq!(e.start().to_string(), "2007-04-16 11:00:00");
+        assert_eq!(e.end().to_string(), "2007-04-16 11:30:00");
+        let p = &d.value.pattern;
+        assert_eq!(p.start(), NaiveDate::from_ymd_opt(2007, 3, 26).unwrap());
+        assert_eq!(p.end(), NaiveDate::from_ymd_opt(2007, 4, 20));
+        assert_eq!(
+            p.deleted_dates().collect::<Vec<_>>(),
+            NaiveDate::from_ymd_opt(2007, 4, 16)
+                .into_iter()
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(p.modified_dates().count(), 1);
     }
 
     #[test]

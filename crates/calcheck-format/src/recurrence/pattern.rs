@@ -302,6 +302,32 @@ pub struct RecurrencePattern {
     pub end_date: u32,
 }
 
+impl RecurrencePattern {
+    /// StartDate as a calendar date (local wall clock).
+    pub fn start(&self) -> NaiveDate {
+        minutes_to_date(self.start_date)
+    }
+
+    /// EndDate as a calendar date, or `None` for a never-ending series.
+    pub fn end(&self) -> Option<NaiveDate> {
+        end_bound(self)
+    }
+
+    /// DeletedInstanceDates as calendar dates.
+    pub fn deleted_dates(&self) -> impl Iterator<Item = NaiveDate> + '_ {
+        self.deleted_instance_dates
+            .iter()
+            .map(|&m| minutes_to_date(m))
+    }
+
+    /// ModifiedInstanceDates as calendar dates.
+    pub fn modified_dates(&self) -> impl Iterator<Item = NaiveDate> + '_ {
+        self.modified_instance_dates
+            .iter()
+            .map(|&m| minutes_to_date(m))
+    }
+}
+
 /// Byte offsets of the variable-position fields, for diagnostics.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct PatternLayout {
