@@ -5,7 +5,10 @@
 //! streams, duplicate entries, wrong header counts, missing streams) so that tests can feed the
 //! readers and checks exactly the damage they must survive. A PST writer will follow.
 //!
+//! [`fixtures`] describes the generated files of `testdata/msg/`.
+//!
 //! This crate is for tests and fixture generation only (`publish = false`); its builders panic on
 //! programmer errors such as an unknown registry name, the way an assertion would.
 
+pub mod fixtures;
 pub mod msg;
