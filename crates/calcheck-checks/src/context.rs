@@ -90,6 +90,28 @@ impl<'a> ItemCx<'a> {
     pub fn into_findings(self) -> Vec<Finding> {
         self.findings
     }
+
+    /// The mailbox owner's addresses for this item's source (see [`mailbox_addresses`]).
+    pub fn mailbox_addresses(&self) -> Vec<&str> {
+        mailbox_addresses(self.options, self.source)
+    }
+}
+
+/// The mailbox owner's addresses for one source: the `--mailbox` addresses, plus the store's own owner when
+/// the source records one. Both count: after a migration the user may give the old legacy DN while the
+/// store records the new one.
+pub fn mailbox_addresses<'a>(options: &'a Options, source: &'a SourceInfo) -> Vec<&'a str> {
+    let mut out: Vec<&str> = options
+        .mailbox_addresses
+        .iter()
+        .map(String::as_str)
+        .collect();
+    if let Some(owner) = source.mailbox_owner.as_deref()
+        && !out.iter().any(|a| a.eq_ignore_ascii_case(owner))
+    {
+        out.push(owner);
+    }
+    out
 }
 
 /// Adds a property of `item` as evidence (or says it is missing).
@@ -359,5 +381,36 @@ impl ItemRow {
             },
             flagged: false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use calcheck_model::SourceKind;
+
+    use super::*;
+
+    #[test]
+    fn mailbox_addresses_add_the_store_owner_once() {
+        let mut options = Options::at(0);
+        options.mailbox_addresses = vec!["/o=Org1/cn=user1".into()];
+        let mut source = SourceInfo {
+            path: Arc::from(Path::new("a.pst")),
+            kind: SourceKind::Pst,
+            display_name: None,
+            mailbox_owner: Some("/o=Org2/cn=user1".into()),
+            folders: vec![],
+            notes: vec![],
+        };
+        assert_eq!(
+            mailbox_addresses(&options, &source),
+            ["/o=Org1/cn=user1", "/o=Org2/cn=user1"]
+        );
+        // The same address in another letter case is not added twice (legacy DNs compare case-insensitively).
+        source.mailbox_owner = Some("/O=ORG1/CN=USER1".into());
+        assert_eq!(mailbox_addresses(&options, &source), ["/o=Org1/cn=user1"]);
     }
 }
