@@ -3,6 +3,8 @@
 //! Tasks: `ci` runs everything `.ci/run` runs, in the same order.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod decode;
+mod fuzz;
 mod inspect;
 
 use std::process::Command;
@@ -14,8 +16,14 @@ fn main() -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
         Some("ci") => ci(),
         Some("inspect") => inspect::run(&args[1..]),
+        Some("decode") => decode::run(&args[1..]),
+        Some("fuzz-seed") => fuzz::seed(&args[1..]),
+        Some("fuzz-smoke") => fuzz::smoke(&args[1..]),
         None | Some("help") => {
             println!("cargo xtask ci    run fmt, clippy, tests and the fuzz build, as .ci/run does");
+            println!("cargo xtask decode KIND HEX|@FILE  dump a blob (KIND: recur, tzdef, ...)");
+            println!("cargo xtask fuzz-seed [--vectors D] fill fuzz/corpus/ with known blobs");
+            println!("cargo xtask fuzz-smoke [SECONDS]    run every fuzz target (default 30 s)");
             Ok(())
         }
         Some(other) => bail!("unknown task {other:?}; try `cargo xtask help`"),
