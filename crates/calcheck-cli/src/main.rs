@@ -106,6 +106,15 @@ fn stdout_text(text: &str) -> anyhow::Result<()> {
 }
 
 fn check(a: &CheckArgs) -> anyhow::Result<u8> {
+    // Options that the chosen format would silently ignore are mistakes worth saying so.
+    if a.format == Format::Calcheck && a.output.is_some() {
+        bail!(
+            "--output is for --format json or sarif; CalCheck files go to the folder given with -O"
+        );
+    }
+    if a.format != Format::Calcheck && a.all_items {
+        bail!("-A writes CALITEMS.CSV, which only --format calcheck writes");
+    }
     let checks = select::select(&a.select, &a.ignore)?;
     let (now, started) = match &a.now {
         Some(s) => {

@@ -248,6 +248,8 @@ fn unknown_selector_exits_2() {
         vec![s(&meeting), "--severity", "CC999=error"],
         vec![s(&meeting), "--severity", "CC101=fatal"],
         vec![s(&meeting), "--now", "yesterday"],
+        vec![s(&meeting), "--output", "x.json"],
+        vec![s(&meeting), "--format", "json", "-A"],
     ] {
         let o = calcheck(&args);
         assert_eq!(code(&o), 2, "{args:?}");
