@@ -1,0 +1,603 @@
+//! The lists, tables and properties layer ([MS-PST] 2.3): heap-on-node, BTH, property contexts
+//! and table contexts.
+//!
+//! A heap-on-node (HN) turns a node's data blocks into numbered allocations addressed by HIDs. A
+//! BTH is a small B-tree whose records live in heap allocations. A property context (PC) is a BTH
+//! from property id to (type, value or HNID); a table context (TC) is a column description, a
+//! row index (a BTH from row id to row number) and a row matrix whose cells are located by the
+//! column descriptions and guarded by a cell existence bitmap.
+
+use calcheck_format::Reader;
+use calcheck_format::props::{MV_FLAG, PropType};
+
+use crate::error::{Error, Result, Warning, Warnings};
+
+/// `bSig` of an HNHDR.
+const HN_SIG: u8 = 0xEC;
+/// `bClientSig` of a BTH.
+pub const SIG_BTH: u8 = 0xB5;
+/// `bClientSig` of a property context.
+pub const SIG_PC: u8 = 0xBC;
+/// `bClientSig` of a table context.
+pub const SIG_TC: u8 = 0x7C;
+
+/// Deepest BTH accepted (`bIdxLevels` is a byte; real heaps have 0 to 2 index levels).
+const MAX_BTH_LEVELS: u8 = 8;
+
+/// The page map of one heap block: `rgibAlloc`, or why the block cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum PageMap {
+    Ok(Vec<u16>),
+    Bad(String),
+}
+
+/// A heap-on-node over the data blocks of one node ([MS-PST] 2.3.1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heap {
+    blocks: Vec<Vec<u8>>,
+    maps: Vec<PageMap>,
+    /// `bClientSig`: what the heap holds (PC, TC, BTH).
+    pub client_sig: u8,
+    /// `hidUserRoot`: the client's root allocation (the BTH header of a PC, the TCINFO of a TC).
+    pub user_root: u32,
+    /// Where the heap lives, for messages: `nid 0x...`.
+    pub location: String,
+}
+
+/// True when an HNID is a HID (its low five bits, the NID type, are zero) rather than a sub-node NID
+/// ([MS-PST] 2.3.3.2).
+pub fn is_hid(hnid: u32) -> bool {
+    hnid.trailing_zeros() >= 5
+}
+
+/// The parts of a HID ([MS-PST] 2.3.1.1): type (must be 0), 1-based index, block index.
+pub fn split_hid(hid: u32) -> (u8, u16, u16) {
+    (
+        (hid & 0x1F) as u8,
+        ((hid >> 5) & 0x7FF) as u16,
+        (hid >> 16) as u16,
+    )
+}
+
+impl Heap {
+    /// Opens the heap stored in `blocks` (the node's data, in order).
+    ///
+    /// The first block must start with a valid HNHDR; page maps of later blocks are checked when
+    /// one of their allocations is used, so one bad block does not hide the others.
+    pub fn new(blocks: Vec<Vec<u8>>, location: impl Into<String>) -> Result<Heap> {
+        let location = location.into();
+        let first = blocks
+            .first()
+            .ok_or_else(|| Error::corrupt("HNHDR", location.clone(), "the node has no data"))?;
+        let perr = |e| Error::parse(location.clone(), e);
+        let mut r = Reader::new(first, "HNHDR");
+        r.skip(2, "ibHnpm").map_err(perr)?;
+        let sig = r.u8("bSig").map_err(perr)?;
+        let client_sig = r.u8("bClientSig").map_err(perr)?;
+        let user_root = r.u32("hidUserRoot").map_err(perr)?;
+        if sig != HN_SIG {
+            return Err(Error::corrupt(
+                "HNHDR",
+                location,
+                format!("bSig {sig:#04x} is not {HN_SIG:#04x}; the node is not a heap"),
+            ));
+        }
+        let maps = blocks.iter().map(|b| parse_page_map(b)).collect();
+        Ok(Heap {
+            blocks,
+            maps,
+            client_sig,
+            user_root,
+            location,
+        })
+    }
+
+    /// Number of blocks.
+    pub fn block_count(&self) -> usize {
+        self.blocks.len()
+    }
+
+    /// Total number of allocations (an upper bound on the records a walk can visit).
+    pub fn allocation_count(&self) -> usize {
+        self.maps
+            .iter()
+            .map(|m| match m {
+                PageMap::Ok(v) => v.len().saturating_sub(1),
+                PageMap::Bad(_) => 0,
+            })
+            .sum()
+    }
+
+    /// The bytes of allocation `hid`. HID 0 is the empty allocation.
+    pub fn item(&self, hid: u32) -> Result<&[u8]> {
+        if hid == 0 {
+            return Ok(&[]);
+        }
+        let (ty, index, block) = split_hid(hid);
+        let loc = || format!("{} hid {hid:#x}", self.location);
+        if ty != 0 {
+            return Err(Error::corrupt(
+                "HID",
+                loc(),
+                format!("hidType {ty:#x} is not 0 (this is a nid, not a hid)"),
+            ));
+        }
+        let map = match self.maps.get(usize::from(block)) {
+            Some(PageMap::Ok(m)) => m,
+            Some(PageMap::Bad(why)) => return Err(Error::corrupt("HNPAGEMAP", loc(), why.clone())),
+            None => {
+                return Err(Error::corrupt(
+                    "HID",
+                    loc(),
+                    format!(
+                        "hidBlockIndex {block} but the heap has {} blocks",
+                        self.blocks.len()
+                    ),
+                ));
+            }
+        };
+        let i = usize::from(index);
+        let (Some(&start), Some(&end)) = (i.checked_sub(1).and_then(|p| map.get(p)), map.get(i))
+        else {
+            return Err(Error::corrupt(
+                "HID",
+                loc(),
+                format!(
+                    "hidIndex {index} but the block has {} allocations",
+                    map.len().saturating_sub(1)
+                ),
+            ));
+        };
+        self.blocks
+            .get(usize::from(block))
+            .and_then(|b| b.get(usize::from(start)..usize::from(end)))
+            .ok_or_else(|| {
+                Error::corrupt(
+                    "HNPAGEMAP",
+                    loc(),
+                    format!("allocation {start}..{end} lies outside its block"),
+                )
+            })
+    }
+}
+
+fn parse_page_map(block: &[u8]) -> PageMap {
+    let mut r = Reader::new(block, "HNPAGEHDR");
+    let Ok(ib) = r.u16("ibHnpm") else {
+        return PageMap::Bad("block is too short for ibHnpm".to_owned());
+    };
+    let Some(map) = block.get(usize::from(ib)..) else {
+        return PageMap::Bad(format!(
+            "ibHnpm {ib} lies past the end of the {}-byte block",
+            block.len()
+        ));
+    };
+    let mut pm = Reader::new(map, "HNPAGEMAP");
+    let (Ok(count), Ok(_free)) = (pm.u16("cAlloc"), pm.u16("cFree")) else {
+        return PageMap::Bad(format!("HNPAGEMAP at {ib} is truncated"));
+    };
+    let entries = usize::from(count) + 1;
+    if pm.check_count(entries as u64, 2, "cAlloc", 0).is_err() {
+        return PageMap::Bad(format!("cAlloc {count} does not fit in the block"));
+    }
+    let mut offsets = Vec::with_capacity(entries);
+    for _ in 0..entries {
+        match pm.u16("rgibAlloc") {
+            Ok(v) => offsets.push(v),
+            Err(e) => return PageMap::Bad(e.to_string()),
+        }
+    }
+    // Allocations lie between the header and the page map, in ascending order.
+    let ordered = offsets.windows(2).all(|w| matches!(w, [a, b] if a <= b));
+    if !ordered || offsets.last().is_some_and(|&l| l > ib) {
+        return PageMap::Bad("rgibAlloc offsets are not ascending within the block".to_owned());
+    }
+    PageMap::Ok(offsets)
+}
+
+/// A BTH ([MS-PST] 2.3.2) read from a heap.
+#[derive(Debug, Clone, Copy)]
+pub struct Bth<'h> {
+    heap: &'h Heap,
+    /// `cbKey`.
+    pub key_size: usize,
+    /// `cbEnt`.
+    pub data_size: usize,
+    levels: u8,
+    root: u32,
+}
+
+impl<'h> Bth<'h> {
+    /// Opens the BTH whose BTHHEADER is allocation `hid`.
+    pub fn open(heap: &'h Heap, hid: u32) -> Result<Bth<'h>> {
+        let loc = || format!("{} hid {hid:#x}", heap.location);
+        let bytes = heap.item(hid)?;
+        let perr = |e| Error::parse(loc(), e);
+        let mut r = Reader::new(bytes, "BTHHEADER");
+        let ty = r.u8("bType").map_err(perr)?;
+        let key_size = usize::from(r.u8("cbKey").map_err(perr)?);
+        let data_size = usize::from(r.u8("cbEnt").map_err(perr)?);
+        let levels = r.u8("bIdxLevels").map_err(perr)?;
+        let root = r.u32("hidRoot").map_err(perr)?;
+        if ty != SIG_BTH {
+            return Err(Error::corrupt(
+                "BTHHEADER",
+                loc(),
+                format!("bType {ty:#04x} is not {SIG_BTH:#04x}"),
+            ));
+        }
+        if !matches!(key_size, 2 | 4 | 8 | 16) || levels > MAX_BTH_LEVELS {
+            return Err(Error::corrupt(
+                "BTHHEADER",
+                loc(),
+                format!("cbKey {key_size} / bIdxLevels {levels} are outside what the spec allows"),
+            ));
+        }
+        Ok(Bth {
+            heap,
+            key_size,
+            data_size,
+            levels,
+            root,
+        })
+    }
+
+    /// Every leaf record as (key, data), in key order.
+    pub fn records(&self) -> Result<Vec<(&'h [u8], &'h [u8])>> {
+        let mut out = Vec::new();
+        if self.root == 0 {
+            return Ok(out);
+        }
+        let limit = self.heap.allocation_count() + 1;
+        let mut visited = 0usize;
+        let mut stack = vec![(self.root, self.levels)];
+        while let Some((hid, level)) = stack.pop() {
+            visited += 1;
+            let loc = || format!("{} hid {hid:#x}", self.heap.location);
+            if visited > limit {
+                return Err(Error::limit(
+                    "BTH",
+                    loc(),
+                    "visited more allocations than the heap has",
+                ));
+            }
+            let bytes = self.heap.item(hid)?;
+            if level == 0 {
+                let size = self.key_size + self.data_size;
+                if size == 0 || bytes.len() % size != 0 {
+                    return Err(Error::corrupt(
+                        "BTH",
+                        loc(),
+                        format!(
+                            "leaf of {} bytes is not a whole number of {size}-byte records",
+                            bytes.len()
+                        ),
+                    ));
+                }
+                out.extend(bytes.chunks_exact(size).map(|c| c.split_at(self.key_size)));
+            } else {
+                let size = self.key_size + 4;
+                if bytes.len() % size != 0 {
+                    return Err(Error::corrupt(
+                        "BTH",
+                        loc(),
+                        format!(
+                            "index of {} bytes is not a whole number of {size}-byte records",
+                            bytes.len()
+                        ),
+                    ));
+                }
+                let children: Vec<u32> = bytes
+                    .chunks_exact(size)
+                    .filter_map(|c| c.get(self.key_size..).and_then(crate::u32_at))
+                    .collect();
+                for child in children.into_iter().rev() {
+                    stack.push((child, level - 1));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// One record of a property context: property id, stored type and `dwValueHnid`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PcEntry {
+    /// `wPropId`.
+    pub id: u16,
+    /// `wPropType`.
+    pub ty: u16,
+    /// `dwValueHnid`: the value itself (types of 4 bytes or less) or an HNID.
+    pub value: u32,
+}
+
+/// The records of a property context ([MS-PST] 2.3.3).
+pub fn pc_entries(heap: &Heap) -> Result<Vec<PcEntry>> {
+    if heap.client_sig != SIG_PC {
+        return Err(Error::corrupt(
+            "HNHDR",
+            heap.location.clone(),
+            format!(
+                "bClientSig {:#04x} is not a property context ({SIG_PC:#04x})",
+                heap.client_sig
+            ),
+        ));
+    }
+    let bth = Bth::open(heap, heap.user_root)?;
+    if bth.key_size != 2 || bth.data_size != 6 {
+        return Err(Error::corrupt(
+            "BTHHEADER",
+            heap.location.clone(),
+            format!(
+                "a property context needs cbKey 2 and cbEnt 6, not {} and {}",
+                bth.key_size, bth.data_size
+            ),
+        ));
+    }
+    Ok(bth
+        .records()?
+        .into_iter()
+        .filter_map(|(k, d)| match (k, d) {
+            ([k0, k1], [t0, t1, v0, v1, v2, v3]) => Some(PcEntry {
+                id: u16::from_le_bytes([*k0, *k1]),
+                ty: u16::from_le_bytes([*t0, *t1]),
+                value: u32::from_le_bytes([*v0, *v1, *v2, *v3]),
+            }),
+            _ => None,
+        })
+        .collect())
+}
+
+/// True when a value of type code `ty` is stored in the 4-byte `dwValueHnid` of a PC record.
+pub fn pc_inline(ty: u16) -> bool {
+    matches!(
+        PropType::from_code(ty),
+        Some(
+            PropType::Null
+                | PropType::Unspecified
+                | PropType::Integer16
+                | PropType::Integer32
+                | PropType::Floating32
+                | PropType::ErrorCode
+                | PropType::Boolean
+        )
+    )
+}
+
+/// True when a table cell of type code `ty` holds the value itself (fixed types of 8 bytes or less).
+pub fn tc_inline(ty: u16) -> bool {
+    ty & MV_FLAG == 0
+        && matches!(
+            PropType::from_code(ty),
+            Some(
+                PropType::Null
+                    | PropType::Unspecified
+                    | PropType::Integer16
+                    | PropType::Integer32
+                    | PropType::Floating32
+                    | PropType::ErrorCode
+                    | PropType::Boolean
+                    | PropType::Floating64
+                    | PropType::Currency
+                    | PropType::FloatingTime
+                    | PropType::Integer64
+                    | PropType::Time
+            )
+        )
+}
+
+/// One column of a table context ([MS-PST] 2.3.4.2 TCOLDESC).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ColumnDesc {
+    /// `tag`: property id and type.
+    pub tag: u32,
+    /// `ibData`: offset of the cell in the row.
+    pub offset: u16,
+    /// `cbData`: size of the cell.
+    pub size: u8,
+    /// `iBit`: the column's bit in the cell existence bitmap.
+    pub bit: u8,
+}
+
+/// The header of a table context ([MS-PST] 2.3.4.1 TCINFO).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableInfo {
+    /// `rgTCOLDESC`.
+    pub columns: Vec<ColumnDesc>,
+    /// `rgib`: ends of the 4/8-byte, 2-byte and 1-byte cell groups, and the row size (`TCI_bm`).
+    pub ends: [u16; 4],
+    /// `hidRowIndex`: the BTH from row id to row number.
+    pub hid_row_index: u32,
+    /// `hnidRows`: the row matrix (a HID, or a sub-node NID for large tables).
+    pub hnid_rows: u32,
+}
+
+impl TableInfo {
+    /// Size of one row (`rgib[TCI_bm]`).
+    pub fn row_size(&self) -> usize {
+        usize::from(self.ends[3])
+    }
+
+    /// Offset of the cell existence bitmap in a row (`rgib[TCI_1b]`).
+    pub fn ceb_offset(&self) -> usize {
+        usize::from(self.ends[2])
+    }
+}
+
+/// Reads the TCINFO of a table context heap.
+pub fn tc_info(heap: &Heap) -> Result<TableInfo> {
+    let loc = || format!("{} hid {:#x}", heap.location, heap.user_root);
+    if heap.client_sig != SIG_TC {
+        return Err(Error::corrupt(
+            "HNHDR",
+            heap.location.clone(),
+            format!(
+                "bClientSig {:#04x} is not a table context ({SIG_TC:#04x})",
+                heap.client_sig
+            ),
+        ));
+    }
+    let bytes = heap.item(heap.user_root)?;
+    let perr = |e| Error::parse(loc(), e);
+    let mut r = Reader::new(bytes, "TCINFO");
+    let ty = r.u8("bType").map_err(perr)?;
+    if ty != SIG_TC {
+        return Err(Error::corrupt(
+            "TCINFO",
+            loc(),
+            format!("bType {ty:#04x} is not {SIG_TC:#04x}"),
+        ));
+    }
+    let at = r.offset();
+    let count = r.u8("cCols").map_err(perr)?;
+    let mut ends = [0u16; 4];
+    for e in &mut ends {
+        *e = r.u16("rgib").map_err(perr)?;
+    }
+    let hid_row_index = r.u32("hidRowIndex").map_err(perr)?;
+    let hnid_rows = r.u32("hnidRows").map_err(perr)?;
+    r.skip(4, "hidIndex").map_err(perr)?;
+    r.check_count(u64::from(count), 8, "cCols", at)
+        .map_err(perr)?;
+    let mut columns = Vec::with_capacity(usize::from(count));
+    for _ in 0..count {
+        let tag = r.u32("TCOLDESC.tag").map_err(perr)?;
+        let offset = r.u16("TCOLDESC.ibData").map_err(perr)?;
+        let size = r.u8("TCOLDESC.cbData").map_err(perr)?;
+        let bit = r.u8("TCOLDESC.iBit").map_err(perr)?;
+        columns.push(ColumnDesc {
+            tag,
+            offset,
+            size,
+            bit,
+        });
+    }
+    if !(ends[0] <= ends[1] && ends[1] <= ends[2] && ends[2] <= ends[3]) {
+        return Err(Error::corrupt(
+            "TCINFO",
+            loc(),
+            format!("rgib {ends:?} is not ascending"),
+        ));
+    }
+    // The bitmap must hold one bit per column and end inside the row.
+    let ceb_len = usize::from(count).div_ceil(8);
+    if usize::from(ends[2]) + ceb_len > usize::from(ends[3]) {
+        return Err(Error::corrupt(
+            "TCINFO",
+            loc(),
+            "the cell existence bitmap does not fit in the row",
+        ));
+    }
+    for c in &columns {
+        if usize::from(c.offset) + usize::from(c.size) > usize::from(ends[2])
+            || usize::from(c.bit) >= ceb_len * 8
+        {
+            return Err(Error::corrupt(
+                "TCOLDESC",
+                loc(),
+                format!(
+                    "column {:#010x} (ibData {}, cbData {}, iBit {}) lies outside the row",
+                    c.tag, c.offset, c.size, c.bit
+                ),
+            ));
+        }
+    }
+    Ok(TableInfo {
+        columns,
+        ends,
+        hid_row_index,
+        hnid_rows,
+    })
+}
+
+/// The content of one cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cell<'a> {
+    /// The cell existence bitmap marks the cell absent: the row has no such property.
+    Absent,
+    /// The value itself (fixed types of 8 bytes or less).
+    Inline(&'a [u8]),
+    /// An HNID of the value (variable-size types and GUIDs).
+    Hnid(u32),
+}
+
+/// Reads the cell of `col` in `row`, honouring the cell existence bitmap.
+pub fn cell<'a>(info: &TableInfo, row: &'a [u8], col: &ColumnDesc) -> Option<Cell<'a>> {
+    let ceb = row.get(info.ceb_offset()..)?;
+    let byte = ceb.get(usize::from(col.bit / 8))?;
+    if byte & (0x80 >> (col.bit % 8)) == 0 {
+        return Some(Cell::Absent);
+    }
+    let bytes =
+        row.get(usize::from(col.offset)..usize::from(col.offset) + usize::from(col.size))?;
+    if tc_inline(col.tag as u16) {
+        Some(Cell::Inline(bytes))
+    } else {
+        match bytes {
+            [a, b, c, d] => Some(Cell::Hnid(u32::from_le_bytes([*a, *b, *c, *d]))),
+            _ => None,
+        }
+    }
+}
+
+/// The rows of a table in row-index order, each as (dwRowID, row bytes).
+///
+/// `matrix` is the row matrix: one heap allocation, or the data blocks of a sub-node (rows do
+/// not straddle blocks, so each block holds a whole number of rows).
+pub fn table_rows<'m>(
+    heap: &Heap,
+    info: &TableInfo,
+    matrix: &'m [Vec<u8>],
+    warnings: &mut Warnings,
+) -> Result<Vec<(u32, &'m [u8])>> {
+    let row_size = info.row_size();
+    let mut all: Vec<&'m [u8]> = Vec::new();
+    if row_size > 0 {
+        for block in matrix {
+            all.extend(block.chunks_exact(row_size));
+        }
+    }
+    if info.hid_row_index == 0 {
+        return Ok(Vec::new());
+    }
+    let bth = Bth::open(heap, info.hid_row_index)?;
+    if bth.key_size != 4 || !(bth.data_size == 4 || bth.data_size == 2) {
+        return Err(Error::corrupt(
+            "TCROWID",
+            heap.location.clone(),
+            format!(
+                "row index has cbKey {} cbEnt {}, not 4 and 4 (or 2)",
+                bth.key_size, bth.data_size
+            ),
+        ));
+    }
+    let mut index: Vec<(u32, u32)> = Vec::new();
+    for (k, d) in bth.records()? {
+        let id = match k {
+            [a, b, c, e] => u32::from_le_bytes([*a, *b, *c, *e]),
+            _ => continue,
+        };
+        let row = match d {
+            [a, b, c, e] => u32::from_le_bytes([*a, *b, *c, *e]),
+            [a, b] => u32::from(u16::from_le_bytes([*a, *b])),
+            _ => continue,
+        };
+        index.push((row, id));
+    }
+    index.sort_unstable();
+    let mut out = Vec::with_capacity(index.len());
+    for (row, id) in index {
+        match all.get(row as usize) {
+            Some(bytes) => out.push((id, *bytes)),
+            None => warnings.push(Warning::new(
+                "TCROWID",
+                heap.location.clone(),
+                format!(
+                    "row id {id:#x} points at row {row} but the matrix has {} rows",
+                    all.len()
+                ),
+            )),
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,553 @@
+//! Messages: property contexts, recipient and attachment tables, attachment objects and
+//! embedded messages ([MS-PST] 2.4.5-2.4.6), plus the node and table plumbing the other
+//! messaging-layer modules share.
+//!
+//! A message node holds its property context; its sub-node tree holds the recipient table
+//! (NID 0x692), the attachment table (NID 0x671), one property context per attachment, values too
+//! large for the heap, and, for an attachment with `PR_ATTACH_METHOD` 5, the embedded message as
+//! a sub-node of the attachment.
+
+use std::borrow::Cow;
+
+use calcheck_format::props::{PropTag, PropType, PropValue};
+
+use crate::error::{Error, Result, Warning, Warnings};
+use crate::ltp::{self, Cell, Heap, PcEntry};
+use crate::names::NamedProp;
+use crate::ndb::{MAX_NODE_DATA, NodeEntry, SubnodeMap};
+use crate::{Pst, u32_at, value};
+
+/// NID of a message's recipient table ([MS-PST] 2.4.1 NID_RECIPIENT_TABLE).
+pub const NID_RECIPIENT_TABLE: u32 = 0x692;
+/// NID of a message's attachment table ([MS-PST] 2.4.1 NID_ATTACHMENT_TABLE).
+pub const NID_ATTACHMENT_TABLE: u32 = 0x671;
+
+/// PR_ATTACH_DATA_BIN / PR_ATTACH_DATA_OBJ property id.
+const PROP_ATTACH_DATA: u16 = 0x3701;
+/// PR_ATTACH_METHOD property id.
+const PROP_ATTACH_METHOD: u16 = 0x3705;
+/// PR_MESSAGE_CLASS property id.
+const PROP_MESSAGE_CLASS: u16 = 0x001A;
+/// PR_MESSAGE_CODEPAGE property id.
+const PROP_MESSAGE_CODEPAGE: u16 = 0x3FFD;
+/// PR_INTERNET_CPID property id.
+const PROP_INTERNET_CPID: u16 = 0x3FDE;
+/// PidTagLtpRowId and PidTagLtpRowVer: table bookkeeping columns, not message data.
+const LTP_ROW_COLUMNS: [u16; 2] = [0x67F2, 0x67F3];
+/// `afEmbeddedMessage` value of PR_ATTACH_METHOD.
+const ATTACH_EMBEDDED_MSG: i32 = 5;
+/// Deepest nesting of embedded messages opened.
+const MAX_EMBED_DEPTH: u32 = 8;
+/// Code page assumed when an item does not name one.
+const DEFAULT_CODEPAGE: u16 = 1252;
+
+/// One property of a message, attachment or table row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prop {
+    /// The tag as stored: property id (store-local for 0x8000 and above) and type.
+    pub tag: PropTag,
+    /// For ids 0x8000 and above: the named property the store's map gives the id.
+    pub named: Option<NamedProp>,
+    /// The decoded value.
+    pub value: PropValue,
+    /// Where the value is stored, e.g. `nid 0x200024/hid 0x60` or `nid 0x200024/sub 0x692/row 0/col 0x3001001F`.
+    pub location: String,
+}
+
+/// One row of a table context (recipient rows, attachment rows, contents rows).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableRow {
+    /// `dwRowID`: for attachment rows the attachment's sub-node id, for contents rows the message NID.
+    pub row_id: u32,
+    /// The cells the cell existence bitmap marks present, as properties.
+    pub props: Vec<Prop>,
+}
+
+/// One attachment: its own property context and, for embedded messages, the message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attachment {
+    /// The attachment's sub-node id.
+    pub nid: u32,
+    /// The attachment object's properties (PR_ATTACH_DATA_BIN is not loaded; PR_ATTACH_SIZE gives its size).
+    pub props: Vec<Prop>,
+    /// The embedded message of an attachment with PR_ATTACH_METHOD 5 (afEmbeddedMessage).
+    pub embedded: Option<Box<Message>>,
+}
+
+/// A decoded message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    /// The message's NID (top-level messages) or sub-node id (embedded messages).
+    pub nid: u32,
+    /// Where the message's node is, e.g. `nid 0x200024` or `nid 0x200024/sub 0x8025/sub 0x8045`.
+    pub location: String,
+    /// The message's properties.
+    pub props: Vec<Prop>,
+    /// The recipient table's rows.
+    pub recipients: Vec<TableRow>,
+    /// The attachments, in attachment-table order.
+    pub attachments: Vec<Attachment>,
+    /// Problems met while reading the message that did not stop it from being read.
+    pub warnings: Vec<Warning>,
+}
+
+impl Message {
+    /// The property with this id (any type).
+    pub fn prop(&self, id: u16) -> Option<&Prop> {
+        find_prop(&self.props, id)
+    }
+
+    /// PR_MESSAGE_CLASS.
+    pub fn message_class(&self) -> Option<&str> {
+        self.prop(PROP_MESSAGE_CLASS).and_then(|p| p.value.as_str())
+    }
+}
+
+/// The property with id `id` in `props`.
+pub fn find_prop(props: &[Prop], id: u16) -> Option<&Prop> {
+    props.iter().find(|p| p.tag.id() == id)
+}
+
+/// One row of a folder's contents table: the message NID and the cached message class.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentsRow {
+    /// The message's NID.
+    pub nid: u32,
+    /// PR_MESSAGE_CLASS as the contents table caches it (the message's own PC is authoritative).
+    pub message_class: Option<String>,
+}
+
+/// An opened node: its heap, its sub-nodes and where it is.
+pub(crate) struct Node {
+    pub(crate) heap: Heap,
+    pub(crate) subs: SubnodeMap,
+    pub(crate) location: String,
+}
+
+impl Pst {
+    /// Opens the heap and sub-node tree of a node.
+    pub(crate) fn open_node(
+        &self,
+        entry: NodeEntry,
+        location: String,
+        w: &mut Warnings,
+    ) -> Result<Node> {
+        let blocks = self.ndb().node_data(entry.bid_data, MAX_NODE_DATA, w)?;
+        let heap = Heap::new(blocks, location.clone())?;
+        let subs = self.ndb().subnodes(entry.bid_sub, w)?;
+        Ok(Node {
+            heap,
+            subs,
+            location,
+        })
+    }
+
+    /// Opens a node of the node B-tree.
+    pub(crate) fn open_top_node(&self, nid: u32, w: &mut Warnings) -> Result<Node> {
+        let e = self.ndb().node(nid, w)?;
+        self.open_node(
+            NodeEntry {
+                nid,
+                bid_data: e.bid_data,
+                bid_sub: e.bid_sub,
+            },
+            format!("nid {nid:#x}"),
+            w,
+        )
+    }
+
+    /// The bytes an HNID names: a heap allocation, or the data of a sub-node.
+    pub(crate) fn hnid_bytes<'n>(
+        &self,
+        node: &'n Node,
+        hnid: u32,
+        w: &mut Warnings,
+    ) -> Result<Cow<'n, [u8]>> {
+        if ltp::is_hid(hnid) {
+            return Ok(Cow::Borrowed(node.heap.item(hnid)?));
+        }
+        let e = node.subs.get(hnid).ok_or_else(|| Error::NotFound {
+            tree: format!("sub-node tree of {}", node.location),
+            what: "nid",
+            id: u64::from(hnid),
+        })?;
+        let blocks = self.ndb().node_data(e.bid_data, MAX_NODE_DATA, w)?;
+        Ok(Cow::Owned(blocks.concat()))
+    }
+
+    fn value_location(node: &Node, entry: &PcEntry) -> String {
+        if ltp::pc_inline(entry.ty) {
+            format!("{}/prop {:#06x}", node.location, entry.id)
+        } else if ltp::is_hid(entry.value) {
+            format!("{}/hid {:#x}", node.location, entry.value)
+        } else {
+            format!("{}/sub {:#x}", node.location, entry.value)
+        }
+    }
+
+    /// Reads a property context into properties. `skip` leaves out values by (id, type);
+    /// `codepage` decodes PtypString8 (when `None`, the PC's own code page properties decide).
+    pub(crate) fn read_props(
+        &self,
+        node: &Node,
+        skip: &dyn Fn(u16, u16) -> bool,
+        codepage: Option<u16>,
+        w: &mut Warnings,
+    ) -> Result<(Vec<Prop>, Vec<PcEntry>)> {
+        let entries = ltp::pc_entries(&node.heap)?;
+        let codepage = codepage.unwrap_or_else(|| codepage_of_entries(&entries));
+        let names = self.name_map();
+        let mut props = Vec::with_capacity(entries.len());
+        for entry in &entries {
+            if skip(entry.id, entry.ty) {
+                continue;
+            }
+            let location = Self::value_location(node, entry);
+            let bytes: Cow<'_, [u8]> = if ltp::pc_inline(entry.ty) {
+                Cow::Owned(entry.value.to_le_bytes().to_vec())
+            } else if entry.ty == PropType::Object.code() {
+                Cow::Borrowed(&[])
+            } else {
+                match self.hnid_bytes(node, entry.value, w) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        w.push(Warning::new(
+                            "PC",
+                            location,
+                            format!("value of property {:#06x} unreadable: {e}", entry.id),
+                        ));
+                        continue;
+                    }
+                }
+            };
+            match value::decode(entry.ty, &bytes, codepage) {
+                Ok(v) => props.push(Prop {
+                    tag: PropTag::new(entry.id, entry.ty),
+                    named: names.resolve(entry.id),
+                    value: v,
+                    location,
+                }),
+                Err(why) => w.push(Warning::new(
+                    "PC",
+                    location,
+                    format!("property {:#06x}: {why}", entry.id),
+                )),
+            }
+        }
+        Ok((props, entries))
+    }
+
+    /// Reads every row of a table context; `keep` selects columns by property id.
+    pub(crate) fn read_table(
+        &self,
+        node: &Node,
+        keep: &dyn Fn(u16) -> bool,
+        codepage: u16,
+        w: &mut Warnings,
+    ) -> Result<Vec<TableRow>> {
+        let info = ltp::tc_info(&node.heap)?;
+        let matrix: Vec<Vec<u8>> = if info.hnid_rows == 0 {
+            Vec::new()
+        } else if ltp::is_hid(info.hnid_rows) {
+            vec![node.heap.item(info.hnid_rows)?.to_vec()]
+        } else {
+            let e = node
+                .subs
+                .get(info.hnid_rows)
+                .ok_or_else(|| Error::NotFound {
+                    tree: format!("sub-node tree of {}", node.location),
+                    what: "row matrix nid",
+                    id: u64::from(info.hnid_rows),
+                })?;
+            self.ndb().node_data(e.bid_data, MAX_NODE_DATA, w)?
+        };
+        let rows = ltp::table_rows(&node.heap, &info, &matrix, w)?;
+        let names = self.name_map();
+        let mut out = Vec::with_capacity(rows.len());
+        for (i, (row_id, row)) in rows.into_iter().enumerate() {
+            let mut props = Vec::new();
+            for col in &info.columns {
+                let id = (col.tag >> 16) as u16;
+                let ty = col.tag as u16;
+                if LTP_ROW_COLUMNS.contains(&id) || !keep(id) {
+                    continue;
+                }
+                let location = format!("{}/row {i}/col {:#010x}", node.location, col.tag);
+                let bytes: Cow<'_, [u8]> = match ltp::cell(&info, row, col) {
+                    None => {
+                        w.push(Warning::new(
+                            "TCOLDESC",
+                            location,
+                            "cell lies outside the row",
+                        ));
+                        continue;
+                    }
+                    // The cell existence bitmap says the row has no such property.
+                    Some(Cell::Absent) => continue,
+                    Some(Cell::Inline(b)) => Cow::Borrowed(b),
+                    Some(Cell::Hnid(h)) => match self.hnid_bytes(node, h, w) {
+                        Ok(b) => b,
+                        Err(e) => {
+                            w.push(Warning::new(
+                                "TC",
+                                location,
+                                format!("cell value unreadable: {e}"),
+                            ));
+                            continue;
+                        }
+                    },
+                };
+                match value::decode(ty, &bytes, codepage) {
+                    Ok(v) => props.push(Prop {
+                        tag: PropTag(col.tag),
+                        named: names.resolve(id),
+                        value: v,
+                        location,
+                    }),
+                    Err(why) => w.push(Warning::new("TC", location, why)),
+                }
+            }
+            out.push(TableRow { row_id, props });
+        }
+        Ok(out)
+    }
+
+    /// The rows of a folder's contents table (message NIDs and cached message classes).
+    ///
+    /// A folder without a contents table has no rows.
+    pub fn contents(&self, folder_nid: u32) -> Result<Vec<ContentsRow>> {
+        self.contents_table((folder_nid & !0x1F) | 0x0E)
+    }
+
+    /// The rows of a folder's associated contents table: folder-associated information (FAI)
+    /// messages such as views, rules and configuration items.
+    pub fn associated_contents(&self, folder_nid: u32) -> Result<Vec<ContentsRow>> {
+        self.contents_table((folder_nid & !0x1F) | 0x0F)
+    }
+
+    fn contents_table(&self, nid: u32) -> Result<Vec<ContentsRow>> {
+        let mut w = Vec::new();
+        let node = match self.open_top_node(nid, &mut w) {
+            Ok(n) => n,
+            Err(Error::NotFound { .. }) => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        let rows = self.read_table(
+            &node,
+            &|id| id == PROP_MESSAGE_CLASS,
+            DEFAULT_CODEPAGE,
+            &mut w,
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|r| ContentsRow {
+                nid: r.row_id,
+                message_class: find_prop(&r.props, PROP_MESSAGE_CLASS)
+                    .and_then(|p| p.value.as_str())
+                    .map(str::to_owned),
+            })
+            .collect())
+    }
+
+    /// Reads the message with node id `nid`: properties, recipients, attachments and embedded
+    /// messages.
+    pub fn message(&self, nid: u32) -> Result<Message> {
+        let mut w = Vec::new();
+        let e = self.ndb().node(nid, &mut w)?;
+        let entry = NodeEntry {
+            nid,
+            bid_data: e.bid_data,
+            bid_sub: e.bid_sub,
+        };
+        self.read_message(entry, format!("nid {nid:#x}"), 0, w)
+    }
+
+    fn read_message(
+        &self,
+        entry: NodeEntry,
+        location: String,
+        depth: u32,
+        mut w: Warnings,
+    ) -> Result<Message> {
+        let node = self.open_node(entry, location.clone(), &mut w)?;
+        let (props, _) = self.read_props(&node, &|_, _| false, None, &mut w)?;
+        let codepage = codepage_of_props(&props);
+
+        let mut recipients = Vec::new();
+        if let Some(e) = node.subs.get(NID_RECIPIENT_TABLE) {
+            let loc = format!("{location}/sub {NID_RECIPIENT_TABLE:#x}");
+            match self
+                .open_node(e, loc.clone(), &mut w)
+                .and_then(|t| self.read_table(&t, &|_| true, codepage, &mut w))
+            {
+                Ok(rows) => recipients = rows,
+                Err(err) => w.push(Warning::new(
+                    "recipient table",
+                    loc,
+                    format!("unreadable: {err}"),
+                )),
+            }
+        }
+
+        let mut attachments = Vec::new();
+        if let Some(e) = node.subs.get(NID_ATTACHMENT_TABLE) {
+            let loc = format!("{location}/sub {NID_ATTACHMENT_TABLE:#x}");
+            match self
+                .open_node(e, loc.clone(), &mut w)
+                .and_then(|t| self.read_table(&t, &|_| true, codepage, &mut w))
+            {
+                Ok(rows) => {
+                    for row in rows {
+                        attachments.push(self.read_attachment(&node, row, codepage, depth, &mut w));
+                    }
+                }
+                Err(err) => w.push(Warning::new(
+                    "attachment table",
+                    loc,
+                    format!("unreadable: {err}"),
+                )),
+            }
+        }
+
+        Ok(Message {
+            nid: entry.nid,
+            location,
+            props,
+            recipients,
+            attachments,
+            warnings: w,
+        })
+    }
+
+    /// Reads one attachment object; on failure the attachment table row stands in for it.
+    fn read_attachment(
+        &self,
+        msg: &Node,
+        row: TableRow,
+        codepage: u16,
+        depth: u32,
+        w: &mut Warnings,
+    ) -> Attachment {
+        let nid = row.row_id;
+        let loc = format!("{}/sub {nid:#x}", msg.location);
+        let Some(entry) = msg.subs.get(nid) else {
+            w.push(Warning::new(
+                "attachment",
+                loc,
+                "no sub-node for this attachment row; the table row's cells are used",
+            ));
+            return Attachment {
+                nid,
+                props: row.props,
+                embedded: None,
+            };
+        };
+        // The file data of ordinary attachments is not needed by any calendar check.
+        let skip = |id: u16, ty: u16| id == PROP_ATTACH_DATA && ty == PropType::Binary.code();
+        let node = match self.open_node(entry, loc.clone(), w) {
+            Ok(n) => n,
+            Err(err) => {
+                w.push(Warning::new(
+                    "attachment",
+                    loc,
+                    format!("unreadable ({err}); the table row's cells are used"),
+                ));
+                return Attachment {
+                    nid,
+                    props: row.props,
+                    embedded: None,
+                };
+            }
+        };
+        let (props, entries) = match self.read_props(&node, &skip, Some(codepage), w) {
+            Ok(p) => p,
+            Err(err) => {
+                w.push(Warning::new(
+                    "attachment",
+                    loc,
+                    format!("unreadable ({err}); the table row's cells are used"),
+                ));
+                return Attachment {
+                    nid,
+                    props: row.props,
+                    embedded: None,
+                };
+            }
+        };
+        let method = find_prop(&props, PROP_ATTACH_METHOD).and_then(|p| p.value.as_i32());
+        let object = entries
+            .iter()
+            .find(|e| e.id == PROP_ATTACH_DATA && e.ty == PropType::Object.code());
+        let mut embedded = None;
+        if let (Some(ATTACH_EMBEDDED_MSG), Some(obj)) = (method, object) {
+            if depth >= MAX_EMBED_DEPTH {
+                w.push(Warning::new(
+                    "attachment",
+                    loc,
+                    format!(
+                        "embedded messages nested deeper than {MAX_EMBED_DEPTH} are not opened"
+                    ),
+                ));
+            } else {
+                match self.open_embedded(&node, obj, &loc, depth) {
+                    Ok(m) => embedded = Some(Box::new(m)),
+                    Err(err) => w.push(Warning::new(
+                        "embedded message",
+                        loc,
+                        format!("unreadable: {err}"),
+                    )),
+                }
+            }
+        }
+        Attachment {
+            nid,
+            props,
+            embedded,
+        }
+    }
+
+    /// Opens the embedded message PR_ATTACH_DATA_OBJ names ([MS-PST] 2.3.3.5: a heap allocation
+    /// holding the sub-node id and size of the object).
+    fn open_embedded(&self, att: &Node, obj: &PcEntry, loc: &str, depth: u32) -> Result<Message> {
+        let reference = att.heap.item(obj.value)?;
+        let sub = u32_at(reference).ok_or_else(|| {
+            Error::corrupt(
+                "PtypObject",
+                format!("{loc}/hid {:#x}", obj.value),
+                "the object reference is shorter than 4 bytes",
+            )
+        })?;
+        let entry = att.subs.get(sub).ok_or_else(|| Error::NotFound {
+            tree: format!("sub-node tree of {loc}"),
+            what: "embedded message nid",
+            id: u64::from(sub),
+        })?;
+        self.read_message(entry, format!("{loc}/sub {sub:#x}"), depth + 1, Vec::new())
+    }
+}
+
+/// The code page PtypString8 values of a PC are in: PR_MESSAGE_CODEPAGE, else PR_INTERNET_CPID.
+fn codepage_of_entries(entries: &[PcEntry]) -> u16 {
+    [PROP_MESSAGE_CODEPAGE, PROP_INTERNET_CPID]
+        .iter()
+        .find_map(|id| {
+            entries
+                .iter()
+                .find(|e| e.id == *id && e.ty == PropType::Integer32.code())
+                .and_then(|e| u16::try_from(e.value).ok())
+                .filter(|&cp| cp != 0)
+        })
+        .unwrap_or(DEFAULT_CODEPAGE)
+}
+
+fn codepage_of_props(props: &[Prop]) -> u16 {
+    [PROP_MESSAGE_CODEPAGE, PROP_INTERNET_CPID]
+        .iter()
+        .find_map(|id| {
+            find_prop(props, *id)
+                .and_then(|p| p.value.as_i32())
+                .and_then(|v| u16::try_from(v).ok())
+                .filter(|&cp| cp != 0)
+        })
+        .unwrap_or(DEFAULT_CODEPAGE)
+}

@@ -1,0 +1,715 @@
+//! The node database layer ([MS-PST] 2.2): B-tree lookups, blocks, data trees and sub-node trees.
+//!
+//! Every walk here is iterative and bounded: a B-tree descent must lose one level per page (so a
+//! page that points at itself or at a sibling is an error, not a loop), data trees have at most
+//! two internal levels, sub-node trees lose one level per block, and every walk counts the blocks
+//! it visits. Offsets and sizes are checked against the file size before anything is read.
+
+use std::sync::{Arc, Mutex};
+
+use calcheck_format::Reader;
+
+use crate::crc::{compute_crc, compute_sig};
+use crate::crypt;
+use crate::error::{Error, Result, Warning, Warnings};
+use crate::header::{Bref, Format, Header};
+use crate::io::ReadAt;
+use crate::page::{BbtEntry, BtPage, NbtEntry, PageEntries, Tree, parse_page, read_id};
+
+/// Deepest B-tree accepted. Real files have 2 to 5 levels; `cLevel` must fall by one per page.
+const MAX_BTREE_DEPTH: u8 = 16;
+/// Most data blocks one node's data tree may list.
+const MAX_NODE_BLOCKS: usize = 1 << 16;
+/// Most sub-node blocks one sub-node tree may have.
+const MAX_SUBNODE_BLOCKS: usize = 1 << 16;
+/// Largest node data assembled in memory (a message's property heap is far smaller).
+pub const MAX_NODE_DATA: u64 = 64 << 20;
+
+/// Page-cache shards; each has its own lock, so threads rarely wait on each other.
+const CACHE_SHARDS: usize = 16;
+/// Pages kept per shard.
+const CACHE_PER_SHARD: usize = 64;
+
+/// Node type of a NID: its low 5 bits ([MS-PST] 2.2.2.1).
+pub fn nid_type(nid: u32) -> u8 {
+    (nid & 0x1F) as u8
+}
+
+/// True when a BID names an internal block (XBLOCK, XXBLOCK, SLBLOCK, SIBLOCK): bit 1 ([MS-PST] 2.2.2.2).
+pub fn bid_is_internal(bid: u64) -> bool {
+    bid & 0x2 != 0
+}
+
+/// The BID with the reserved bit 0 cleared, as the BBT is keyed.
+fn bid_key(bid: u64) -> u64 {
+    bid & !1
+}
+
+type Shard = Mutex<Vec<(u64, Arc<BtPage>)>>;
+
+/// The node database of one file: the input, its header, and a small cache of B-tree pages.
+pub struct Ndb {
+    src: Box<dyn ReadAt>,
+    header: Header,
+    len: u64,
+    cache: Vec<Shard>,
+}
+
+impl core::fmt::Debug for Ndb {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Ndb")
+            .field("header", &self.header)
+            .field("len", &self.len)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A node as the NBT or a sub-node tree lists it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct NodeEntry {
+    /// The node id.
+    pub nid: u32,
+    /// The data block or data tree root.
+    pub bid_data: u64,
+    /// The sub-node tree root, 0 when there is none.
+    pub bid_sub: u64,
+}
+
+/// The sub-nodes of one node, sorted by NID ([MS-PST] 2.2.2.8.3.3 SLENTRY).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SubnodeMap {
+    entries: Vec<NodeEntry>,
+}
+
+impl SubnodeMap {
+    /// The sub-node with this NID.
+    pub fn get(&self, nid: u32) -> Option<NodeEntry> {
+        self.entries
+            .binary_search_by_key(&nid, |e| e.nid)
+            .ok()
+            .and_then(|i| self.entries.get(i).copied())
+    }
+
+    /// All sub-nodes.
+    pub fn iter(&self) -> impl Iterator<Item = &NodeEntry> {
+        self.entries.iter()
+    }
+
+    /// Number of sub-nodes.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// One decoded internal block of a data tree ([MS-PST] 2.2.2.8.3.1-2 XBLOCK/XXBLOCK).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct XBlock {
+    /// 1 for an XBLOCK (children are data blocks), 2 for an XXBLOCK (children are XBLOCKs).
+    pub level: u8,
+    /// `lcbTotal`: the total data size the tree describes.
+    pub total: u32,
+    /// `rgbid`.
+    pub bids: Vec<u64>,
+}
+
+/// Decodes an XBLOCK or XXBLOCK.
+pub fn parse_xblock(bytes: &[u8], format: Format, location: &str) -> Result<XBlock> {
+    let perr = |e| Error::parse(location.to_owned(), e);
+    let mut r = Reader::new(bytes, "XBLOCK");
+    let btype = r.u8("btype").map_err(perr)?;
+    let level = r.u8("cLevel").map_err(perr)?;
+    if btype != 0x01 || !(level == 1 || level == 2) {
+        return Err(Error::corrupt(
+            "XBLOCK",
+            location,
+            format!("btype {btype:#04x} cLevel {level} is neither an XBLOCK nor an XXBLOCK"),
+        ));
+    }
+    let at = r.offset();
+    let count = r.u16("cEnt").map_err(perr)?;
+    let total = r.u32("lcbTotal").map_err(perr)?;
+    let id = format.id_size();
+    r.check_count(u64::from(count), id, "cEnt", at)
+        .map_err(perr)?;
+    let mut bids = Vec::with_capacity(usize::from(count));
+    for _ in 0..count {
+        bids.push(read_id(&mut r, format, "rgbid").map_err(perr)?);
+    }
+    Ok(XBlock { level, total, bids })
+}
+
+/// One decoded sub-node block ([MS-PST] 2.2.2.8.3.3 SLBLOCK, 2.2.2.8.3.4 SIBLOCK).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubBlock {
+    /// An SLBLOCK (`cLevel` 0): the sub-nodes themselves.
+    Leaf(Vec<NodeEntry>),
+    /// An SIBLOCK (`cLevel` 1): (first NID, child SLBLOCK) pairs.
+    Intermediate(Vec<(u32, u64)>),
+}
+
+/// Decodes an SLBLOCK or SIBLOCK.
+pub fn parse_subblock(bytes: &[u8], format: Format, location: &str) -> Result<SubBlock> {
+    let perr = |e| Error::parse(location.to_owned(), e);
+    let mut r = Reader::new(bytes, "SLBLOCK");
+    let btype = r.u8("btype").map_err(perr)?;
+    let level = r.u8("cLevel").map_err(perr)?;
+    if btype != 0x02 || level > 1 {
+        return Err(Error::corrupt(
+            "SLBLOCK",
+            location,
+            format!("btype {btype:#04x} cLevel {level} is neither an SLBLOCK nor an SIBLOCK"),
+        ));
+    }
+    let at = r.offset();
+    let count = r.u16("cEnt").map_err(perr)?;
+    if format != Format::Ansi {
+        r.skip(4, "dwPadding").map_err(perr)?;
+    }
+    let id = format.id_size();
+    let entry_size = if level == 0 { 3 * id } else { 2 * id };
+    r.check_count(u64::from(count), entry_size, "cEnt", at)
+        .map_err(perr)?;
+    if level == 0 {
+        let mut v = Vec::with_capacity(usize::from(count));
+        for _ in 0..count {
+            let nid = read_id(&mut r, format, "SLENTRY.nid").map_err(perr)? as u32;
+            let bid_data = read_id(&mut r, format, "SLENTRY.bidData").map_err(perr)?;
+            let bid_sub = read_id(&mut r, format, "SLENTRY.bidSub").map_err(perr)?;
+            v.push(NodeEntry {
+                nid,
+                bid_data,
+                bid_sub,
+            });
+        }
+        Ok(SubBlock::Leaf(v))
+    } else {
+        let mut v = Vec::with_capacity(usize::from(count));
+        for _ in 0..count {
+            let nid = read_id(&mut r, format, "SIENTRY.nid").map_err(perr)? as u32;
+            let bid = read_id(&mut r, format, "SIENTRY.bid").map_err(perr)?;
+            v.push((nid, bid));
+        }
+        Ok(SubBlock::Intermediate(v))
+    }
+}
+
+impl Ndb {
+    /// Reads and verifies the header of `src`.
+    pub fn open(src: Box<dyn ReadAt>) -> Result<Ndb> {
+        let len = src.len();
+        let want = usize::try_from(len.min(crate::header::HEADER_SIZE as u64)).unwrap_or(0);
+        let mut buf = vec![0u8; want];
+        src.read_exact_at(&mut buf, 0).map_err(|source| Error::Io {
+            structure: "HEADER",
+            offset: 0,
+            source,
+        })?;
+        let header = Header::parse(&buf)?;
+        let cache = (0..CACHE_SHARDS).map(|_| Mutex::new(Vec::new())).collect();
+        Ok(Ndb {
+            src,
+            header,
+            len,
+            cache,
+        })
+    }
+
+    /// The decoded header.
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// The file size.
+    pub fn file_len(&self) -> u64 {
+        self.len
+    }
+
+    /// Reads `len` bytes at `offset` after checking they lie inside the file.
+    fn read_range(&self, offset: u64, len: usize, structure: &'static str) -> Result<Vec<u8>> {
+        let end = offset.checked_add(len as u64);
+        if end.is_none_or(|e| e > self.len) {
+            return Err(Error::corrupt(
+                structure,
+                format!("file offset {offset:#x}"),
+                format!(
+                    "{len} bytes would end past the end of the {}-byte file",
+                    self.len
+                ),
+            ));
+        }
+        let mut buf = vec![0u8; len];
+        self.src
+            .read_exact_at(&mut buf, offset)
+            .map_err(|source| Error::Io {
+                structure,
+                offset,
+                source,
+            })?;
+        Ok(buf)
+    }
+
+    fn shard(&self, ib: u64) -> Option<&Shard> {
+        let idx = (ib / self.header.format.page_size() as u64) as usize % CACHE_SHARDS;
+        self.cache.get(idx)
+    }
+
+    /// Reads a B-tree page, from the cache when it is there.
+    fn page(&self, bref: Bref, tree: Tree) -> Result<Arc<BtPage>> {
+        if let Some(shard) = self.shard(bref.ib) {
+            if let Ok(guard) = shard.lock() {
+                if let Some((_, p)) = guard.iter().find(|(ib, _)| *ib == bref.ib) {
+                    return Ok(Arc::clone(p));
+                }
+            }
+        }
+        let size = self.header.format.page_size();
+        let bytes = self.read_range(bref.ib, size, "BTPAGE")?;
+        let page = Arc::new(parse_page(&bytes, self.header.format, tree, bref)?);
+        if let Some(shard) = self.shard(bref.ib) {
+            if let Ok(mut guard) = shard.lock() {
+                if guard.len() >= CACHE_PER_SHARD {
+                    guard.remove(0);
+                }
+                guard.push((bref.ib, Arc::clone(&page)));
+            }
+        }
+        Ok(page)
+    }
+
+    /// Descends `tree` to the leaf page that would hold `key`.
+    fn descend(&self, tree: Tree, key: u64, warnings: &mut Warnings) -> Result<Arc<BtPage>> {
+        let root = match tree {
+            Tree::Node => self.header.nbt_root,
+            Tree::Block => self.header.bbt_root,
+        };
+        let mut bref = root;
+        let mut expected: Option<u8> = None;
+        for _ in 0..=MAX_BTREE_DEPTH {
+            let page = self.page(bref, tree)?;
+            if let Some(w) = &page.warning {
+                warnings.push(w.clone());
+            }
+            let location = || {
+                format!(
+                    "{} page bid {:#x} at file offset {:#x}",
+                    tree.name(),
+                    bref.bid,
+                    bref.ib
+                )
+            };
+            match expected {
+                Some(level) if page.level != level => {
+                    return Err(Error::corrupt(
+                        "BTPAGE",
+                        location(),
+                        format!(
+                            "cLevel {} where the parent page implies {level}",
+                            page.level
+                        ),
+                    ));
+                }
+                None if page.level > MAX_BTREE_DEPTH => {
+                    return Err(Error::limit(
+                        "BTPAGE",
+                        location(),
+                        format!(
+                            "root cLevel {} is deeper than {MAX_BTREE_DEPTH}",
+                            page.level
+                        ),
+                    ));
+                }
+                _ => {}
+            }
+            let PageEntries::Intermediate(entries) = &page.entries else {
+                return Ok(page);
+            };
+            // The child whose first key is the largest one not above `key`.
+            let idx = entries.partition_point(|e| e.key <= key);
+            let Some(entry) = idx.checked_sub(1).and_then(|i| entries.get(i)) else {
+                return Err(Error::NotFound {
+                    tree: tree.name().to_owned(),
+                    what: if tree == Tree::Node { "nid" } else { "bid" },
+                    id: key,
+                });
+            };
+            bref = entry.child;
+            expected = Some(page.level.saturating_sub(1));
+        }
+        Err(Error::limit(
+            "BTPAGE",
+            format!("{} descent for key {key:#x}", tree.name()),
+            format!("more than {MAX_BTREE_DEPTH} levels"),
+        ))
+    }
+
+    /// Looks a node up in the node B-tree.
+    pub fn node(&self, nid: u32, warnings: &mut Warnings) -> Result<NbtEntry> {
+        let page = self.descend(Tree::Node, u64::from(nid), warnings)?;
+        if let PageEntries::Nodes(entries) = &page.entries {
+            if let Some(e) = entries.iter().find(|e| e.nid == nid) {
+                return Ok(*e);
+            }
+        }
+        Err(Error::NotFound {
+            tree: "NBT".to_owned(),
+            what: "nid",
+            id: u64::from(nid),
+        })
+    }
+
+    /// Looks a block up in the block B-tree.
+    pub fn block_entry(&self, bid: u64, warnings: &mut Warnings) -> Result<BbtEntry> {
+        let key = bid_key(bid);
+        let page = self.descend(Tree::Block, key, warnings)?;
+        if let PageEntries::Blocks(entries) = &page.entries {
+            if let Some(e) = entries.iter().find(|e| bid_key(e.bref.bid) == key) {
+                return Ok(*e);
+            }
+        }
+        Err(Error::NotFound {
+            tree: "BBT".to_owned(),
+            what: "bid",
+            id: bid,
+        })
+    }
+
+    /// Every leaf entry of the node B-tree, in key order (a bounded, iterative walk).
+    pub fn all_nodes(&self, warnings: &mut Warnings) -> Result<Vec<NbtEntry>> {
+        let mut out = Vec::new();
+        self.walk(Tree::Node, warnings, |page| {
+            if let PageEntries::Nodes(v) = &page.entries {
+                out.extend_from_slice(v);
+            }
+        })?;
+        Ok(out)
+    }
+
+    /// Every leaf entry of the block B-tree, in key order.
+    pub fn all_blocks(&self, warnings: &mut Warnings) -> Result<Vec<BbtEntry>> {
+        let mut out = Vec::new();
+        self.walk(Tree::Block, warnings, |page| {
+            if let PageEntries::Blocks(v) = &page.entries {
+                out.extend_from_slice(v);
+            }
+        })?;
+        Ok(out)
+    }
+
+    fn walk(
+        &self,
+        tree: Tree,
+        warnings: &mut Warnings,
+        mut leaf: impl FnMut(&BtPage),
+    ) -> Result<()> {
+        let root = match tree {
+            Tree::Node => self.header.nbt_root,
+            Tree::Block => self.header.bbt_root,
+        };
+        // A file cannot hold more pages than its size allows; more visits mean a loop.
+        let max_pages = self.len / self.header.format.page_size() as u64 + 1;
+        let mut visited = 0u64;
+        let mut stack: Vec<(Bref, Option<u8>)> = vec![(root, None)];
+        while let Some((bref, expected)) = stack.pop() {
+            visited += 1;
+            if visited > max_pages {
+                return Err(Error::limit(
+                    "BTPAGE",
+                    format!("{} walk", tree.name()),
+                    format!("visited more than the {max_pages} pages the file can hold"),
+                ));
+            }
+            let page = self.page(bref, tree)?;
+            if let Some(w) = &page.warning {
+                warnings.push(w.clone());
+            }
+            if expected.is_some_and(|l| l != page.level) || page.level > MAX_BTREE_DEPTH {
+                return Err(Error::corrupt(
+                    "BTPAGE",
+                    format!(
+                        "{} page bid {:#x} at file offset {:#x}",
+                        tree.name(),
+                        bref.bid,
+                        bref.ib
+                    ),
+                    format!("cLevel {} does not fit its place in the tree", page.level),
+                ));
+            }
+            match &page.entries {
+                PageEntries::Intermediate(entries) => {
+                    // Pushed in reverse so children are visited in key order.
+                    for e in entries.iter().rev() {
+                        stack.push((e.child, Some(page.level - 1)));
+                    }
+                }
+                _ => leaf(&page),
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads one block: looks it up, checks its trailer, decodes and inflates external blocks.
+    ///
+    /// A CRC or signature mismatch is pushed to `warnings` and the data is returned anyway; a
+    /// trailer that names another block id is an error (the BBT points at the wrong place).
+    pub fn read_block(&self, bid: u64, warnings: &mut Warnings) -> Result<Vec<u8>> {
+        let entry = self.block_entry(bid, warnings)?;
+        let format = self.header.format;
+        let ib = entry.bref.ib;
+        let location = format!("block bid {bid:#x} at file offset {ib:#x}");
+        let cb = usize::from(entry.cb);
+        let trailer_size = format.block_trailer_size();
+        let align = format.block_alignment();
+        let total = ((cb + trailer_size) as u64).div_ceil(align) * align;
+        let bytes = self.read_range(ib, total as usize, "BLOCK")?;
+        let trailer_at = total as usize - trailer_size;
+        let perr = |e| Error::parse(location.clone(), e);
+        let mut t = Reader::new(&bytes, "BLOCKTRAILER");
+        t.skip(trailer_at, "block data").map_err(perr)?;
+        let t_cb = t.u16("cb").map_err(perr)?;
+        let t_sig = t.u16("wSig").map_err(perr)?;
+        let (t_crc, t_bid) = if format == Format::Ansi {
+            let b = u64::from(t.u32("bid").map_err(perr)?);
+            (t.u32("dwCRC").map_err(perr)?, b)
+        } else {
+            let c = t.u32("dwCRC").map_err(perr)?;
+            (c, t.u64("bid").map_err(perr)?)
+        };
+        if bid_key(t_bid) != bid_key(bid) {
+            return Err(Error::corrupt(
+                "BLOCKTRAILER",
+                location,
+                format!("trailer bid {t_bid:#x} is not the block that was looked up"),
+            ));
+        }
+        if t_cb != entry.cb {
+            warnings.push(Warning::new(
+                "BLOCKTRAILER",
+                location.clone(),
+                format!(
+                    "trailer cb {t_cb} differs from the BBT's {}; the BBT size is used",
+                    entry.cb
+                ),
+            ));
+        }
+        let data = bytes.get(..cb).unwrap_or_default();
+        let computed = compute_crc(data);
+        if computed != t_crc {
+            warnings.push(Warning::new(
+                "BLOCKTRAILER",
+                location.clone(),
+                format!("crc mismatch (stored {t_crc:#010x}, computed {computed:#010x}); data used anyway"),
+            ));
+        } else if t_sig != compute_sig(ib, bid_key(bid)) {
+            warnings.push(Warning::new(
+                "BLOCKTRAILER",
+                location.clone(),
+                format!("wSig {t_sig:#06x} differs from ComputeSig(ib, bid)"),
+            ));
+        }
+        let mut data = data.to_vec();
+        if !bid_is_internal(bid) {
+            crypt::decode(self.header.crypt, &mut data, bid_key(bid));
+        }
+        if format == Format::Unicode4k && entry.cb_inflated != entry.cb {
+            data = inflate(&data, usize::from(entry.cb_inflated), &location)?;
+        }
+        Ok(data)
+    }
+
+    /// The data blocks of a node, in order: one block, or the leaves of an XBLOCK/XXBLOCK tree.
+    ///
+    /// Fails when the tree describes more than `max_size` bytes.
+    pub fn node_data(
+        &self,
+        bid: u64,
+        max_size: u64,
+        warnings: &mut Warnings,
+    ) -> Result<Vec<Vec<u8>>> {
+        if bid == 0 {
+            return Ok(Vec::new());
+        }
+        if !bid_is_internal(bid) {
+            return Ok(vec![self.read_block(bid, warnings)?]);
+        }
+        let format = self.header.format;
+        let root_loc = format!("data tree bid {bid:#x}");
+        let root = parse_xblock(&self.read_block(bid, warnings)?, format, &root_loc)?;
+        if u64::from(root.total) > max_size {
+            return Err(Error::limit(
+                "XBLOCK",
+                root_loc,
+                format!("lcbTotal {} is above the {max_size}-byte limit", root.total),
+            ));
+        }
+        let mut leaves: Vec<u64> = Vec::new();
+        if root.level == 2 {
+            for &child in &root.bids {
+                let loc = format!("data tree bid {bid:#x} child XBLOCK bid {child:#x}");
+                if !bid_is_internal(child) {
+                    return Err(Error::corrupt(
+                        "XXBLOCK",
+                        loc,
+                        "child is not an internal block",
+                    ));
+                }
+                let x = parse_xblock(&self.read_block(child, warnings)?, format, &loc)?;
+                if x.level != 1 {
+                    return Err(Error::corrupt(
+                        "XXBLOCK",
+                        loc,
+                        format!("child has cLevel {}, not 1", x.level),
+                    ));
+                }
+                leaves.extend_from_slice(&x.bids);
+                if leaves.len() > MAX_NODE_BLOCKS {
+                    return Err(Error::limit(
+                        "XXBLOCK",
+                        root_loc,
+                        format!("more than {MAX_NODE_BLOCKS} data blocks"),
+                    ));
+                }
+            }
+        } else {
+            leaves = root.bids;
+        }
+        let mut out = Vec::with_capacity(leaves.len().min(MAX_NODE_BLOCKS));
+        let mut size = 0u64;
+        for child in leaves {
+            if bid_is_internal(child) {
+                return Err(Error::corrupt(
+                    "XBLOCK",
+                    format!("data tree bid {bid:#x} entry bid {child:#x}"),
+                    "a data block entry names an internal block",
+                ));
+            }
+            let block = self.read_block(child, warnings)?;
+            size += block.len() as u64;
+            if size > u64::from(root.total) {
+                return Err(Error::corrupt(
+                    "XBLOCK",
+                    root_loc,
+                    format!("blocks hold more than lcbTotal {} bytes", root.total),
+                ));
+            }
+            out.push(block);
+        }
+        if size != u64::from(root.total) {
+            warnings.push(Warning::new(
+                "XBLOCK",
+                root_loc,
+                format!("blocks hold {size} bytes but lcbTotal says {}", root.total),
+            ));
+        }
+        Ok(out)
+    }
+
+    /// The total size a data tree describes, without reading its leaves.
+    pub fn node_data_size(&self, bid: u64, warnings: &mut Warnings) -> Result<u64> {
+        if bid == 0 {
+            return Ok(0);
+        }
+        if !bid_is_internal(bid) {
+            let e = self.block_entry(bid, warnings)?;
+            return Ok(u64::from(e.cb_inflated));
+        }
+        let x = parse_xblock(
+            &self.read_block(bid, warnings)?,
+            self.header.format,
+            &format!("data tree bid {bid:#x}"),
+        )?;
+        Ok(u64::from(x.total))
+    }
+
+    /// The sub-node tree rooted at `bid` (an SLBLOCK or SIBLOCK), flattened and sorted by NID.
+    pub fn subnodes(&self, bid: u64, warnings: &mut Warnings) -> Result<SubnodeMap> {
+        let mut entries = Vec::new();
+        if bid == 0 {
+            return Ok(SubnodeMap { entries });
+        }
+        let format = self.header.format;
+        let mut stack: Vec<(u64, Option<u8>)> = vec![(bid, None)];
+        let mut visited = 0usize;
+        while let Some((b, expected)) = stack.pop() {
+            visited += 1;
+            let loc = format!("sub-node tree bid {bid:#x} block bid {b:#x}");
+            if visited > MAX_SUBNODE_BLOCKS {
+                return Err(Error::limit(
+                    "SIBLOCK",
+                    loc,
+                    format!("more than {MAX_SUBNODE_BLOCKS} blocks"),
+                ));
+            }
+            if !bid_is_internal(b) {
+                return Err(Error::corrupt(
+                    "SLBLOCK",
+                    loc,
+                    "sub-node block id is not an internal block",
+                ));
+            }
+            let block = self.read_block(b, warnings)?;
+            match parse_subblock(&block, format, &loc)? {
+                SubBlock::Leaf(v) => {
+                    if expected.is_some_and(|l| l != 0) {
+                        return Err(Error::corrupt(
+                            "SLBLOCK",
+                            loc,
+                            "an SIBLOCK entry points at a block of the wrong level",
+                        ));
+                    }
+                    entries.extend(v);
+                }
+                SubBlock::Intermediate(v) => {
+                    // SIBLOCKs have cLevel 1 and point at SLBLOCKs; nothing deeper is defined.
+                    if expected.is_some() {
+                        return Err(Error::corrupt(
+                            "SIBLOCK",
+                            loc,
+                            "an SIBLOCK points at another SIBLOCK",
+                        ));
+                    }
+                    for (_, child) in v.into_iter().rev() {
+                        stack.push((child, Some(0)));
+                    }
+                }
+            }
+        }
+        entries.sort_by_key(|e| e.nid);
+        let before = entries.len();
+        entries.dedup_by_key(|e| e.nid);
+        if entries.len() != before {
+            warnings.push(Warning::new(
+                "SLBLOCK",
+                format!("sub-node tree bid {bid:#x}"),
+                format!("{} duplicate sub-node ids ignored", before - entries.len()),
+            ));
+        }
+        Ok(SubnodeMap { entries })
+    }
+}
+
+/// Inflates a zlib-compressed OST 2013 block to exactly `size` bytes.
+fn inflate(data: &[u8], size: usize, location: &str) -> Result<Vec<u8>> {
+    let mut out = vec![0u8; size];
+    let mut z = flate2::Decompress::new(true);
+    match z.decompress(data, &mut out, flate2::FlushDecompress::Finish) {
+        Ok(flate2::Status::StreamEnd) if z.total_out() as usize == size => Ok(out),
+        Ok(_) => Err(Error::corrupt(
+            "BLOCK",
+            location,
+            format!(
+                "zlib data inflates to {} bytes, not the {size} the BBT says",
+                z.total_out()
+            ),
+        )),
+        Err(e) => Err(Error::corrupt(
+            "BLOCK",
+            location,
+            format!("zlib data is corrupt: {e}"),
+        )),
+    }
+}

@@ -1,0 +1,294 @@
+//! B-tree pages of the node and block B-trees ([MS-PST] 2.2.2.7.7 BTPAGE, 2.2.2.7.1 PAGETRAILER).
+//!
+//! A page is 512 bytes (ANSI, Unicode) or 4096 bytes (OST 2013). It holds `cEnt` entries of
+//! `cbEnt` bytes each, a level (`cLevel`, 0 for leaves) and a trailer with the page type, a
+//! signature, a CRC and the page's own id. Intermediate entries (BTENTRY) hold the smallest key of
+//! a child page and a reference to it; leaf entries are NBTENTRY or BBTENTRY records.
+
+use calcheck_format::Reader;
+
+use crate::crc::{compute_crc, compute_sig};
+use crate::error::{Error, Result, Warning};
+use crate::header::{Bref, Format};
+
+/// `ptypeBBT`: a page of the block B-tree.
+pub const PTYPE_BBT: u8 = 0x80;
+/// `ptypeNBT`: a page of the node B-tree.
+pub const PTYPE_NBT: u8 = 0x81;
+
+/// Which B-tree a page belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tree {
+    /// The node B-tree (NBT).
+    Node,
+    /// The block B-tree (BBT).
+    Block,
+}
+
+impl Tree {
+    /// The page type byte of this tree's pages.
+    pub fn ptype(self) -> u8 {
+        match self {
+            Tree::Node => PTYPE_NBT,
+            Tree::Block => PTYPE_BBT,
+        }
+    }
+
+    /// The spec abbreviation.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tree::Node => "NBT",
+            Tree::Block => "BBT",
+        }
+    }
+}
+
+/// An intermediate entry: the smallest key below `child` ([MS-PST] 2.2.2.7.7.2 BTENTRY).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BtEntry {
+    /// `btkey`: a NID (NBT) or BID (BBT).
+    pub key: u64,
+    /// `BREF` of the child page.
+    pub child: Bref,
+}
+
+/// A leaf entry of the node B-tree ([MS-PST] 2.2.2.7.7.4 NBTENTRY).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct NbtEntry {
+    /// The node id.
+    pub nid: u32,
+    /// The block holding the node's data (a data block or an XBLOCK/XXBLOCK).
+    pub bid_data: u64,
+    /// The block holding the node's sub-node tree, 0 when there is none.
+    pub bid_sub: u64,
+    /// The parent node (folders: the parent folder; messages: the folder).
+    pub nid_parent: u32,
+}
+
+/// A leaf entry of the block B-tree ([MS-PST] 2.2.2.7.7.3 BBTENTRY).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BbtEntry {
+    /// The block id and file offset.
+    pub bref: Bref,
+    /// Stored size of the block's data (without padding and trailer).
+    pub cb: u16,
+    /// Size after inflating (OST 2013); equal to `cb` when the block is not compressed.
+    pub cb_inflated: u16,
+    /// Reference count.
+    pub refs: u16,
+}
+
+/// The entries of a page, by kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageEntries {
+    /// An intermediate page (`cLevel` > 0).
+    Intermediate(Vec<BtEntry>),
+    /// A leaf page of the node B-tree.
+    Nodes(Vec<NbtEntry>),
+    /// A leaf page of the block B-tree.
+    Blocks(Vec<BbtEntry>),
+}
+
+/// A decoded B-tree page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BtPage {
+    /// `cLevel`: 0 for leaves.
+    pub level: u8,
+    /// The entries, sorted by key as the spec requires (not re-sorted here).
+    pub entries: PageEntries,
+    /// A CRC or signature problem that did not stop the page from being used.
+    pub warning: Option<Warning>,
+}
+
+/// Decodes a B-tree page read from `bref` of `tree`.
+///
+/// The page type and the page id in the trailer must match, or the page is refused (the parent
+/// pointed at something that is not this page). A CRC or signature mismatch is kept as a warning:
+/// the entries are still checked one by one by the walk.
+pub fn parse_page(bytes: &[u8], format: Format, tree: Tree, bref: Bref) -> Result<BtPage> {
+    let location = format!(
+        "{} page bid {:#x} at file offset {:#x}",
+        tree.name(),
+        bref.bid,
+        bref.ib
+    );
+    let page_size = format.page_size();
+    let page = bytes.get(..page_size).ok_or_else(|| {
+        Error::corrupt(
+            "BTPAGE",
+            location.clone(),
+            format!("page is shorter than {page_size} bytes"),
+        )
+    })?;
+    let perr = |e| Error::parse(location.clone(), e);
+
+    // Offsets of the fields after rgentries, and the CRC-covered length, per layout.
+    let (meta_at, trailer_at, crc_len) = match format {
+        Format::Ansi => (496, 500, 500),
+        Format::Unicode => (488, 496, 496),
+        Format::Unicode4k => (4056, 4072, 4072),
+    };
+    let mut m = Reader::new(page, "BTPAGE");
+    m.skip(meta_at, "rgentries").map_err(perr)?;
+    let (count, entry_size, level) = if format == Format::Unicode4k {
+        let c = m.u16("cEnt").map_err(perr)?;
+        m.skip(2, "cEntMax").map_err(perr)?;
+        let cb = m.u8("cbEnt").map_err(perr)?;
+        let l = m.u8("cLevel").map_err(perr)?;
+        (usize::from(c), usize::from(cb), l)
+    } else {
+        let c = m.u8("cEnt").map_err(perr)?;
+        m.skip(1, "cEntMax").map_err(perr)?;
+        let cb = m.u8("cbEnt").map_err(perr)?;
+        let l = m.u8("cLevel").map_err(perr)?;
+        (usize::from(c), usize::from(cb), l)
+    };
+
+    let mut t = Reader::new(page, "PAGETRAILER");
+    t.skip(trailer_at, "page data").map_err(perr)?;
+    let ptype = t.u8("ptype").map_err(perr)?;
+    let ptype_repeat = t.u8("ptypeRepeat").map_err(perr)?;
+    let sig = t.u16("wSig").map_err(perr)?;
+    let (crc, bid) = if format == Format::Ansi {
+        let b = u64::from(t.u32("bid").map_err(perr)?);
+        (t.u32("dwCRC").map_err(perr)?, b)
+    } else {
+        let c = t.u32("dwCRC").map_err(perr)?;
+        (c, t.u64("bid").map_err(perr)?)
+    };
+    if ptype != tree.ptype() || ptype_repeat != ptype {
+        return Err(Error::corrupt(
+            "PAGETRAILER",
+            location,
+            format!(
+                "ptype {ptype:#04x}/{ptype_repeat:#04x} is not the {} page type {:#04x}",
+                tree.name(),
+                tree.ptype()
+            ),
+        ));
+    }
+    if bid != bref.bid {
+        return Err(Error::corrupt(
+            "PAGETRAILER",
+            location,
+            format!(
+                "trailer bid {bid:#x} differs from the bid {:#x} the parent names",
+                bref.bid
+            ),
+        ));
+    }
+    let mut warning = None;
+    let computed = compute_crc(page.get(..crc_len).unwrap_or_default());
+    if computed != crc {
+        warning = Some(Warning::new(
+            "PAGETRAILER",
+            location.clone(),
+            format!(
+                "crc mismatch (stored {crc:#010x}, computed {computed:#010x}); entries used anyway"
+            ),
+        ));
+    } else if sig != compute_sig(bref.ib, bref.bid) {
+        warning = Some(Warning::new(
+            "PAGETRAILER",
+            location.clone(),
+            format!("wSig {sig:#06x} differs from ComputeSig(ib, bid)"),
+        ));
+    }
+
+    let id = format.id_size();
+    let min_size = match (level, tree) {
+        (0, Tree::Node) => 4 * id,
+        (0, Tree::Block) => 2 * id + 4,
+        _ => 3 * id,
+    };
+    if entry_size < min_size {
+        return Err(Error::corrupt(
+            "BTPAGE",
+            location,
+            format!("cbEnt {entry_size} is smaller than the {min_size} bytes an entry needs"),
+        ));
+    }
+    let area = page.get(..meta_at).unwrap_or_default();
+    let needed = count.saturating_mul(entry_size);
+    if needed > area.len() {
+        return Err(Error::corrupt(
+            "BTPAGE",
+            location,
+            format!(
+                "cEnt {count} x cbEnt {entry_size} does not fit in the {} entry bytes",
+                area.len()
+            ),
+        ));
+    }
+    let chunks = area.chunks_exact(entry_size).take(count);
+    let entries = if level > 0 {
+        let mut v = Vec::with_capacity(count);
+        for chunk in chunks {
+            let mut r = Reader::new(chunk, "BTENTRY");
+            let key = read_id(&mut r, format, "btkey").map_err(perr)?;
+            let bid = read_id(&mut r, format, "BREF.bid").map_err(perr)?;
+            let ib = read_id(&mut r, format, "BREF.ib").map_err(perr)?;
+            v.push(BtEntry {
+                key,
+                child: Bref { bid, ib },
+            });
+        }
+        PageEntries::Intermediate(v)
+    } else if tree == Tree::Node {
+        let mut v = Vec::with_capacity(count);
+        for chunk in chunks {
+            let mut r = Reader::new(chunk, "NBTENTRY");
+            // The NID field is 8 bytes wide in Unicode files, of which only the low 32 bits are used.
+            let nid = read_id(&mut r, format, "nid").map_err(perr)? as u32;
+            let bid_data = read_id(&mut r, format, "bidData").map_err(perr)?;
+            let bid_sub = read_id(&mut r, format, "bidSub").map_err(perr)?;
+            let nid_parent = r.u32("nidParent").map_err(perr)?;
+            v.push(NbtEntry {
+                nid,
+                bid_data,
+                bid_sub,
+                nid_parent,
+            });
+        }
+        PageEntries::Nodes(v)
+    } else {
+        let mut v = Vec::with_capacity(count);
+        for chunk in chunks {
+            let mut r = Reader::new(chunk, "BBTENTRY");
+            let bid = read_id(&mut r, format, "BREF.bid").map_err(perr)?;
+            let ib = read_id(&mut r, format, "BREF.ib").map_err(perr)?;
+            let cb = r.u16("cb").map_err(perr)?;
+            // OST 2013 adds the inflated size right after the stored size.
+            let cb_inflated = if format == Format::Unicode4k {
+                r.u16("cbInflated").map_err(perr)?
+            } else {
+                cb
+            };
+            let refs = r.u16("cRef").map_err(perr)?;
+            v.push(BbtEntry {
+                bref: Bref { bid, ib },
+                cb,
+                cb_inflated,
+                refs,
+            });
+        }
+        PageEntries::Blocks(v)
+    };
+    Ok(BtPage {
+        level,
+        entries,
+        warning,
+    })
+}
+
+/// Reads a block id, node id or file offset: 4 bytes (ANSI) or 8 bytes.
+pub(crate) fn read_id(
+    r: &mut Reader<'_>,
+    format: Format,
+    field: &'static str,
+) -> calcheck_format::Result<u64> {
+    match format {
+        Format::Ansi => r.u32(field).map(u64::from),
+        Format::Unicode | Format::Unicode4k => r.u64(field),
+    }
+}
