@@ -359,3 +359,27 @@ fn stream_of(file: &[u8], path: &str) -> Vec<u8> {
     cf.open_stream(path).unwrap().read_to_end(&mut out).unwrap();
     out
 }
+
+#[test]
+fn msg_oversized_property_stream_is_cut_with_an_issue() {
+    use calcheck_model::source::msg::MAX_PROPERTIES;
+    // 20 000 distinct PtypInteger32 entries (ids 0x1000 upwards) after the 32-byte header.
+    let mut stream = vec![0u8; 32];
+    for i in 0..20_000u32 {
+        stream.extend_from_slice(&((0x1000 + i) << 16 | 0x0003).to_le_bytes());
+        stream.extend_from_slice(&[6, 0, 0, 0]);
+        stream.extend_from_slice(&i.to_le_bytes());
+        stream.extend_from_slice(&[0; 4]);
+    }
+    let m = basic().raw_stream("__properties_version1.0", stream);
+    let started = std::time::Instant::now();
+    let item = read_ok(&m);
+    assert_eq!(item.props.len(), MAX_PROPERTIES);
+    assert!(has_issue(
+        &item,
+        "property stream",
+        "the stream has 20000 entries; only the first 16384 were read"
+    ));
+    // Generous bound: the point is that the cut keeps the bag from going quadratic.
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+}

@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use cfb::CompoundFile;
 
-pub use read::{MAX_EMBEDDING_DEPTH, MAX_STREAM_LEN};
+pub use read::{MAX_EMBEDDING_DEPTH, MAX_PROPERTIES, MAX_STREAM_LEN};
 
 use crate::item::{CalendarItem, ItemRef, Locator};
 use crate::source::{

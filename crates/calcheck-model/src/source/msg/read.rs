@@ -32,6 +32,11 @@ pub const MAX_EMBEDDING_DEPTH: u32 = 8;
 /// larger stream is an attachment payload or a corrupt size, and is reported instead of loaded.
 pub const MAX_STREAM_LEN: u64 = 64 * 1024 * 1024;
 
+/// The most properties read from one property stream. Real messages carry a few hundred; a
+/// stream with more is crafted or corrupt, and reading all of it would make building the property
+/// bag (one linear lookup per insert) quadratic in the stream size.
+pub const MAX_PROPERTIES: usize = 16_384;
+
 /// PidTagAttachMethod value of a custom OLE storage attachment ([MS-OXCMSG] 2.2.2.9), whose
 /// `__substg1.0_3701000D` storage is not a message.
 const AFSTORAGE: i32 = 6;
@@ -290,6 +295,21 @@ impl<F: Read + Seek> MsgReader<'_, F> {
         issues: &mut Vec<ReadIssue>,
     ) -> PropertyBag {
         let mut bag = PropertyBag::new();
+        let entries = if entries.len() > MAX_PROPERTIES {
+            issues.push(issue(
+                format!(
+                    "property stream {}",
+                    display_path(&stream_path(storage, PROPERTIES_STREAM))
+                ),
+                format!(
+                    "the stream has {} entries; only the first {MAX_PROPERTIES} were read",
+                    entries.len()
+                ),
+            ));
+            entries.get(..MAX_PROPERTIES).unwrap_or(entries)
+        } else {
+            entries
+        };
         for entry in entries {
             match self.read_property(storage, entry, codepage) {
                 Ok(prop) => bag.insert(prop),
