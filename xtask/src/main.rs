@@ -22,6 +22,7 @@ fn main() -> anyhow::Result<()> {
         None | Some("help") => {
             println!("cargo xtask ci    run fmt, clippy, tests and the fuzz build, as .ci/run does");
             println!("cargo xtask decode KIND HEX|@FILE  dump a blob (KIND: recur, tzdef, ...)");
+            println!("cargo xtask inspect FILE.msg        print what calcheck reads from a .msg/.oft file");
             println!("cargo xtask fuzz-seed [--vectors D] fill fuzz/corpus/ with known blobs");
             println!("cargo xtask fuzz-smoke [SECONDS]    run every fuzz target (default 30 s)");
             Ok(())
