@@ -9,6 +9,7 @@
 //! | [`crypt`], [`crc`] | block encodings, CRC and signatures | [MS-PST] 5.1-5.5 |
 //! | [`ltp`], [`value`] | heap-on-node, BTH, property and table contexts | [MS-PST] 2.3 |
 //! | [`names`], [`store`], [`folder`], [`message`] | message store, named-property map, folders, messages | [MS-PST] 2.4 |
+//! | [`calendar`] | which messages are calendar items | [MS-OXOCAL] 2.2 |
 //!
 //! The input is read with positional reads, so a [`Pst`] is `Send + Sync` and messages can be
 //! decoded on several threads. Nothing is trusted: every offset, count and size is checked before
@@ -28,6 +29,7 @@
     )
 )]
 
+pub mod calendar;
 pub mod crc;
 pub mod crypt;
 pub mod error;
@@ -46,6 +48,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 pub use calcheck_format::props::{PropTag, PropValue};
+pub use calendar::{CalendarEntry, Selection};
 pub use error::{Error, Result, Warning};
 pub use folder::{Folder, FolderTree};
 pub use header::{FileKind, Format, Header};

@@ -11,6 +11,7 @@ use calcheck_format::Reader;
 use calcheck_format::props::{MV_FLAG, PropType};
 
 use crate::error::{Error, Result, Warning, Warnings};
+use crate::header::Format;
 
 /// `bSig` of an HNHDR.
 const HN_SIG: u8 = 0xEC;
@@ -42,6 +43,8 @@ pub struct Heap {
     pub user_root: u32,
     /// Where the heap lives, for messages: `nid 0x...`.
     pub location: String,
+    /// The file layout, which decides how a HID names its block.
+    format: Format,
 }
 
 /// True when an HNID is a HID (its low five bits, the NID type, are zero) rather than a sub-node NID
@@ -51,11 +54,20 @@ pub fn is_hid(hnid: u32) -> bool {
 }
 
 /// The parts of a HID ([MS-PST] 2.3.1.1): type (must be 0), 1-based index, block index.
-pub fn split_hid(hid: u32) -> (u8, u16, u16) {
+///
+/// In OST 2013 files (4 KiB pages) the three low bits of `hidBlockIndex` are taken by flags and
+/// the block index is the 13 bits above them, as the OST 2013 notes in `docs/formats/pst.md`
+/// describe; no file of the corpus has a heap of more than one block there, so this layout is
+/// not confirmed by real data (both readings agree on every HID the corpus holds).
+pub fn split_hid(hid: u32, format: Format) -> (u8, u16, u16) {
+    let block = match format {
+        Format::Ansi | Format::Unicode => hid >> 16,
+        Format::Unicode4k => hid >> 19,
+    };
     (
         (hid & 0x1F) as u8,
         ((hid >> 5) & 0x7FF) as u16,
-        (hid >> 16) as u16,
+        block as u16,
     )
 }
 
@@ -64,7 +76,7 @@ impl Heap {
     ///
     /// The first block must start with a valid HNHDR; page maps of later blocks are checked when
     /// one of their allocations is used, so one bad block does not hide the others.
-    pub fn new(blocks: Vec<Vec<u8>>, location: impl Into<String>) -> Result<Heap> {
+    pub fn new(blocks: Vec<Vec<u8>>, format: Format, location: impl Into<String>) -> Result<Heap> {
         let location = location.into();
         let first = blocks
             .first()
@@ -89,6 +101,7 @@ impl Heap {
             client_sig,
             user_root,
             location,
+            format,
         })
     }
 
@@ -113,7 +126,7 @@ impl Heap {
         if hid == 0 {
             return Ok(&[]);
         }
-        let (ty, index, block) = split_hid(hid);
+        let (ty, index, block) = split_hid(hid, self.format);
         let loc = || format!("{} hid {hid:#x}", self.location);
         if ty != 0 {
             return Err(Error::corrupt(

@@ -133,7 +133,7 @@ impl Pst {
         w: &mut Warnings,
     ) -> Result<Node> {
         let blocks = self.ndb().node_data(entry.bid_data, MAX_NODE_DATA, w)?;
-        let heap = Heap::new(blocks, location.clone())?;
+        let heap = Heap::new(blocks, self.header().format, location.clone())?;
         let subs = self.ndb().subnodes(entry.bid_sub, w)?;
         Ok(Node {
             heap,

@@ -1,0 +1,88 @@
+//! Which messages a calendar check reads: every message of every calendar folder, and the
+//! meeting objects (requests, responses, cancellations) that sit in other folders.
+//!
+//! Calendar folders are found by PR_CONTAINER_CLASS (`IPF.Appointment*`), never by display name,
+//! so localized and nested calendars are found too. Messages of other folders are selected by the
+//! message class their folder's contents table caches, so mail is never decoded; the message's
+//! own property context stays authoritative once it is read.
+
+use crate::Pst;
+use crate::error::Warning;
+use crate::folder::FolderTree;
+
+/// Message classes of meeting objects ([MS-OXOCAL] 2.2.6-2.2.7): requests, responses, cancellations.
+const MEETING_CLASS_PREFIX: &str = "IPM.Schedule.Meeting";
+
+/// One message to read as a calendar item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalendarEntry {
+    /// Index of the folder in [`FolderTree::folders`].
+    pub folder: usize,
+    /// The message's NID.
+    pub nid: u32,
+    /// PR_MESSAGE_CLASS as the contents table caches it.
+    pub cached_class: Option<String>,
+}
+
+/// Which messages [`Pst::calendar_entries`] lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Selection {
+    /// Also list meeting objects (`IPM.Schedule.Meeting.*`) found in folders that are not calendars.
+    pub meeting_objects_elsewhere: bool,
+}
+
+impl Default for Selection {
+    fn default() -> Self {
+        Selection {
+            meeting_objects_elsewhere: true,
+        }
+    }
+}
+
+fn is_meeting_class(class: &str) -> bool {
+    class
+        .get(..MEETING_CLASS_PREFIX.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(MEETING_CLASS_PREFIX))
+}
+
+impl Pst {
+    /// The calendar items of `tree`, in folder-tree order and contents-table order within a folder.
+    ///
+    /// A contents table that cannot be read becomes a warning; the other folders are still listed.
+    pub fn calendar_entries(
+        &self,
+        tree: &FolderTree,
+        selection: Selection,
+    ) -> (Vec<CalendarEntry>, Vec<Warning>) {
+        let mut out = Vec::new();
+        let mut warnings = Vec::new();
+        for (index, folder) in tree.folders.iter().enumerate() {
+            let calendar = folder.is_calendar();
+            if folder.is_search_folder || !(calendar || selection.meeting_objects_elsewhere) {
+                continue;
+            }
+            if folder.message_count == 0 {
+                continue;
+            }
+            match self.contents(folder.nid) {
+                Ok(rows) => out.extend(
+                    rows.into_iter()
+                        .filter(|r| {
+                            calendar || r.message_class.as_deref().is_some_and(is_meeting_class)
+                        })
+                        .map(|r| CalendarEntry {
+                            folder: index,
+                            nid: r.nid,
+                            cached_class: r.message_class,
+                        }),
+                ),
+                Err(e) => warnings.push(Warning::new(
+                    "contents table",
+                    format!("folder nid {:#x} ({})", folder.nid, folder.path),
+                    format!("unreadable: {e}"),
+                )),
+            }
+        }
+        (out, warnings)
+    }
+}
