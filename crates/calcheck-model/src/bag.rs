@@ -1,5 +1,7 @@
 //! A property bag: the properties of one message, recipient row or attachment, keyed store-independently.
 
+use std::collections::HashMap;
+
 use calcheck_format::props::{PropType, PropValue};
 
 use crate::key::PropKey;
@@ -50,9 +52,13 @@ impl Property {
 }
 
 /// The properties of one object, in the order the source gave them.
+///
+/// Lookups go through a hash index, so building a bag and reading it are linear in the number of
+/// properties even for hostile input with tens of thousands of them.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PropertyBag {
     props: Vec<Property>,
+    index: HashMap<PropKey, usize>,
 }
 
 impl PropertyBag {
@@ -64,9 +70,12 @@ impl PropertyBag {
     /// Adds a property. A later value for the same key replaces the earlier one, because MAPI
     /// objects hold one value per property id; the readers report the duplicate where it matters.
     pub fn insert(&mut self, prop: Property) {
-        if let Some(existing) = self.props.iter_mut().find(|p| p.key == prop.key) {
-            *existing = prop;
+        if let Some(&i) = self.index.get(&prop.key) {
+            if let Some(existing) = self.props.get_mut(i) {
+                *existing = prop;
+            }
         } else {
+            self.index.insert(prop.key.clone(), self.props.len());
             self.props.push(prop);
         }
     }
@@ -88,12 +97,12 @@ impl PropertyBag {
 
     /// The property with this key.
     pub fn get_key(&self, key: &PropKey) -> Option<&Property> {
-        self.props.iter().find(|p| &p.key == key)
+        self.index.get(key).and_then(|&i| self.props.get(i))
     }
 
     /// The registered property `def`, whatever type it was stored with.
     pub fn get(&self, def: &PropDef) -> Option<&Property> {
-        self.props.iter().find(|p| def.key.matches(&p.key))
+        self.get_key(&def.key.to_key())
     }
 
     /// The value of `def`, unless it is missing or a PtypErrorCode placeholder.
@@ -136,5 +145,49 @@ impl FromIterator<Property> for PropertyBag {
             bag.insert(p);
         }
         bag
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::names;
+
+    #[test]
+    fn bag_replaces_duplicates_and_finds_by_definition() {
+        let key = names::SUBJECT.key.to_key();
+        let mut bag = PropertyBag::new();
+        bag.insert(Property::new(
+            key.clone(),
+            0x001F,
+            PropValue::Unicode("first".into()),
+        ));
+        bag.insert(Property::new(
+            PropKey::Tagged(0x0E07),
+            0x0003,
+            PropValue::I32(1),
+        ));
+        bag.insert(Property::new(
+            key,
+            0x001F,
+            PropValue::Unicode("second".into()),
+        ));
+        assert_eq!(bag.len(), 2);
+        assert_eq!(bag.str(&names::SUBJECT), Some("second"));
+        assert_eq!(bag.i32(&names::MESSAGE_FLAGS), Some(1));
+        let order: Vec<&PropKey> = bag.iter().map(|p| &p.key).collect();
+        assert_eq!(order[1], &PropKey::Tagged(0x0E07));
+    }
+
+    #[test]
+    fn bag_error_code_value_reads_as_missing() {
+        let mut bag = PropertyBag::new();
+        bag.insert(Property::new(
+            names::SUBJECT.key.to_key(),
+            0x000A,
+            PropValue::ErrorCode(0x8004_010F),
+        ));
+        assert!(bag.get(&names::SUBJECT).is_some());
+        assert_eq!(bag.str(&names::SUBJECT), None);
     }
 }
