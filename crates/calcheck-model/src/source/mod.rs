@@ -2,6 +2,7 @@
 //! or fast-transfer export) into [`CalendarItem`]s, streaming, so that memory does not grow with the input.
 
 pub mod msg;
+pub mod pst;
 
 use std::path::Path;
 use std::sync::Arc;

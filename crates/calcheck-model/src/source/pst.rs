@@ -1,0 +1,298 @@
+//! The PST/OST reader as a calendar source: `calcheck_pst` ([MS-PST]) turned into [`CalendarItem`]s.
+//!
+//! Opening a file reads its header, message store, folder tree and the list of calendar items:
+//! every message of every calendar folder (PR_CONTAINER_CLASS `IPF.Appointment*`, found anywhere
+//! in the tree whatever its name) and, unless switched off, the meeting objects
+//! (`IPM.Schedule.Meeting.*`) of other folders, chosen by the message class their contents table
+//! caches so that mail is never decoded. Items are then read one at a time as the iterator
+//! reaches them, so memory does not grow with the file. A message that cannot be read becomes an
+//! [`UnreadableItem`] and the scan goes on; problems inside a readable message (a block CRC
+//! mismatch, an unreadable attachment) become [`ReadIssue`](crate::ReadIssue)s on the item.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use calcheck_pst::{FileKind, Format, Message, NameId, Prop, Pst, Selection, StoreInfo};
+
+use crate::bag::{Property, PropertyBag};
+use crate::item::{Attachment, CalendarItem, ItemRef, Locator, Recipient, hex_upper};
+use crate::key::{NamedId, PropKey};
+use crate::source::{
+    CalendarSource, FolderInfo, ItemResult, SourceInfo, SourceKind, UnreadableItem,
+};
+
+pub use calcheck_pst::Selection as PstSelection;
+
+/// A PST/OST file that could not be opened at all.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {source}", file.display())]
+pub struct PstError {
+    /// The file.
+    pub file: PathBuf,
+    /// Why: an I/O error, not a PST/OST file, a corrupt header (CRC mismatch), an unreadable root.
+    #[source]
+    pub source: calcheck_pst::Error,
+}
+
+/// One calendar item to read: its NID and the path of its folder.
+#[derive(Debug, Clone)]
+struct Entry {
+    nid: u32,
+    folder: Arc<str>,
+}
+
+/// A PST or OST file as a calendar source.
+pub struct PstSource {
+    pst: Pst,
+    info: SourceInfo,
+    store: StoreInfo,
+    entries: Vec<Entry>,
+}
+
+impl core::fmt::Debug for PstSource {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("PstSource")
+            .field("info", &self.info)
+            .field("items", &self.entries.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl PstSource {
+    /// Opens `path` and lists its calendar items (meeting objects outside calendar folders included).
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, PstError> {
+        Self::open_with(path, Selection::default())
+    }
+
+    /// Opens `path` and lists the calendar items `selection` asks for.
+    ///
+    /// Fails when the file cannot be read, is not a PST/OST, has a corrupt header, or its message
+    /// store or root folder cannot be read; everything below the root is read with warnings.
+    pub fn open_with(path: impl AsRef<Path>, selection: Selection) -> Result<Self, PstError> {
+        let path = path.as_ref();
+        let err = |source| PstError {
+            file: path.to_path_buf(),
+            source,
+        };
+        let pst = Pst::open(path).map_err(err)?;
+        let store = pst.store().map_err(err)?;
+        let tree = pst.folders().map_err(err)?;
+        let (listed, entry_warnings) = pst.calendar_entries(&tree, selection);
+
+        let header = pst.header();
+        let mut notes = vec![format!(
+            "{} {} file (wVer {}), block encoding {}",
+            match header.format {
+                Format::Ansi => "ANSI",
+                Format::Unicode => "Unicode",
+                Format::Unicode4k => "Unicode 4 KiB-page",
+            },
+            match header.kind {
+                FileKind::Pst => "PST",
+                FileKind::Ost => "OST",
+                FileKind::Pab => "PAB",
+            },
+            header.version,
+            match header.crypt {
+                calcheck_pst::crypt::CryptMethod::None => "none",
+                calcheck_pst::crypt::CryptMethod::Permute => "permute (compressible)",
+                calcheck_pst::crypt::CryptMethod::Cyclic => "cyclic (high)",
+            }
+        )];
+        if let (FileKind::Pst, Some(crc)) = (header.kind, store.password_checksum) {
+            notes.push(format!(
+                "the PST has a password (PR_PST_PASSWORD checksum {crc:#010x}); a PST password is a checksum, not encryption, and was not needed to read the file"
+            ));
+        }
+        if !tree.folders.iter().any(calcheck_pst::Folder::is_calendar) {
+            notes.push(
+                "no calendar folder (PR_CONTAINER_CLASS IPF.Appointment*) was found".to_owned(),
+            );
+        }
+        for w in store
+            .warnings
+            .iter()
+            .chain(pst.name_map_warnings())
+            .chain(&tree.warnings)
+            .chain(&entry_warnings)
+        {
+            notes.push(w.to_string());
+        }
+
+        let folders: Vec<FolderInfo> = tree
+            .folders
+            .iter()
+            .filter(|f| f.parent.is_some())
+            .map(|f| FolderInfo {
+                path: f.path.clone(),
+                container_class: f.container_class.clone(),
+                item_count: f.message_count,
+                is_calendar: f.is_calendar(),
+            })
+            .collect();
+        let paths: Vec<Arc<str>> = tree
+            .folders
+            .iter()
+            .map(|f| Arc::from(f.path.as_str()))
+            .collect();
+        let entries = listed
+            .into_iter()
+            .map(|e| Entry {
+                nid: e.nid,
+                folder: paths
+                    .get(e.folder)
+                    .cloned()
+                    .unwrap_or_else(|| Arc::from("")),
+            })
+            .collect();
+        let info = SourceInfo {
+            path: Arc::from(path),
+            kind: if header.kind == FileKind::Ost {
+                SourceKind::Ost
+            } else {
+                SourceKind::Pst
+            },
+            display_name: store.display_name.clone().filter(|n| !n.is_empty()),
+            mailbox_owner: store.mailbox_owner.clone().filter(|n| !n.is_empty()),
+            folders,
+            notes,
+        };
+        Ok(PstSource {
+            pst,
+            info,
+            store,
+            entries,
+        })
+    }
+
+    /// The underlying reader, for structure-level access.
+    pub fn pst(&self) -> &Pst {
+        &self.pst
+    }
+
+    /// The message store's properties.
+    pub fn store(&self) -> &StoreInfo {
+        &self.store
+    }
+
+    /// The NIDs of the calendar items, in the order [`CalendarSource::items`] yields them.
+    pub fn item_nids(&self) -> impl Iterator<Item = u32> + '_ {
+        self.entries.iter().map(|e| e.nid)
+    }
+
+    /// Reads one listed item.
+    // ItemResult is the model's shared item type; its size is the model's choice, not this reader's.
+    #[allow(clippy::result_large_err)]
+    fn read(&self, entry: &Entry) -> ItemResult {
+        let mut item_ref = ItemRef::new(
+            self.info.path.clone(),
+            entry.folder.as_ref(),
+            Locator::PstNode(entry.nid),
+        );
+        item_ref.entry_id = self.store.entry_id(entry.nid).map(|id| hex_upper(&id));
+        match self.pst.message(entry.nid) {
+            Ok(m) => Ok(to_item(m, item_ref)),
+            Err(e) => Err(UnreadableItem {
+                item_ref,
+                reason: e.to_string(),
+            }),
+        }
+    }
+}
+
+impl CalendarSource for PstSource {
+    fn info(&self) -> &SourceInfo {
+        &self.info
+    }
+
+    fn item_count_hint(&self) -> Option<usize> {
+        Some(self.entries.len())
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn items(&self) -> Box<dyn Iterator<Item = ItemResult> + Send + '_> {
+        Box::new(self.entries.iter().map(|e| self.read(e)))
+    }
+}
+
+/// Turns a decoded message into a calendar item at `item_ref`.
+fn to_item(m: Message, item_ref: ItemRef) -> CalendarItem {
+    let mut item = CalendarItem::new(item_ref);
+    item.props = bag(m.props, &mut item, "message");
+    for (row, r) in m.recipients.into_iter().enumerate() {
+        let props = bag(r.props, &mut item, &format!("recipient row {row}"));
+        item.recipients.push(Recipient {
+            row: u32::try_from(row).unwrap_or(u32::MAX),
+            props,
+        });
+    }
+    for (index, a) in m.attachments.into_iter().enumerate() {
+        let index = u32::try_from(index).unwrap_or(u32::MAX);
+        let props = bag(a.props, &mut item, &format!("attachment {index}"));
+        let embedded = a.embedded.map(|e| {
+            let mut child_ref = ItemRef::new(
+                item.item_ref.file.clone(),
+                item.item_ref.folder.clone(),
+                Locator::Attachment(index),
+            );
+            child_ref.parents.clone_from(&item.item_ref.parents);
+            child_ref.parents.push(item.item_ref.locator.clone());
+            Box::new(to_item(*e, child_ref))
+        });
+        item.attachments.push(Attachment {
+            index,
+            props,
+            embedded,
+        });
+    }
+    for w in m.warnings {
+        item.issue(format!("{} at {}", w.structure, w.location), w.message);
+    }
+    item.item_ref.fill_from(&item.props);
+    item
+}
+
+/// The model key of a PST property: tagged ids as they are, named ids resolved through the
+/// store's map. `None` for a named id the map does not know.
+fn key_of(p: &Prop) -> Option<PropKey> {
+    if !p.tag.is_named() {
+        return Some(PropKey::Tagged(p.tag.id()));
+    }
+    let named = p.named.as_ref()?;
+    let id = match &named.id {
+        NameId::Lid(lid) => NamedId::Lid(*lid),
+        NameId::Name(name) => NamedId::Name(name.clone()),
+    };
+    Some(PropKey::Named {
+        set: named.guid,
+        id,
+    })
+}
+
+/// Builds a property bag. Named ids the store's map cannot resolve are left out and recorded as
+/// one issue on `item` (`what` names the object they belong to).
+fn bag(props: Vec<Prop>, item: &mut CalendarItem, what: &str) -> PropertyBag {
+    let mut out = PropertyBag::new();
+    let mut unresolved = Vec::new();
+    for p in props {
+        let Some(key) = key_of(&p) else {
+            unresolved.push(p.tag);
+            continue;
+        };
+        let mut prop = Property::new(key, p.tag.type_code(), p.value);
+        prop.location = Some(p.location);
+        out.insert(prop);
+    }
+    if !unresolved.is_empty() {
+        let tags: Vec<String> = unresolved.iter().map(ToString::to_string).collect();
+        item.issue(
+            format!("named properties of the {what}"),
+            format!(
+                "{} named-property ids ({}) have no entry in the store's name-to-id map, so they are left out",
+                tags.len(),
+                tags.join(", ")
+            ),
+        );
+    }
+    out
+}
