@@ -276,3 +276,91 @@ impl Header {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::{seal_header, unicode_header};
+
+    const NBT: Bref = Bref {
+        bid: 0x100,
+        ib: 0x400,
+    };
+    const BBT: Bref = Bref {
+        bid: 0x104,
+        ib: 0x600,
+    };
+
+    #[test]
+    fn header_unicode_fields() {
+        let h = Header::parse(&unicode_header(NBT, BBT, 2, 0x1000)).unwrap();
+        assert_eq!(h.kind, FileKind::Pst);
+        assert_eq!(h.format, Format::Unicode);
+        assert_eq!(h.crypt, CryptMethod::Cyclic);
+        assert_eq!((h.nbt_root, h.bbt_root, h.file_eof), (NBT, BBT, 0x1000));
+    }
+
+    #[test]
+    fn header_ost_and_4k_versions() {
+        let mut b = unicode_header(NBT, BBT, 0, 0);
+        b[8..10].copy_from_slice(b"SO");
+        b[10..12].copy_from_slice(&36u16.to_le_bytes());
+        seal_header(&mut b);
+        let h = Header::parse(&b).unwrap();
+        assert_eq!((h.kind, h.format), (FileKind::Ost, Format::Unicode4k));
+        assert_eq!(h.format.page_size(), 4096);
+        assert_eq!(h.format.block_trailer_size(), 24);
+    }
+
+    #[test]
+    fn header_bad_magic_version_and_crypt_are_refused() {
+        let mut b = unicode_header(NBT, BBT, 0, 0);
+        b[0] = b'X';
+        assert!(matches!(Header::parse(&b), Err(Error::NotPst { .. })));
+        let mut b = unicode_header(NBT, BBT, 0, 0);
+        b[10..12].copy_from_slice(&99u16.to_le_bytes());
+        seal_header(&mut b);
+        assert!(matches!(Header::parse(&b), Err(Error::NotPst { .. })));
+        let mut b = unicode_header(NBT, BBT, 0, 0);
+        b[8..10].copy_from_slice(b"ZZ");
+        seal_header(&mut b);
+        assert!(matches!(Header::parse(&b), Err(Error::NotPst { .. })));
+        let b = unicode_header(NBT, BBT, 7, 0);
+        assert!(matches!(Header::parse(&b), Err(Error::NotPst { .. })));
+    }
+
+    #[test]
+    fn header_crc_mismatches_are_errors_naming_the_field() {
+        // A byte inside both CRC ranges (the NBT root) changes dwCRCPartial first.
+        let mut b = unicode_header(NBT, BBT, 0, 0);
+        b[216] ^= 1;
+        let err = Header::parse(&b).unwrap_err();
+        assert!(matches!(
+            err,
+            Error::CrcMismatch {
+                structure: "HEADER.dwCRCPartial",
+                offset: 4,
+                ..
+            }
+        ));
+        // A byte only dwCRCFull covers (bCryptMethod's neighbour at 514).
+        let mut b = unicode_header(NBT, BBT, 0, 0);
+        b[514] ^= 1;
+        let err = Header::parse(&b).unwrap_err();
+        assert!(matches!(
+            err,
+            Error::CrcMismatch {
+                structure: "HEADER.dwCRCFull",
+                offset: 524,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn header_truncated_is_an_error() {
+        let b = unicode_header(NBT, BBT, 0, 0);
+        assert!(matches!(Header::parse(&b[..100]), Err(Error::Parse { .. })));
+        assert!(matches!(Header::parse(&b[..2]), Err(Error::Parse { .. })));
+    }
+}

@@ -42,6 +42,8 @@ pub mod names;
 pub mod ndb;
 pub mod page;
 pub mod store;
+#[cfg(test)]
+pub(crate) mod testkit;
 pub mod value;
 
 use std::path::Path;

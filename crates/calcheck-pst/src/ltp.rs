@@ -614,3 +614,275 @@ pub fn table_rows<'m>(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::{bth_header, heap_block, hid};
+
+    fn heap(blocks: Vec<Vec<u8>>) -> Heap {
+        Heap::new(blocks, Format::Unicode, "nid 0x21").unwrap()
+    }
+
+    #[test]
+    fn heap_items_by_hid() {
+        let h = heap(vec![heap_block(
+            Some((SIG_PC, hid(1, 0))),
+            &[b"first", b"", b"third"],
+        )]);
+        assert_eq!((h.client_sig, h.user_root), (SIG_PC, 0x20));
+        assert_eq!(h.item(hid(1, 0)).unwrap(), b"first");
+        assert_eq!(h.item(hid(2, 0)).unwrap(), b"");
+        assert_eq!(h.item(hid(3, 0)).unwrap(), b"third");
+        assert_eq!(h.item(0).unwrap(), b"");
+        assert!(matches!(
+            h.item(hid(4, 0)),
+            Err(Error::Corrupt {
+                structure: "HID",
+                ..
+            })
+        ));
+        assert!(matches!(
+            h.item(hid(1, 1)),
+            Err(Error::Corrupt {
+                structure: "HID",
+                ..
+            })
+        ));
+        // A NID (type bits set) is not a HID.
+        assert!(h.item(0x692).is_err());
+    }
+
+    #[test]
+    fn heap_second_block_and_bad_page_map() {
+        let mut second = heap_block(None, &[b"next"]);
+        let h = heap(vec![heap_block(Some((SIG_PC, 0)), &[b"a"]), second.clone()]);
+        assert_eq!(h.item(hid(1, 1)).unwrap(), b"next");
+        // ibHnpm past the end of the block: only allocations of that block fail.
+        second[0] = 0xFF;
+        second[1] = 0x7F;
+        let h = heap(vec![heap_block(Some((SIG_PC, 0)), &[b"a"]), second]);
+        assert_eq!(h.item(hid(1, 0)).unwrap(), b"a");
+        assert!(matches!(
+            h.item(hid(1, 1)),
+            Err(Error::Corrupt {
+                structure: "HNPAGEMAP",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn heap_without_signature_is_refused() {
+        let mut b = heap_block(Some((SIG_PC, 0)), &[b"a"]);
+        b[2] = 0;
+        assert!(matches!(
+            Heap::new(vec![b], Format::Unicode, "x"),
+            Err(Error::Corrupt {
+                structure: "HNHDR",
+                ..
+            })
+        ));
+        assert!(Heap::new(Vec::new(), Format::Unicode, "x").is_err());
+        assert!(Heap::new(vec![vec![0xEC]], Format::Unicode, "x").is_err());
+    }
+
+    #[test]
+    fn hid_block_index_of_ost_2013() {
+        assert_eq!(split_hid(0x0001_0040, Format::Unicode), (0, 2, 1));
+        assert_eq!(split_hid(0x0008_0040, Format::Unicode4k), (0, 2, 1));
+        assert_eq!(split_hid(0x0001_0040, Format::Unicode4k), (0, 2, 0));
+    }
+
+    /// A property context with PR_MESSAGE_CLASS (heap) and PR_IMPORTANCE (inline) records.
+    fn pc_heap() -> Heap {
+        #[rustfmt::skip]
+        let records = [
+            0x17, 0x00,  0x03, 0x00,  2, 0, 0, 0,                 // 0x0017 PtypInteger32 = 2
+            0x1A, 0x00,  0x1F, 0x00,  0x40, 0, 0, 0,              // 0x001A PtypString at hid 0x40
+        ];
+        let class = [b'I', 0, b'P', 0, b'M', 0];
+        heap(vec![heap_block(
+            Some((SIG_PC, hid(1, 0))),
+            &[&bth_header(2, 6, 0, hid(3, 0)), &class, &records],
+        )])
+    }
+
+    #[test]
+    fn pc_records() {
+        let h = pc_heap();
+        let entries = pc_entries(&h).unwrap();
+        assert_eq!(entries.len(), 2);
+        assert_eq!(
+            entries[0],
+            PcEntry {
+                id: 0x17,
+                ty: 0x3,
+                value: 2
+            }
+        );
+        assert_eq!(
+            entries[1],
+            PcEntry {
+                id: 0x1A,
+                ty: 0x1F,
+                value: 0x40
+            }
+        );
+        assert!(pc_inline(0x0003) && !pc_inline(0x001F) && !pc_inline(0x0040));
+        assert_eq!(
+            h.item(entries[1].value).unwrap(),
+            &[b'I', 0, b'P', 0, b'M', 0]
+        );
+    }
+
+    #[test]
+    fn pc_of_wrong_shape_is_refused() {
+        let h = heap(vec![heap_block(
+            Some((SIG_TC, hid(1, 0))),
+            &[&bth_header(2, 6, 0, 0)],
+        )]);
+        assert!(pc_entries(&h).is_err());
+        let h = heap(vec![heap_block(
+            Some((SIG_PC, hid(1, 0))),
+            &[&bth_header(4, 4, 0, 0)],
+        )]);
+        assert!(pc_entries(&h).is_err());
+        let h = heap(vec![heap_block(
+            Some((SIG_PC, hid(1, 0))),
+            &[&[0xB0, 2, 6, 0, 0, 0, 0, 0]],
+        )]);
+        assert!(pc_entries(&h).is_err());
+    }
+
+    #[test]
+    fn bth_index_level_and_self_reference() {
+        // One index level whose record points at the leaf.
+        #[rustfmt::skip]
+        let index = [0x17, 0x00, 0x60, 0, 0, 0]; // key 0x0017 -> hid 0x60 (third allocation)
+        let leaf = [0x17, 0x00, 0x03, 0x00, 9, 0, 0, 0];
+        let h = heap(vec![heap_block(
+            Some((SIG_PC, hid(1, 0))),
+            &[&bth_header(2, 6, 1, hid(2, 0)), &index, &leaf],
+        )]);
+        assert_eq!(
+            pc_entries(&h).unwrap(),
+            vec![PcEntry {
+                id: 0x17,
+                ty: 3,
+                value: 9
+            }]
+        );
+
+        // Eight index levels whose records all point back at their own allocation: each level
+        // multiplies the visits by four, and the walk stops at the heap's allocation count.
+        let self_ref: Vec<u8> = [0x17, 0x00, 0x40, 0, 0, 0].repeat(4);
+        let h = heap(vec![heap_block(
+            Some((SIG_PC, hid(1, 0))),
+            &[&bth_header(2, 6, 8, hid(2, 0)), &self_ref],
+        )]);
+        assert!(matches!(pc_entries(&h), Err(Error::Limit { .. })));
+    }
+
+    /// A table context of two columns (PR_DISPLAY_NAME, PR_RECIPIENT_TYPE) and two rows; the
+    /// second row's PR_DISPLAY_NAME cell is marked absent in the cell existence bitmap.
+    fn tc_heap() -> Heap {
+        // Row layout: 0 dwRowID, 4 PR_RECIPIENT_TYPE, 8 PR_DISPLAY_NAME (HNID), 12 bitmap; 13 bytes.
+        #[rustfmt::skip]
+        let mut tcinfo = vec![
+            0x7C, 3,                          // bType, cCols
+            12, 0, 12, 0, 12, 0, 13, 0,       // rgib: 4b end, 2b end, 1b end, row size
+            0x40, 0, 0, 0,                    // hidRowIndex = hid 2
+            0x80, 0, 0, 0,                    // hnidRows = hid 4
+            0, 0, 0, 0,                       // hidIndex
+        ];
+        #[rustfmt::skip]
+        let cols: [(u32, u16, u8, u8); 3] = [
+            (0x67F2_0003, 0, 4, 0),
+            (0x0C15_0003, 4, 4, 1),
+            (0x3001_001F, 8, 4, 2),
+        ];
+        for (tag, off, size, bit) in cols {
+            tcinfo.extend_from_slice(&tag.to_le_bytes());
+            tcinfo.extend_from_slice(&off.to_le_bytes());
+            tcinfo.push(size);
+            tcinfo.push(bit);
+        }
+        #[rustfmt::skip]
+        let row_index = [
+            0x10, 0, 0, 0,  1, 0, 0, 0,       // row id 0x10 is row 1
+            0x0F, 0, 0, 0,  0, 0, 0, 0,       // row id 0x0F is row 0
+        ];
+        #[rustfmt::skip]
+        let rows = [
+            0x0F, 0, 0, 0,  1, 0, 0, 0,  0xA0, 0, 0, 0,  0b1110_0000,  // name at hid 5
+            0x10, 0, 0, 0,  2, 0, 0, 0,  0xFF, 0, 0, 0,  0b1100_0000,  // name absent
+        ];
+        let name = [b'A', 0, b'n', 0, b'n', 0];
+        heap(vec![heap_block(
+            Some((SIG_TC, hid(1, 0))),
+            &[
+                &tcinfo,
+                &bth_header(4, 4, 0, hid(3, 0)),
+                &row_index,
+                &rows,
+                &name,
+            ],
+        )])
+    }
+
+    #[test]
+    fn tc_rows_cells_and_existence_bitmap() {
+        let h = tc_heap();
+        let info = tc_info(&h).unwrap();
+        assert_eq!(info.columns.len(), 3);
+        assert_eq!(info.row_size(), 13);
+        let matrix = vec![h.item(info.hnid_rows).unwrap().to_vec()];
+        let mut w = Vec::new();
+        let rows = table_rows(&h, &info, &matrix, &mut w).unwrap();
+        assert!(w.is_empty());
+        assert_eq!(
+            rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+            vec![0x0F, 0x10]
+        );
+        let name = info.columns[2];
+        assert_eq!(cell(&info, rows[0].1, &name), Some(Cell::Hnid(0xA0)));
+        assert_eq!(h.item(0xA0).unwrap(), &[b'A', 0, b'n', 0, b'n', 0]);
+        // The bytes say 0xFF but the bitmap says the cell does not exist.
+        assert_eq!(cell(&info, rows[1].1, &name), Some(Cell::Absent));
+        assert_eq!(
+            cell(&info, rows[1].1, &info.columns[1]),
+            Some(Cell::Inline(&[2, 0, 0, 0]))
+        );
+    }
+
+    #[test]
+    fn tc_row_index_beyond_matrix_is_a_warning() {
+        let h = tc_heap();
+        let info = tc_info(&h).unwrap();
+        let matrix = vec![h.item(info.hnid_rows).unwrap()[..13].to_vec()];
+        let mut w = Vec::new();
+        let rows = table_rows(&h, &info, &matrix, &mut w).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(w.len(), 1);
+    }
+
+    #[test]
+    fn tc_column_outside_row_is_refused() {
+        let h = tc_heap();
+        let mut bytes = h.item(h.user_root).unwrap().to_vec();
+        bytes[22 + 2 * 8 + 4] = 40; // ibData of the third column
+        let bad = heap(vec![heap_block(Some((SIG_TC, hid(1, 0))), &[&bytes])]);
+        assert!(matches!(
+            tc_info(&bad),
+            Err(Error::Corrupt {
+                structure: "TCOLDESC",
+                ..
+            })
+        ));
+        let mut bytes = h.item(h.user_root).unwrap().to_vec();
+        bytes[1] = 200; // cCols beyond the TCINFO allocation
+        let bad = heap(vec![heap_block(Some((SIG_TC, hid(1, 0))), &[&bytes])]);
+        assert!(matches!(tc_info(&bad), Err(Error::Parse { .. })));
+    }
+}

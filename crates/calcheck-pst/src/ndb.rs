@@ -713,3 +713,223 @@ fn inflate(data: &[u8], size: usize, location: &str) -> Result<Vec<u8>> {
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::MemSource;
+    use crate::testkit::{bt_entry, mini_file, seal_header, seal_unicode_page, unicode_page};
+
+    fn ndb(bytes: Vec<u8>) -> Ndb {
+        Ndb::open(Box::new(MemSource::new(bytes))).unwrap()
+    }
+
+    /// An XBLOCK/XXBLOCK of a Unicode file.
+    fn xblock(level: u8, total: u32, bids: &[u64]) -> Vec<u8> {
+        let mut b = vec![0x01, level];
+        b.extend_from_slice(&(bids.len() as u16).to_le_bytes());
+        b.extend_from_slice(&total.to_le_bytes());
+        for bid in bids {
+            b.extend_from_slice(&bid.to_le_bytes());
+        }
+        b
+    }
+
+    /// An SLBLOCK (`level` 0, entries nid/bidData/bidSub) or SIBLOCK (`level` 1, nid/bid).
+    fn subblock(level: u8, entries: &[&[u64]]) -> Vec<u8> {
+        let mut b = vec![0x02, level];
+        b.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+        b.extend_from_slice(&[0; 4]);
+        for e in entries {
+            for v in *e {
+                b.extend_from_slice(&v.to_le_bytes());
+            }
+        }
+        b
+    }
+
+    #[test]
+    fn ndb_reads_nodes_and_blocks() {
+        let db = ndb(mini_file(&[(0x21, 0x4, 0)], &[(0x4, b"hello".to_vec())]));
+        let mut w = Vec::new();
+        let n = db.node(0x21, &mut w).unwrap();
+        assert_eq!((n.bid_data, n.bid_sub), (0x4, 0));
+        assert_eq!(db.read_block(0x4, &mut w).unwrap(), b"hello");
+        // Bit 0 of a BID is reserved and ignored for lookups.
+        assert_eq!(db.read_block(0x5, &mut w).unwrap(), b"hello");
+        assert!(w.is_empty(), "{w:?}");
+        assert!(matches!(db.node(0x22, &mut w), Err(Error::NotFound { .. })));
+        assert!(matches!(
+            db.read_block(0x8, &mut w),
+            Err(Error::NotFound { .. })
+        ));
+    }
+
+    #[test]
+    fn ndb_block_crc_mismatch_is_a_warning_and_wrong_trailer_an_error() {
+        let mut file = mini_file(&[], &[(0x4, b"hello".to_vec()), (0x8, b"world".to_vec())]);
+        file[0x800] ^= 0x20; // "hello" -> "Hello": the stored CRC no longer matches
+        let db = ndb(file.clone());
+        let mut w = Vec::new();
+        assert_eq!(db.read_block(0x4, &mut w).unwrap(), b"Hello");
+        assert_eq!(w.len(), 1);
+        assert!(w[0].message.contains("crc mismatch"), "{w:?}");
+        // The trailer of the second block (at 0x840) names another block id.
+        file[0x840 + 64 - 8] = 0x4;
+        let db = ndb(file);
+        assert!(matches!(
+            db.read_block(0x8, &mut Vec::new()),
+            Err(Error::Corrupt {
+                structure: "BLOCKTRAILER",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn ndb_permute_encoded_block_is_decoded() {
+        let mut data = b"calendar".to_vec();
+        crypt::encode(crypt::CryptMethod::Permute, &mut data, 0x4);
+        let mut file = mini_file(&[], &[(0x4, data)]);
+        file[513] = 1;
+        seal_header(&mut file);
+        assert_eq!(
+            ndb(file).read_block(0x4, &mut Vec::new()).unwrap(),
+            b"calendar"
+        );
+    }
+
+    #[test]
+    fn ndb_block_past_end_of_file_is_an_error() {
+        let mut file = mini_file(&[], &[(0x4, vec![7; 40])]);
+        file.truncate(0x820);
+        assert!(matches!(
+            ndb(file).read_block(0x4, &mut Vec::new()),
+            Err(Error::Corrupt { .. })
+        ));
+    }
+
+    #[test]
+    fn ndb_page_pointing_to_itself_is_an_error_not_a_loop() {
+        let mut file = mini_file(&[(0x21, 0x4, 0)], &[(0x4, vec![1])]);
+        // Replace the NBT root (0x400) by an intermediate page whose only child is itself.
+        let root = Bref {
+            bid: 0x100,
+            ib: 0x400,
+        };
+        let page = unicode_page(&[bt_entry(0, root)], 24, 1, 0x81, root);
+        file[0x400..0x600].copy_from_slice(&page);
+        let db = ndb(file.clone());
+        assert!(matches!(
+            db.node(0x21, &mut Vec::new()),
+            Err(Error::Corrupt { .. })
+        ));
+        assert!(db.all_nodes(&mut Vec::new()).is_err());
+        // A root claiming 200 levels is refused before any descent.
+        file[0x400 + 491] = 200;
+        seal_unicode_page(&mut file[0x400..0x600], 0x81, root);
+        assert!(matches!(
+            ndb(file).node(0x21, &mut Vec::new()),
+            Err(Error::Limit { .. })
+        ));
+    }
+
+    #[test]
+    fn ndb_data_tree_of_two_blocks() {
+        let file = mini_file(
+            &[],
+            &[
+                (0x6, xblock(1, 6, &[0x4, 0x8])),
+                (0x4, b"abc".to_vec()),
+                (0x8, b"def".to_vec()),
+            ],
+        );
+        let db = ndb(file);
+        let mut w = Vec::new();
+        assert_eq!(
+            db.node_data(0x6, MAX_NODE_DATA, &mut w).unwrap(),
+            vec![b"abc".to_vec(), b"def".to_vec()]
+        );
+        assert!(w.is_empty());
+        assert_eq!(db.node_data_size(0x6, &mut w).unwrap(), 6);
+        assert!(matches!(
+            db.node_data(0x6, 5, &mut w),
+            Err(Error::Limit { .. })
+        ));
+    }
+
+    #[test]
+    fn ndb_data_tree_levels_must_fall() {
+        // An XXBLOCK whose child is itself.
+        let db = ndb(mini_file(&[], &[(0x6, xblock(2, 6, &[0x6]))]));
+        assert!(matches!(
+            db.node_data(0x6, MAX_NODE_DATA, &mut Vec::new()),
+            Err(Error::Corrupt { .. })
+        ));
+        // An XBLOCK listing an internal block as data.
+        let db = ndb(mini_file(
+            &[],
+            &[(0x6, xblock(1, 6, &[0xA])), (0xA, vec![0; 4])],
+        ));
+        assert!(matches!(
+            db.node_data(0x6, MAX_NODE_DATA, &mut Vec::new()),
+            Err(Error::Corrupt { .. })
+        ));
+        // lcbTotal larger than the data: a warning, the data is used.
+        let db = ndb(mini_file(
+            &[],
+            &[(0x6, xblock(1, 9, &[0x4])), (0x4, b"abc".to_vec())],
+        ));
+        let mut w = Vec::new();
+        assert_eq!(db.node_data(0x6, MAX_NODE_DATA, &mut w).unwrap().len(), 1);
+        assert_eq!(w.len(), 1);
+    }
+
+    #[test]
+    fn ndb_xblock_count_beyond_block_is_refused() {
+        let mut b = xblock(1, 0, &[0x4]);
+        b[2..4].copy_from_slice(&500u16.to_le_bytes());
+        let err = parse_xblock(&b, Format::Unicode, "test").unwrap_err();
+        assert!(matches!(
+            err,
+            Error::Parse {
+                source: calcheck_format::Error::CountTooLarge { count: 500, .. },
+                ..
+            }
+        ));
+        assert!(matches!(
+            parse_xblock(&[0x02, 0x01, 0, 0], Format::Unicode, "test"),
+            Err(Error::Corrupt { .. })
+        ));
+    }
+
+    #[test]
+    fn ndb_subnode_tree_through_an_siblock() {
+        let sl = subblock(0, &[&[0x692, 0x4, 0], &[0x671, 0x8, 0]]);
+        let si = subblock(1, &[&[0x671, 0xA]]);
+        let db = ndb(mini_file(
+            &[],
+            &[(0xA, sl), (0xE, si), (0x4, vec![1]), (0x8, vec![2])],
+        ));
+        let map = db.subnodes(0xE, &mut Vec::new()).unwrap();
+        assert_eq!(map.len(), 2);
+        assert_eq!(map.get(0x692).map(|e| e.bid_data), Some(0x4));
+        assert_eq!(map.get(0x671).map(|e| e.bid_data), Some(0x8));
+        assert_eq!(map.get(0x999), None);
+        // An SIBLOCK pointing at itself is refused.
+        let si = subblock(1, &[&[0x671, 0xE]]);
+        let db = ndb(mini_file(&[], &[(0xE, si)]));
+        assert!(db.subnodes(0xE, &mut Vec::new()).is_err());
+    }
+
+    #[test]
+    fn ndb_inflate_checks_the_size() {
+        let data = [
+            0x78, 0x9C, 0x4B, 0x4C, 0x4A, 0x06, 0x00, 0x02, 0x4D, 0x01, 0x27,
+        ]; // zlib("abc")
+        assert_eq!(inflate(&data, 3, "t").unwrap(), b"abc");
+        assert!(inflate(&data, 4, "t").is_err());
+        assert!(inflate(&data, 2, "t").is_err());
+        assert!(inflate(&data[..5], 3, "t").is_err());
+    }
+}

@@ -292,3 +292,182 @@ pub(crate) fn read_id(
         Format::Unicode | Format::Unicode4k => r.u64(field),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::{bbt_entry, bt_entry, nbt_entry, seal_unicode_page, unicode_page};
+
+    const AT: Bref = Bref {
+        bid: 0x20,
+        ib: 0x4400,
+    };
+
+    #[test]
+    fn page_nbt_leaf_entries() {
+        let p = unicode_page(
+            &[
+                nbt_entry(0x21, 0x4, 0, 0),
+                nbt_entry(0x122, 0x8, 0xA, 0x122),
+            ],
+            32,
+            0,
+            PTYPE_NBT,
+            AT,
+        );
+        let page = parse_page(&p, Format::Unicode, Tree::Node, AT).unwrap();
+        assert_eq!(page.level, 0);
+        assert_eq!(page.warning, None);
+        let PageEntries::Nodes(v) = page.entries else {
+            panic!()
+        };
+        assert_eq!(
+            v[1],
+            NbtEntry {
+                nid: 0x122,
+                bid_data: 0x8,
+                bid_sub: 0xA,
+                nid_parent: 0x122
+            }
+        );
+    }
+
+    #[test]
+    fn page_bbt_leaf_and_intermediate_entries() {
+        let b = Bref {
+            bid: 0x8,
+            ib: 0x1000,
+        };
+        let p = unicode_page(&[bbt_entry(b, 100)], 24, 0, PTYPE_BBT, AT);
+        let PageEntries::Blocks(v) = parse_page(&p, Format::Unicode, Tree::Block, AT)
+            .unwrap()
+            .entries
+        else {
+            panic!()
+        };
+        assert_eq!(
+            v,
+            vec![BbtEntry {
+                bref: b,
+                cb: 100,
+                cb_inflated: 100,
+                refs: 2
+            }]
+        );
+        let p = unicode_page(&[bt_entry(0x4, b)], 24, 1, PTYPE_BBT, AT);
+        let page = parse_page(&p, Format::Unicode, Tree::Block, AT).unwrap();
+        assert_eq!(
+            page.entries,
+            PageEntries::Intermediate(vec![BtEntry { key: 0x4, child: b }])
+        );
+    }
+
+    #[test]
+    fn page_of_wrong_type_or_id_is_refused() {
+        let p = unicode_page(&[], 32, 0, PTYPE_BBT, AT);
+        assert!(matches!(
+            parse_page(&p, Format::Unicode, Tree::Node, AT),
+            Err(Error::Corrupt { .. })
+        ));
+        let other = Bref {
+            bid: 0x24,
+            ib: AT.ib,
+        };
+        assert!(matches!(
+            parse_page(&p, Format::Unicode, Tree::Block, other),
+            Err(Error::Corrupt { .. })
+        ));
+        assert!(matches!(
+            parse_page(&p[..300], Format::Unicode, Tree::Block, AT),
+            Err(Error::Corrupt { .. })
+        ));
+    }
+
+    #[test]
+    fn page_crc_mismatch_is_a_warning() {
+        let mut p = unicode_page(&[nbt_entry(0x21, 0x4, 0, 0)], 32, 0, PTYPE_NBT, AT);
+        p[100] ^= 0xFF;
+        let page = parse_page(&p, Format::Unicode, Tree::Node, AT).unwrap();
+        assert!(page.warning.unwrap().message.contains("crc mismatch"));
+    }
+
+    #[test]
+    fn page_counts_that_do_not_fit_are_refused() {
+        let mut p = unicode_page(&[], 32, 0, PTYPE_NBT, AT);
+        p[488] = 20; // 20 x 32 > 488
+        seal_unicode_page(&mut p, PTYPE_NBT, AT);
+        assert!(matches!(
+            parse_page(&p, Format::Unicode, Tree::Node, AT),
+            Err(Error::Corrupt { .. })
+        ));
+        let mut p = unicode_page(&[], 32, 0, PTYPE_NBT, AT);
+        p[490] = 8; // an NBTENTRY needs 32 bytes
+        seal_unicode_page(&mut p, PTYPE_NBT, AT);
+        assert!(matches!(
+            parse_page(&p, Format::Unicode, Tree::Node, AT),
+            Err(Error::Corrupt { .. })
+        ));
+    }
+
+    #[test]
+    fn page_ansi_and_4k_layouts() {
+        // ANSI: 12-byte BBTENTRY, trailer ptype, ptypeRepeat, wSig, bid, dwCRC at 500.
+        let at = Bref {
+            bid: 0x1C4,
+            ib: 0x4800,
+        };
+        let mut p = vec![0u8; 512];
+        p[0..4].copy_from_slice(&0x64u32.to_le_bytes());
+        p[4..8].copy_from_slice(&0x5000u32.to_le_bytes());
+        p[8..10].copy_from_slice(&0x24u16.to_le_bytes());
+        p[10..12].copy_from_slice(&1u16.to_le_bytes());
+        p[496] = 1;
+        p[497] = 41;
+        p[498] = 12;
+        p[500] = PTYPE_BBT;
+        p[501] = PTYPE_BBT;
+        p[502..504].copy_from_slice(&compute_sig(at.ib, at.bid).to_le_bytes());
+        p[504..508].copy_from_slice(&(at.bid as u32).to_le_bytes());
+        let crc = compute_crc(&p[..500]);
+        p[508..512].copy_from_slice(&crc.to_le_bytes());
+        let page = parse_page(&p, Format::Ansi, Tree::Block, at).unwrap();
+        assert_eq!(page.warning, None);
+        let PageEntries::Blocks(v) = page.entries else {
+            panic!()
+        };
+        assert_eq!(
+            v[0].bref,
+            Bref {
+                bid: 0x64,
+                ib: 0x5000
+            }
+        );
+        assert_eq!(v[0].cb, 0x24);
+
+        // 4 KiB: two-byte cEnt/cEntMax, the BBTENTRY has cbInflated after cb, trailer at 4072.
+        let at = Bref {
+            bid: 0x4AAF,
+            ib: 0x1F_2000,
+        };
+        let mut p = vec![0u8; 4096];
+        p[0..8].copy_from_slice(&0x68Cu64.to_le_bytes());
+        p[8..16].copy_from_slice(&0x3000u64.to_le_bytes());
+        p[16..18].copy_from_slice(&380u16.to_le_bytes());
+        p[18..20].copy_from_slice(&558u16.to_le_bytes());
+        p[4056..4058].copy_from_slice(&1u16.to_le_bytes());
+        p[4058..4060].copy_from_slice(&169u16.to_le_bytes());
+        p[4060] = 24;
+        p[4072] = PTYPE_BBT;
+        p[4073] = PTYPE_BBT;
+        p[4074..4076].copy_from_slice(&compute_sig(at.ib, at.bid).to_le_bytes());
+        let crc = compute_crc(&p[..4072]);
+        p[4076..4080].copy_from_slice(&crc.to_le_bytes());
+        p[4080..4088].copy_from_slice(&at.bid.to_le_bytes());
+        let page = parse_page(&p, Format::Unicode4k, Tree::Block, at).unwrap();
+        assert_eq!(page.warning, None);
+        let PageEntries::Blocks(v) = page.entries else {
+            panic!()
+        };
+        assert_eq!((v[0].cb, v[0].cb_inflated), (380, 558));
+    }
+}
