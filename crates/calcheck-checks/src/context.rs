@@ -153,6 +153,9 @@ pub struct ItemSummary {
     pub clean_goid: Option<Vec<u8>>,
     /// PR_MSG_STATUS has MSGSTATUS_IN_CONFLICT.
     pub in_conflict: bool,
+    /// PR_MESSAGE_CLASS is a meeting message (`IPM.Schedule.Meeting.*`: a request, response or
+    /// cancellation), which shares the ids of the meeting it is about and is not a calendar item itself.
+    pub meeting_message: bool,
 }
 
 impl ItemSummary {
@@ -192,6 +195,10 @@ impl ItemSummary {
             in_conflict: p
                 .i32(&names::MESSAGE_STATUS)
                 .is_some_and(|s| s & 0x800 != 0),
+            meeting_message: p
+                .str(&names::MESSAGE_CLASS)
+                .and_then(|c| c.get(..21))
+                .is_some_and(|c| c.eq_ignore_ascii_case("IPM.Schedule.Meeting.")),
         }
     }
 }

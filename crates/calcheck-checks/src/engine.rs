@@ -213,8 +213,22 @@ impl Engine {
     /// Runs the item checks over one item (position `index` in its source).
     pub fn check_item(&self, index: usize, item: &CalendarItem, info: &SourceInfo) -> Vec<Finding> {
         let mut cx = ItemCx::new(&self.options, info, &item.item_ref);
+        // A check that needs a part the source cannot carry (Coverage) would see an empty table and
+        // pass; it is skipped instead, and CC903 says so, once per item, when it is selected.
+        let mut skipped: Vec<&'static crate::meta::CheckMeta> = Vec::new();
         for check in &self.checks {
+            let needs = check.meta().needs;
+            if (needs.recipients && !item.coverage.recipients)
+                || (needs.attachments && !item.coverage.attachments)
+            {
+                skipped.push(check.meta());
+                continue;
+            }
             check.check_item(item, &mut cx);
+        }
+        let skip_meta = crate::checks::CheckSkipped.meta();
+        if !skipped.is_empty() && self.checks.iter().any(|c| c.meta().code == skip_meta.code) {
+            report_skipped(&mut cx, skip_meta, &skipped, item.coverage);
         }
         let mut out = cx.into_findings();
         for f in &mut out {
@@ -247,4 +261,34 @@ impl Engine {
                 ))
         });
     }
+}
+
+/// Reports CC903 for the checks skipped on one item, naming what the source lacks.
+fn report_skipped(
+    cx: &mut ItemCx<'_>,
+    meta: &'static crate::meta::CheckMeta,
+    skipped: &[&'static crate::meta::CheckMeta],
+    coverage: calcheck_model::Coverage,
+) {
+    // Name only the parts that the skipped checks needed.
+    let mut missing = Vec::new();
+    if !coverage.recipients && skipped.iter().any(|m| m.needs.recipients) {
+        missing.push("the recipient table");
+    }
+    if !coverage.attachments && skipped.iter().any(|m| m.needs.attachments) {
+        missing.push("the attachment table");
+    }
+    let list: Vec<String> = skipped
+        .iter()
+        .map(|m| format!("{} {}", m.code, m.name))
+        .collect();
+    let f = cx.report_meta(
+        meta,
+        format!(
+            "{} check(s) skipped: the input does not carry {}",
+            skipped.len(),
+            missing.join(" or ")
+        ),
+    );
+    f.evidence("skipped checks", list.join(", "));
 }

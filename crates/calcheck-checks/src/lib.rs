@@ -8,6 +8,7 @@
 pub mod checks;
 pub mod context;
 pub mod engine;
+pub mod facts;
 pub mod finding;
 pub mod meta;
 pub mod registry;

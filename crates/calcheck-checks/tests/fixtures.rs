@@ -10,7 +10,7 @@ use calcheck_model::{CalendarSource, ItemResult, SourceInfo, SourceKind};
 
 struct FixtureSource {
     info: SourceInfo,
-    items: Vec<calcheck_model::CalendarItem>,
+    items: Vec<ItemResult>,
 }
 
 impl CalendarSource for FixtureSource {
@@ -18,7 +18,7 @@ impl CalendarSource for FixtureSource {
         &self.info
     }
     fn items(&self) -> Box<dyn Iterator<Item = ItemResult> + Send + '_> {
-        Box::new(self.items.iter().cloned().map(Ok))
+        Box::new(self.items.iter().cloned())
     }
 }
 
@@ -67,13 +67,19 @@ fn check_fixtures() {
                     path: std::sync::Arc::from(Path::new(file_name)),
                     kind: SourceKind::Json,
                     display_name: None,
-                    mailbox_owner: None,
+                    mailbox_owner: fixture.mailbox_owner,
                     folders: vec![],
                     notes: vec![],
                 },
                 items: fixture.items,
             };
-            let engine = Engine::new(vec![check], fixture.options);
+            let mut checks = vec![check];
+            for extra in &fixture.extra_checks {
+                checks.push(select::find(extra).unwrap_or_else(|| {
+                    panic!("{}: `also` names no check: {extra}", path.display())
+                }));
+            }
+            let engine = Engine::new(checks, fixture.options);
             let report = engine.run(&[&source]);
             let own: Vec<&Finding> = report
                 .findings

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use calcheck_model::CalendarSource;
 use calcheck_model::source::msg::{MsgFolderSource, MsgSource, read_msg_file};
+use calcheck_model::source::pst::PstSource;
 use calcheck_report::InputError;
 
 /// What a file holds.
@@ -70,11 +71,19 @@ pub fn kind_by_content(path: &Path) -> std::io::Result<Option<FileKind>> {
     Ok(None)
 }
 
-/// Opens a PST or OST file.
-///
-/// This is the one place the PST reader plugs in; until it exists the CLI says so plainly.
-fn open_pst(_path: &Path, _kind: FileKind) -> Result<Box<dyn CalendarSource>, String> {
-    Err("PST/OST input is not supported yet".to_owned())
+/// Opens a PST or OST file (the reader tells the two apart by the header, whatever the extension).
+fn open_pst(path: &Path) -> Result<Box<dyn CalendarSource>, String> {
+    PstSource::open(path)
+        .map(|s| Box::new(s) as Box<dyn CalendarSource>)
+        .map_err(|e| {
+            let reason = e.source.to_string();
+            // Say plainly what the file is not, unless the reader's own message already does.
+            if reason.starts_with("not a readable") {
+                reason
+            } else {
+                format!("not a readable PST/OST file: {reason}")
+            }
+        })
 }
 
 /// Opens one .msg/.oft file named on the command line; a file that is not a readable message is an input
@@ -110,7 +119,7 @@ impl Inputs {
     fn file(&mut self, path: &Path, kind: FileKind) {
         self.files.push(path.to_path_buf());
         let opened = match kind {
-            FileKind::Pst | FileKind::Ost => open_pst(path, kind),
+            FileKind::Pst | FileKind::Ost => open_pst(path),
             FileKind::Msg => open_msg(path),
         };
         match opened {

@@ -243,7 +243,9 @@ fn summary(report: &Report, run: &RunInfo, see: Option<&str>) -> String {
         [one] => one.info.path.display().to_string(),
         many => plural(many.len(), "input", "inputs"),
     };
-    let mut line = if report.findings.is_empty() {
+    let mut line = if report.sources.is_empty() {
+        "Nothing was checked".to_owned()
+    } else if report.findings.is_empty() {
         format!(
             "No known errors or problems were found in {} of {what}",
             plural(

@@ -150,9 +150,6 @@ impl LogReporter {
             .iter()
             .filter(|f| f.is_calendar && !f.path.is_empty())
             .collect();
-        if calendars.is_empty() && matches!(s.info.kind, SourceKind::Pst | SourceKind::Ost) {
-            line(out, "No calendar folder was found in this file.")?;
-        }
         for f in calendars {
             line(
                 out,

@@ -9,7 +9,8 @@ use crate::engine::Check;
 declare_check! {
     /// ## What it checks
     /// That the item has PidLidAppointmentStartWhole (dispidApptStartWhole), the UTC start of the
-    /// appointment or of the first occurrence of a series.
+    /// appointment or of the first occurrence of a series. A value stored with another type than PtypTime,
+    /// or as an error placeholder, counts as missing, as it did for CalCheck.
     ///
     /// ## Why it matters
     /// Outlook places an item on the calendar grid by its start; without it the item vanishes from
@@ -31,7 +32,9 @@ declare_check! {
 
 impl Check for MissingStartTime {
     fn check_item(&self, item: &CalendarItem, cx: &mut ItemCx<'_>) {
-        if item.props.get(&names::APPOINTMENT_START_WHOLE).is_none() {
+        // CalCheck reads the property as PT_SYSTIME; absent, an error placeholder or another type all
+        // leave the item without a usable start.
+        if item.props.time(&names::APPOINTMENT_START_WHOLE).is_none() {
             let f = cx.report(self, "Missing Appointment Start Time");
             prop_evidence(f, item, &names::APPOINTMENT_START_WHOLE);
             prop_evidence(f, item, &names::MESSAGE_CLASS);

@@ -23,7 +23,11 @@
 //! PidLidExceptionReplaceTime = "2024-05-08T10:00:00Z"
 //! ```
 //!
-//! `[[items]]` instead of `[item]` gives several items (for store-wide checks). Values follow the
+//! `[[items]]` instead of `[item]` gives several items (for store-wide checks); `repeat = N` in an
+//! `[[items]]` table stands for N copies of that item, and `unreadable = "reason"` makes the item one the
+//! source could not read. In `[options]`, `also = ["check-name", …]` runs more checks next to the
+//! folder's (for CC903, which reports on other checks), and `mailbox_owner = "…"` is the owner address
+//! the source itself records. Values follow the
 //! registry type of the property: times as RFC 3339 text or raw FILETIME integers, integers as numbers
 //! or `"0x…"` text, booleans, strings, binaries as `{ hex = … }`, `{ file = … }` (relative to `testdata/`)
 //! or `{ text = … }` (UTF-8 bytes). `{ type = "PtypInteger32", value = … }` stores a value with a type other
@@ -38,7 +42,8 @@ use calcheck_checks::Options;
 use calcheck_format::props::{MvBase, PropType, PropValue};
 use calcheck_format::time;
 use calcheck_model::{
-    Attachment, CalendarItem, ItemRef, Locator, PropDef, Property, Provenance, Recipient, names,
+    Attachment, CalendarItem, ItemRef, ItemResult, Locator, PropDef, Property, Provenance,
+    Recipient, UnreadableItem, names,
 };
 
 /// The repository's `testdata/` folder.
@@ -46,10 +51,14 @@ pub fn testdata() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata")
 }
 
-/// A parsed fixture: options and items.
+/// A parsed fixture: options, items, and what the fixture asks of the run.
 pub struct Fixture {
     pub options: Options,
-    pub items: Vec<CalendarItem>,
+    pub items: Vec<ItemResult>,
+    /// Checks to run besides the folder's own (`[options] also`).
+    pub extra_checks: Vec<String>,
+    /// The mailbox owner the source records (`[options] mailbox_owner`).
+    pub mailbox_owner: Option<String>,
 }
 
 /// Reads a fixture file; panics with the file name and reason on a malformed fixture (tests only).
@@ -62,7 +71,19 @@ pub fn load(path: &Path) -> Fixture {
 pub fn parse(text: &str, path: &Path) -> Result<Fixture, String> {
     let doc: toml::Table = text.parse().map_err(|e| format!("not TOML: {e}"))?;
     let mut options = Options::at(time::FILETIME_2025_01_01);
+    let mut extra_checks = Vec::new();
+    let mut mailbox_owner = None;
     if let Some(o) = doc.get("options").and_then(toml::Value::as_table) {
+        if let Some(a) = o.get("also").and_then(toml::Value::as_array) {
+            extra_checks = a
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect();
+        }
+        mailbox_owner = o
+            .get("mailbox_owner")
+            .and_then(toml::Value::as_str)
+            .map(str::to_owned);
         if let Some(now) = o.get("now") {
             options.now = parse_time(now)?;
         }
@@ -91,15 +112,38 @@ pub fn parse(text: &str, path: &Path) -> Result<Fixture, String> {
         _ => return Err("a fixture needs exactly one of [item] or [[items]]".into()),
     };
     let mut items = Vec::new();
-    for (i, t) in tables.into_iter().enumerate() {
-        let r = ItemRef::new(
-            file.clone(),
-            "/Calendar",
-            Locator::JsonPointer(format!("/items/{i}")),
-        );
-        items.push(build_item(t, r)?);
+    for t in tables {
+        let repeat = match t.get("repeat") {
+            None => 1,
+            Some(v) => usize::try_from(int(v)?).map_err(|e| format!("repeat: {e}"))?,
+        };
+        let mut t = t.clone();
+        t.remove("repeat");
+        let unreadable = t.remove("unreadable");
+        for _ in 0..repeat {
+            let r = ItemRef::new(
+                file.clone(),
+                "/Calendar",
+                Locator::JsonPointer(format!("/items/{}", items.len())),
+            );
+            match &unreadable {
+                Some(reason) => items.push(Err(UnreadableItem {
+                    item_ref: r,
+                    reason: reason
+                        .as_str()
+                        .ok_or("unreadable must be a string")?
+                        .to_owned(),
+                })),
+                None => items.push(Ok(build_item(&t, r)?)),
+            }
+        }
     }
-    Ok(Fixture { options, items })
+    Ok(Fixture {
+        options,
+        items,
+        extra_checks,
+        mailbox_owner,
+    })
 }
 
 fn build_item(t: &toml::Table, item_ref: ItemRef) -> Result<CalendarItem, String> {

@@ -1,0 +1,129 @@
+//! CC503 duplicate-global-object-id: two calendar items share a GlobalObjectId or CleanGlobalObjectId.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+use calcheck_model::item::hex_upper;
+
+use crate::context::{ItemSummary, StoreCx};
+use crate::declare_check;
+use crate::engine::Check;
+
+declare_check! {
+    /// ## What it checks
+    /// Whether two calendar items of one input carry the same PidLidGlobalObjectId (CalCheck 0046), the same
+    /// PidLidCleanGlobalObjectId (0047), or both (0048). Items are taken in PR_CREATION_TIME order, as
+    /// CalCheck took them, so the newer item is reported with the older one as the related item.
+    ///
+    /// Ids are compared byte for byte. CalCheck searched each id's hex text inside the stored ids, so an
+    /// id that was a prefix or any substring of a longer one counted as a duplicate; calcheck does not.
+    /// Items marked as exceptions (PidLidIsException) are not compared by CleanGlobalObjectId, since an
+    /// exception shares it with its series by design. Meeting messages kept in the calendar
+    /// (`IPM.Schedule.Meeting.*`) are skipped: a request or response carries the ids of the meeting it is
+    /// about. CalCheck compared only items that had both ids; calcheck compares each id wherever present.
+    ///
+    /// ## Why it matters
+    /// Outlook and Exchange find the calendar item an update or response belongs to by these ids. With two
+    /// items sharing one, an update lands on either of them, so one copy goes stale, and deleting one may
+    /// cancel the meeting for everyone.
+    ///
+    /// ## How to fix
+    /// Decide which copy is current (the one the organizer's last update reached) and delete the other.
+    ///
+    /// ## Example
+    /// A meeting copied with Ctrl+C/Ctrl+V by a tool that kept the ids instead of clearing them as Outlook
+    /// does.
+    ///
+    /// ## References
+    /// [MS-OXOCAL] 2.2.1.27, 2.2.1.28. CalCheck 0046: "ERROR: PidLidGlobalObjectId values match on two
+    /// items." 0047: "ERROR: PidLidCleanGlobalObjectId values match on two items." 0048: "ERROR:
+    /// PidLidGlobalObjectId and PidLidCleanGlobalObjectId values match on two items."
+    pub DuplicateGlobalObjectId,
+    code: "CC503", name: "duplicate-global-object-id", severity: Error, category: Store,
+    calcheck: ["0046", "0047", "0048"],
+    summary: "Two calendar items share a GlobalObjectId or CleanGlobalObjectId",
+}
+
+impl Check for DuplicateGlobalObjectId {
+    fn check_store(&self, cx: &mut StoreCx<'_>) {
+        let mut order: Vec<&ItemSummary> = cx.items.iter().filter(|s| !s.meeting_message).collect();
+        order.sort_by_key(|s| (s.creation_time.unwrap_or(u64::MAX), s.index));
+        let mut first_goid: HashMap<&[u8], &ItemSummary> = HashMap::new();
+        let mut first_clean: HashMap<&[u8], &ItemSummary> = HashMap::new();
+        let mut hits = Vec::new();
+        for s in order {
+            let goid_dup = s
+                .goid
+                .as_deref()
+                .and_then(|g| seen_before(&mut first_goid, g, s));
+            let clean_dup = if s.is_exception {
+                None
+            } else {
+                s.clean_goid
+                    .as_deref()
+                    .and_then(|g| seen_before(&mut first_clean, g, s))
+            };
+            if goid_dup.is_some() || clean_dup.is_some() {
+                hits.push((s, goid_dup, clean_dup));
+            }
+        }
+        for (s, goid_dup, clean_dup) in hits {
+            let (message, number, earlier) = match (goid_dup, clean_dup) {
+                (Some(g), Some(_)) => (
+                    "PidLidGlobalObjectId and PidLidCleanGlobalObjectId values match on two items",
+                    "0048",
+                    g,
+                ),
+                (Some(g), None) => ("PidLidGlobalObjectId values match on two items", "0046", g),
+                (None, Some(c)) => (
+                    "PidLidCleanGlobalObjectId values match on two items",
+                    "0047",
+                    c,
+                ),
+                (None, None) => continue,
+            };
+            let f = cx.report(self, s, message);
+            f.calcheck(number);
+            f.related(earlier.item_ref.clone());
+            if goid_dup.is_some()
+                && let Some(g) = &s.goid
+            {
+                f.evidence("PidLidGlobalObjectId", hex_upper(g));
+            }
+            if clean_dup.is_some()
+                && let Some(c) = &s.clean_goid
+            {
+                f.evidence("PidLidCleanGlobalObjectId", hex_upper(c));
+            }
+            f.evidence("same id as", describe_ref(&earlier.item_ref));
+            if let Some(other) = clean_dup.filter(|c| goid_dup.is_some_and(|g| g.index != c.index))
+            {
+                f.related(other.item_ref.clone());
+            }
+        }
+    }
+}
+
+/// The item that first carried `id`, or `None` after recording `s` as its first carrier.
+fn seen_before<'a>(
+    first: &mut HashMap<&'a [u8], &'a ItemSummary>,
+    id: &'a [u8],
+    s: &'a ItemSummary,
+) -> Option<&'a ItemSummary> {
+    match first.entry(id) {
+        Entry::Occupied(e) => Some(*e.get()),
+        Entry::Vacant(v) => {
+            v.insert(s);
+            None
+        }
+    }
+}
+
+fn describe_ref(r: &calcheck_model::ItemRef) -> String {
+    format!(
+        "{} {} ({})",
+        r.folder,
+        r.subject.as_deref().unwrap_or("(no subject)"),
+        r.locator
+    )
+}
