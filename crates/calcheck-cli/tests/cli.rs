@@ -121,7 +121,12 @@ fn finding_exits_1_and_fail_on_and_severity_change_that() {
         1
     );
     assert_eq!(
-        code(&run(&["--ignore", "missing-start-time", "--select", "CC1"])),
+        code(&run(&[
+            "--ignore",
+            "missing-start-time",
+            "--select",
+            "CC101,CC107"
+        ])),
         0
     );
 }
