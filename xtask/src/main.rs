@@ -4,8 +4,10 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod decode;
+mod docs;
 mod fuzz;
 mod inspect;
+mod tidy;
 
 use std::process::Command;
 
@@ -17,12 +19,24 @@ fn main() -> anyhow::Result<()> {
         Some("ci") => ci(),
         Some("inspect") => inspect::run(&args[1..]),
         Some("decode") => decode::run(&args[1..]),
+        Some("docs") => docs::run(&args[1..]),
+        Some("tidy") => tidy::run(&args[1..]),
         Some("fuzz-seed") => fuzz::seed(&args[1..]),
         Some("fuzz-smoke") => fuzz::smoke(&args[1..]),
         None | Some("help") => {
-            println!("cargo xtask ci    run fmt, clippy, tests and the fuzz build, as .ci/run does");
+            println!(
+                "cargo xtask ci    run fmt, clippy, tests and the fuzz build, as .ci/run does"
+            );
             println!("cargo xtask decode KIND HEX|@FILE  dump a blob (KIND: recur, tzdef, ...)");
-            println!("cargo xtask inspect FILE.msg        print what calcheck reads from a .msg/.oft file");
+            println!(
+                "cargo xtask docs [--check]         write docs/checks/ from the registry (or check it)"
+            );
+            println!(
+                "cargo xtask tidy                    run the tidy rules (registry, fixtures, docs, READMEs)"
+            );
+            println!(
+                "cargo xtask inspect FILE.msg        print what calcheck reads from a .msg/.oft file"
+            );
             println!("cargo xtask fuzz-seed [--vectors D] fill fuzz/corpus/ with known blobs");
             println!("cargo xtask fuzz-smoke [SECONDS]    run every fuzz target (default 30 s)");
             Ok(())
@@ -52,7 +66,18 @@ fn run_env(program: &str, args: &[&str], envs: &[(&str, &str)]) -> anyhow::Resul
 
 fn ci() -> anyhow::Result<()> {
     run("cargo", &["fmt", "--all", "--check"])?;
-    run("cargo", &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])?;
+    run(
+        "cargo",
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
     run("cargo", &["test", "--workspace", "--locked"])?;
     // Rustdoc warnings (broken intra-doc links, missing docs) fail CI like clippy warnings do.
     run_env(
@@ -71,7 +96,9 @@ fn fuzz_build() -> anyhow::Result<()> {
         .output()
         .is_ok_and(|o| o.status.success());
     if !have_fuzz {
-        bail!("cargo-fuzz is not installed; run scripts/ci-deps.sh (or `cargo install cargo-fuzz`)");
+        bail!(
+            "cargo-fuzz is not installed; run scripts/ci-deps.sh (or `cargo install cargo-fuzz`)"
+        );
     }
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz");
     eprintln!("+ (cd fuzz && cargo fuzz build -s none)");

@@ -7,6 +7,7 @@
 
 pub mod checks;
 pub mod context;
+pub mod docs;
 pub mod engine;
 pub mod facts;
 pub mod finding;

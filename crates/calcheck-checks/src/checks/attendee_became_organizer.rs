@@ -33,8 +33,8 @@ declare_check! {
     /// A meeting accepted on an old phone, after which the attendee's calendar shows "You are the organizer".
     ///
     /// ## References
-    /// [MS-OXOCAL] 2.2.1.10, KB 2563324. CalCheck 0042: "ERROR: The organizer of this meeting is potentially
-    /// incorrect. See KB 2563324: https://support.microsoft.com/en-us/kb/2563324"
+    /// [MS-OXOCAL] 2.2.1.10, KB 2563324. CalCheck 0042: `ERROR: The organizer of this meeting is potentially
+    /// incorrect. See KB 2563324: https://support.microsoft.com/en-us/kb/2563324`
     pub AttendeeBecameOrganizer,
     code: "CC406", name: "attendee-became-organizer", severity: Error, category: Meetings,
     calcheck: ["0042"],

@@ -26,7 +26,7 @@ declare_check! {
     ///
     /// ## References
     /// [MS-OXPROPS] PidTagMessageStatus (MSGSTATUS_IN_CONFLICT is 0x800 in the MAPI headers). CalCheck 0062:
-    /// "INFO: Moving conflict item to CalCheck folder."
+    /// `INFO: Moving conflict item to CalCheck folder.`
     pub ConflictItem,
     code: "CC117", name: "conflict-item", severity: Warning, category: ItemProps,
     calcheck: ["0062"],

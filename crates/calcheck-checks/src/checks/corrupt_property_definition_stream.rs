@@ -44,10 +44,10 @@ declare_check! {
     ///
     /// ## References
     /// Outlook MAPI reference: "PropertyDefinition Stream Structure", "FieldDefinition Stream Structure",
-    /// "PackedAnsiString Stream Structure", "SkipBlock Stream Structure". CalCheck 0056: "ERROR: The
+    /// "PackedAnsiString Stream Structure", "SkipBlock Stream Structure". CalCheck 0056: `ERROR: The
     /// dispidPropDefStream property is corrupt. This is a known problem that can cause Outlook to crash.
-    /// See: https://support.microsoft.com/en-us/kb/3017283". CalCheck 0057: "ERROR: <hex> when parsing the
-    /// PropDefStream data."
+    /// See: https://support.microsoft.com/en-us/kb/3017283`. CalCheck 0057: `ERROR: <hex> when parsing the
+    /// PropDefStream data.`
     pub CorruptPropertyDefinitionStream,
     code: "CC114", name: "corrupt-property-definition-stream", severity: Error, category: ItemProps,
     calcheck: ["0056", "0057"],

@@ -35,8 +35,8 @@ declare_check! {
     /// does.
     ///
     /// ## References
-    /// [MS-OXOCAL] 2.2.1.27, 2.2.1.28. CalCheck 0046: "ERROR: PidLidGlobalObjectId values match on two
-    /// items." 0047: "ERROR: PidLidCleanGlobalObjectId values match on two items." 0048: "ERROR:
+    /// [MS-OXOCAL] 2.2.1.27, 2.2.1.28. CalCheck 0046: `ERROR: PidLidGlobalObjectId values match on two
+    /// items.` 0047: `ERROR: PidLidCleanGlobalObjectId values match on two items.` 0048: "ERROR:
     /// PidLidGlobalObjectId and PidLidCleanGlobalObjectId values match on two items."
     pub DuplicateGlobalObjectId,
     code: "CC503", name: "duplicate-global-object-id", severity: Error, category: Store,

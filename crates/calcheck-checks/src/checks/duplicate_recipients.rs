@@ -30,8 +30,8 @@ declare_check! {
     /// A meeting whose attendee list was merged twice by a sync tool.
     ///
     /// ## References
-    /// [MS-OXOCAL] 2.2.4.10, [MS-OXOMSG] 2.2.3.1 (PidTagRecipientType). CalCheck 0054: "ERROR: Recipient Table
-    /// contains duplicated entries. Free Busy lookups could be affected."
+    /// [MS-OXOCAL] 2.2.4.10, [MS-OXOMSG] 2.2.3.1 (PidTagRecipientType). CalCheck 0054: `ERROR: Recipient Table
+    /// contains duplicated entries. Free Busy lookups could be affected.`
     pub DuplicateRecipients,
     code: "CC413", name: "duplicate-recipients", severity: Error, category: Meetings,
     calcheck: ["0054"],

@@ -22,7 +22,7 @@ declare_check! {
     /// An item written by a migration tool that copied a NULL class as "".
     ///
     /// ## References
-    /// [MS-OXCMSG] 2.2.1.3, [MS-OXOCAL] 2.2.1. CalCheck 0033: "ERROR: No Message Class! Please check this item."
+    /// [MS-OXCMSG] 2.2.1.3, [MS-OXOCAL] 2.2.1. CalCheck 0033: `ERROR: No Message Class! Please check this item.`
     pub EmptyMessageClass,
     code: "CC109", name: "empty-message-class", severity: Error, category: ItemProps,
     calcheck: ["0033"],

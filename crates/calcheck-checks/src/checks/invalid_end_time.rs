@@ -23,8 +23,8 @@ declare_check! {
     /// A series master whose end was written as the "no end date" marker of the recurrence blob plus a day.
     ///
     /// ## References
-    /// [MS-OXOCAL] 2.2.1.6. CalCheck 0021: "ERROR: End Date/Time is set to Zero. Please check this item."
-    /// CalCheck 0024: "ERROR: End Date/Time is past the upper limit. Please check this item."
+    /// [MS-OXOCAL] 2.2.1.6. CalCheck 0021: `ERROR: End Date/Time is set to Zero. Please check this item.`
+    /// CalCheck 0024: `ERROR: End Date/Time is past the upper limit. Please check this item.`
     pub InvalidEndTime,
     code: "CC105", name: "invalid-end-time", severity: Error, category: ItemProps,
     calcheck: ["0021", "0024"],

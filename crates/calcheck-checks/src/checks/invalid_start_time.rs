@@ -26,8 +26,8 @@ declare_check! {
     /// An item imported by a tool that wrote 0 for a missing start time.
     ///
     /// ## References
-    /// [MS-OXOCAL] 2.2.1.5. CalCheck 0016: "ERROR: Start Date/Time is to Zero. Please check this item."
-    /// CalCheck 0019: "ERROR: Start Date/Time is past the upper limit. Please check this item."
+    /// [MS-OXOCAL] 2.2.1.5. CalCheck 0016: `ERROR: Start Date/Time is to Zero. Please check this item.`
+    /// CalCheck 0019: `ERROR: Start Date/Time is past the upper limit. Please check this item.`
     pub InvalidStartTime,
     code: "CC102", name: "invalid-start-time", severity: Error, category: ItemProps,
     calcheck: ["0016", "0019"],

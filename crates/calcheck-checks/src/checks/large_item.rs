@@ -33,8 +33,8 @@ declare_check! {
     /// A daily meeting whose organizer attached a 20 MB deck to each of forty exceptions.
     ///
     /// ## References
-    /// [MS-OXPROPS] PidTagMessageSize, PidTagMessageSizeExtended. CalCheck 0038: "WARNING: Message Size
-    /// Exceeds 50M which may indicate a problem with attachments/exceptions/properties on this item." 0039
+    /// [MS-OXPROPS] PidTagMessageSize, PidTagMessageSizeExtended. CalCheck 0038: `WARNING: Message Size
+    /// Exceeds 50M which may indicate a problem with attachments/exceptions/properties on this item.` 0039
     /// and 0040 say the same for 25M and 10M.
     pub LargeItem,
     code: "CC113", name: "large-item", severity: Warning, category: ItemProps,

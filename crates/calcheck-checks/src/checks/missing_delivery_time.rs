@@ -26,8 +26,8 @@ declare_check! {
     /// store's usual path.
     ///
     /// ## References
-    /// [MS-OXOMSG] 2.2.3.9. CalCheck 0059: "ERROR: Missing required prop PR_MESSAGE_DELIVERY_TIME. This can
-    /// cause Calendar sync problems."
+    /// [MS-OXOMSG] 2.2.3.9. CalCheck 0059: `ERROR: Missing required prop PR_MESSAGE_DELIVERY_TIME. This can
+    /// cause Calendar sync problems.`
     pub MissingDeliveryTime,
     code: "CC112", name: "missing-delivery-time", severity: Error, category: ItemProps,
     calcheck: ["0059"],

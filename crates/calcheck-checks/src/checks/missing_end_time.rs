@@ -23,7 +23,7 @@ declare_check! {
     /// An item written by a third-party sync tool that set only PR_END_DATE.
     ///
     /// ## References
-    /// [MS-OXOCAL] 2.2.1.6. CalCheck 0025: "ERROR: Missing Appointment End Time! Please check this item."
+    /// [MS-OXOCAL] 2.2.1.6. CalCheck 0025: `ERROR: Missing Appointment End Time! Please check this item.`
     pub MissingEndTime,
     code: "CC104", name: "missing-end-time", severity: Error, category: ItemProps,
     calcheck: ["0025"],

@@ -35,11 +35,11 @@ declare_check! {
     /// A meeting imported from an .ics file by a tool that did not derive the ids from the UID.
     ///
     /// ## References
-    /// [MS-OXOCAL] 2.2.1.27, 2.2.1.28. CalCheck 0043: "WARNING: The dispidCleanGlobalObjectID property is
-    /// not populated on this item. Please see KB 2714118: https://support.microsoft.com/en-us/kb/2714118"
-    /// 0044: "WARNING: The dispidGlobalObjectID and the dispidCleanGlobalObjectID properties are not
-    /// populated on this item. …" 0045: "WARNING: The dispidGlobalObjectID property is not populated on
-    /// this item. …"
+    /// [MS-OXOCAL] 2.2.1.27, 2.2.1.28. CalCheck 0043: `WARNING: The dispidCleanGlobalObjectID property is
+    /// not populated on this item. Please see KB 2714118: https://support.microsoft.com/en-us/kb/2714118`
+    /// 0044: `WARNING: The dispidGlobalObjectID and the dispidCleanGlobalObjectID properties are not
+    /// populated on this item. …` 0045: `WARNING: The dispidGlobalObjectID property is not populated on
+    /// this item. …`
     pub MissingGlobalObjectId,
     code: "CC407", name: "missing-global-object-id", severity: Warning, category: Meetings,
     calcheck: ["0043", "0044", "0045"],

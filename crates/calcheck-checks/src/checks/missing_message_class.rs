@@ -22,8 +22,8 @@ declare_check! {
     /// A PST item whose property context lost the 0x001A property.
     ///
     /// ## References
-    /// [MS-OXCMSG] 2.2.1.3. CalCheck 0035: "ERROR: Missing required prop PR_MESSAGE_CLASS. Please check this
-    /// item." CalCheck ran this test even when its configuration turned message-class tests off.
+    /// [MS-OXCMSG] 2.2.1.3. CalCheck 0035: `ERROR: Missing required prop PR_MESSAGE_CLASS. Please check this
+    /// item.` CalCheck ran this test even when its configuration turned message-class tests off.
     pub MissingMessageClass,
     code: "CC111", name: "missing-message-class", severity: Error, category: ItemProps,
     calcheck: ["0035"],

@@ -24,8 +24,8 @@ declare_check! {
     /// A meeting written by an ActiveSync device that set only the organizer's display name.
     ///
     /// ## References
-    /// [MS-OXOCAL] 2.2.1.10, [MS-OXOMSG] (PidTagSentRepresentingEmailAddress). CalCheck 0030: "ERROR: No
-    /// Organizer Address! Check the PR_SENT_REPRESENTING properties on this item."
+    /// [MS-OXOCAL] 2.2.1.10, [MS-OXOMSG] (PidTagSentRepresentingEmailAddress). CalCheck 0030: `ERROR: No
+    /// Organizer Address! Check the PR_SENT_REPRESENTING properties on this item.`
     pub MissingOrganizerAddress,
     code: "CC403", name: "missing-organizer-address", severity: Error, category: Meetings,
     calcheck: ["0030"],

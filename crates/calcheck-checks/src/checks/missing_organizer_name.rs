@@ -28,8 +28,8 @@ declare_check! {
     ///
     /// ## References
     /// [MS-OXOCAL] 2.2.1.10 (asfMeeting), [MS-OXOMSG] (PidTagSentRepresentingName). CalCheck 0028:
-    /// "ERROR: Missing PR_SENT_REPRESENTING_NAME property! See KB 2825677 for additional information:
-    /// https://support.microsoft.com/en-us/kb/2825677"
+    /// `ERROR: Missing PR_SENT_REPRESENTING_NAME property! See KB 2825677 for additional information:
+    /// https://support.microsoft.com/en-us/kb/2825677`
     pub MissingOrganizerName,
     code: "CC401", name: "missing-organizer-name", severity: Error, category: Meetings,
     calcheck: ["0028"],

@@ -23,8 +23,8 @@ declare_check! {
     /// A meeting created through a third-party API that set the organizer but never the sender.
     ///
     /// ## References
-    /// [MS-OXOCAL] 2.2.1.10, [MS-OXOMSG] (PidTagSenderEmailAddress). CalCheck 0031: "ERROR: No Sender
-    /// Address! Check the PR_SENDER properties on this item."
+    /// [MS-OXOCAL] 2.2.1.10, [MS-OXOMSG] (PidTagSenderEmailAddress). CalCheck 0031: `ERROR: No Sender
+    /// Address! Check the PR_SENDER properties on this item.`
     pub MissingSenderAddress,
     code: "CC404", name: "missing-sender-address", severity: Error, category: Meetings,
     calcheck: ["0031"],

@@ -25,8 +25,8 @@ declare_check! {
     /// A meeting imported from an .ics file by a tool that set the organizer but no sender.
     ///
     /// ## References
-    /// [MS-OXOCAL] 2.2.1.10, [MS-OXOMSG] (PidTagSenderName). CalCheck 0029: "ERROR: Missing PR_SENDER_NAME
-    /// property! See KB 2825677 for additional information: https://support.microsoft.com/en-us/kb/2825677"
+    /// [MS-OXOCAL] 2.2.1.10, [MS-OXOMSG] (PidTagSenderName). CalCheck 0029: `ERROR: Missing PR_SENDER_NAME
+    /// property! See KB 2825677 for additional information: https://support.microsoft.com/en-us/kb/2825677`
     pub MissingSenderName,
     code: "CC402", name: "missing-sender-name", severity: Error, category: Meetings,
     calcheck: ["0029"],

@@ -27,8 +27,8 @@ declare_check! {
     /// A weekly series created by a mobile device that left the subject empty.
     ///
     /// ## References
-    /// [MS-OXCMSG] 2.2.1.46. CalCheck 0032: "WARNING: No Subject on this item. You should add a Subject to
-    /// this item."
+    /// [MS-OXCMSG] 2.2.1.46. CalCheck 0032: `WARNING: No Subject on this item. You should add a Subject to
+    /// this item.`
     pub MissingSubject,
     code: "CC108", name: "missing-subject", severity: Warning, category: ItemProps,
     calcheck: ["0032"],

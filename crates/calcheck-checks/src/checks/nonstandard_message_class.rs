@@ -45,8 +45,8 @@ declare_check! {
     /// A recurring meeting saved with a custom form `IPM.Appointment.Contoso` whose form was removed.
     ///
     /// ## References
-    /// [MS-OXCMSG] 2.2.1.3, [MS-OXOCAL] 2.2.1. CalCheck 0034: "WARNING: Message Class (<class>) is not
-    /// standard for a Calendar item and may indicate a problem."
+    /// [MS-OXCMSG] 2.2.1.3, [MS-OXOCAL] 2.2.1. CalCheck 0034: `WARNING: Message Class (<class>) is not
+    /// standard for a Calendar item and may indicate a problem.`
     pub NonstandardMessageClass,
     code: "CC110", name: "nonstandard-message-class", severity: Warning, category: ItemProps,
     calcheck: ["0034"],

@@ -33,9 +33,9 @@ declare_check! {
     /// A series whose organizer row still names the previous owner of a mailbox after a migration.
     ///
     /// ## References
-    /// [MS-OXOCAL] 2.2.4.10 (PidTagRecipientFlags, recipOrganizer). CalCheck 0041: "ERROR: SENT_REPRESENTING
+    /// [MS-OXOCAL] 2.2.4.10 (PidTagRecipientFlags, recipOrganizer). CalCheck 0041: `ERROR: SENT_REPRESENTING
     /// address does not match Organizer Address from the Recipient Table.  /RecipTable: <addr>
-    /// /SentRepresenting: <addr>."
+    /// /SentRepresenting: <addr>.`
     pub OrganizerMismatch,
     code: "CC405", name: "organizer-mismatch", severity: Error, category: Meetings,
     calcheck: ["0041"],

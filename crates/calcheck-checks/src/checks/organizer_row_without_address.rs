@@ -27,8 +27,8 @@ declare_check! {
     /// A meeting saved by a device that kept the organizer's name but dropped the legacy DN.
     ///
     /// ## References
-    /// [MS-OXOCAL] 2.2.4.10 (recipOrganizer). CalCheck 0053: "ERROR: Recipient Table Organizer has a bad or
-    /// missing email address property."
+    /// [MS-OXOCAL] 2.2.4.10 (recipOrganizer). CalCheck 0053: `ERROR: Recipient Table Organizer has a bad or
+    /// missing email address property.`
     pub OrganizerRowWithoutAddress,
     code: "CC412", name: "organizer-row-without-address", severity: Error, category: Meetings,
     calcheck: ["0053"],

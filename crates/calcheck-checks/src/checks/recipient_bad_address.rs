@@ -28,8 +28,8 @@ declare_check! {
     /// A room added by an add-in that wrote the type "EX" but no legacy DN.
     ///
     /// ## References
-    /// [MS-OXOCAL] 2.2.4.10, [MS-OXOMSG] 2.2.3. CalCheck 0051: "ERROR: Bad or missing email address exists on
-    /// entries in the Recipient Table for this item."
+    /// [MS-OXOCAL] 2.2.4.10, [MS-OXOMSG] 2.2.3. CalCheck 0051: `ERROR: Bad or missing email address exists on
+    /// entries in the Recipient Table for this item.`
     pub RecipientBadAddress,
     code: "CC410", name: "recipient-bad-address", severity: Error, category: Meetings,
     calcheck: ["0051"],

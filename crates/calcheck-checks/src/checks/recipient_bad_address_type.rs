@@ -30,8 +30,8 @@ declare_check! {
     /// A meeting written by a sync tool that copied attendee addresses but not their types.
     ///
     /// ## References
-    /// [MS-OXOCAL] 2.2.4.10, [MS-OXOMSG] 2.2.3 (recipient properties). CalCheck 0050: "ERROR: Bad or missing
-    /// address type exists on entries in the Recipient Table for this item."
+    /// [MS-OXOCAL] 2.2.4.10, [MS-OXOMSG] 2.2.3 (recipient properties). CalCheck 0050: `ERROR: Bad or missing
+    /// address type exists on entries in the Recipient Table for this item.`
     pub RecipientBadAddressType,
     code: "CC409", name: "recipient-bad-address-type", severity: Error, category: Meetings,
     calcheck: ["0050"],

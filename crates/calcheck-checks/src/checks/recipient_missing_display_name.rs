@@ -28,8 +28,8 @@ declare_check! {
     /// A meeting created by a script that added attendees by address only, without names.
     ///
     /// ## References
-    /// [MS-OXOCAL] 2.2.4.10, [MS-OXOMSG] 2.2.3. CalCheck 0052: "ERROR: Bad or missing display name entry
-    /// exists in the Recipient Table on this item."
+    /// [MS-OXOCAL] 2.2.4.10, [MS-OXOMSG] 2.2.3. CalCheck 0052: `ERROR: Bad or missing display name entry
+    /// exists in the Recipient Table on this item.`
     pub RecipientMissingDisplayName,
     code: "CC411", name: "recipient-missing-display-name", severity: Error, category: Meetings,
     calcheck: ["0052"],

@@ -36,10 +36,10 @@ declare_check! {
     /// A long-lived mailbox where every weekly one-on-one of the last twelve years is still an open series.
     ///
     /// ## References
-    /// formats.md §9.21 (the 1300-item limit). CalCheck 0060: "WARNING: Number of Recurring Appointments is
+    /// formats.md §9.21 (the 1300-item limit). CalCheck 0060: `WARNING: Number of Recurring Appointments is
     /// greater than 1250. The maximum is 1300. To prevent hitting the limit please delete some older
-    /// recurring appointments." CalCheck 0061: "ERROR: Number of Recurring Appointments reached the limit of
-    /// 1300. To correct this please delete some older recurring appointments."
+    /// recurring appointments.` CalCheck 0061: `ERROR: Number of Recurring Appointments reached the limit of
+    /// 1300. To correct this please delete some older recurring appointments.`
     pub RecurringItemLimit,
     code: "CC501", name: "recurring-item-limit", severity: Warning, category: Store,
     calcheck: ["0060", "0061"],

@@ -29,8 +29,8 @@ declare_check! {
     /// A daily stand-up where a phone's calendar app saved each occurrence as an exception.
     ///
     /// ## References
-    /// [MS-OXOCAL] 2.2.10 (exceptions as attachments). CalCheck 0037: "WARNING: More than 25 attachments (<n>)
-    /// which may indicate a problem with exceptions on this recurring meeting."
+    /// [MS-OXOCAL] 2.2.10 (exceptions as attachments). CalCheck 0037: `WARNING: More than 25 attachments (<n>)
+    /// which may indicate a problem with exceptions on this recurring meeting.`
     pub TooManyAttachments,
     code: "CC115", name: "too-many-attachments", severity: Warning, category: ItemProps,
     calcheck: ["0037"],

@@ -27,8 +27,8 @@ declare_check! {
     /// A PST series whose attachment table sub-node points at a block that fails its CRC.
     ///
     /// ## References
-    /// [MS-OXOCAL] 2.2.10, [MS-PST] 2.4.6. CalCheck 0036: "ERROR: Unable to access the attachment table for
-    /// this item. Error: <hex8>."
+    /// [MS-OXOCAL] 2.2.10, [MS-PST] 2.4.6. CalCheck 0036: `ERROR: Unable to access the attachment table for
+    /// this item. Error: <hex8>.`
     pub UnreadableAttachmentTable,
     code: "CC116", name: "unreadable-attachment-table", severity: Error, category: ItemProps,
     calcheck: ["0036"],

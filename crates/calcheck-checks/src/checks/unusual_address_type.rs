@@ -29,8 +29,8 @@ declare_check! {
     /// A meeting migrated from a Lotus Notes system whose attendees kept the type "NOTES".
     ///
     /// ## References
-    /// [MS-OXOCAL] 2.2.4.10, [MS-OXOMSG] 2.2.3. CalCheck 0058: "WARNING: Email address type not Exchange or
-    /// SMTP on entries in Recipient Table. This could cause performance problems on address lookups."
+    /// [MS-OXOCAL] 2.2.4.10, [MS-OXOMSG] 2.2.3. CalCheck 0058: `WARNING: Email address type not Exchange or
+    /// SMTP on entries in Recipient Table. This could cause performance problems on address lookups.`
     pub UnusualAddressType,
     code: "CC414", name: "unusual-address-type", severity: Warning, category: Meetings,
     calcheck: ["0058"],

@@ -31,9 +31,9 @@ declare_check! {
     /// A one-hour meeting whose end was saved in 2125 instead of 2025.
     ///
     /// ## References
-    /// [MS-OXOCAL] 2.2.1.6. CalCheck 0022: "WARNING: End Date/Time is earlier than Jan 1 1995. This might be
-    /// intentional but may also indicate a problem." CalCheck 0023: "WARNING: End Date/Time is later than
-    /// Jan 1 2025. This might be intentional but may also indicate a problem."
+    /// [MS-OXOCAL] 2.2.1.6. CalCheck 0022: `WARNING: End Date/Time is earlier than Jan 1 1995. This might be
+    /// intentional but may also indicate a problem.` CalCheck 0023: `WARNING: End Date/Time is later than
+    /// Jan 1 2025. This might be intentional but may also indicate a problem.`
     pub UnusualEndTime,
     code: "CC106", name: "unusual-end-time", severity: Warning, category: ItemProps,
     calcheck: ["0022", "0023"],

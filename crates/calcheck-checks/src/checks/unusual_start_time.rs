@@ -33,9 +33,9 @@ declare_check! {
     /// A meeting imported with its year parsed as two digits, starting in 1925.
     ///
     /// ## References
-    /// [MS-OXOCAL] 2.2.1.5. CalCheck 0017: "WARNING: Start Date/Time is earlier than Jan 1 1995. This might
-    /// be intentional but may also indicate a problem." CalCheck 0018: "WARNING: Start Date/Time is later
-    /// than Jan 1 2025. This might be intentional but may also indicate a problem."
+    /// [MS-OXOCAL] 2.2.1.5. CalCheck 0017: `WARNING: Start Date/Time is earlier than Jan 1 1995. This might
+    /// be intentional but may also indicate a problem.` CalCheck 0018: `WARNING: Start Date/Time is later
+    /// than Jan 1 2025. This might be intentional but may also indicate a problem.`
     pub UnusualStartTime,
     code: "CC103", name: "unusual-start-time", severity: Warning, category: ItemProps,
     calcheck: ["0017", "0018"],
