@@ -35,6 +35,9 @@ pub struct SourceReport {
     pub recurring: usize,
     /// Listing rows, in source order, as [`RowMode`] asked (empty with [`RowMode::None`]).
     pub rows: Vec<ItemRow>,
+    /// Messages that are plainly not calendar items (see `CalendarItem::is_calendar_item`), by message
+    /// class with a count each; they are not checked and not counted as items.
+    pub skipped: BTreeMap<String, usize>,
 }
 
 /// Which items' [`ItemRow`]s the engine keeps, for reporters that list item properties.
@@ -160,8 +163,12 @@ impl Engine {
         let mut summaries = Vec::new();
         let mut rows = Vec::new();
         let mut unreadable = 0;
+        let mut skipped = BTreeMap::new();
         for (index, result) in source.items().enumerate() {
             match result {
+                Ok(item) if !item.is_calendar_item() => {
+                    *skipped.entry(item.message_class().to_owned()).or_insert(0) += 1;
+                }
                 Ok(item) => {
                     findings.extend(self.check_item(index, &item, info));
                     summaries.push(ItemSummary::of(index, &item));
@@ -206,6 +213,7 @@ impl Engine {
             unreadable,
             recurring,
             rows,
+            skipped,
         };
         (report, findings)
     }

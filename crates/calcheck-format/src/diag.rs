@@ -177,7 +177,14 @@ impl Diagnostics {
         offset: usize,
         message: impl Into<String>,
     ) {
-        self.0.push(Diagnostic { kind, severity, structure, field, offset, message: message.into() });
+        self.0.push(Diagnostic {
+            kind,
+            severity,
+            structure,
+            field,
+            offset,
+            message: message.into(),
+        });
     }
 
     /// The collected list.

@@ -9,7 +9,9 @@
 #[non_exhaustive]
 pub enum Error {
     /// The input ended inside a fixed-size field.
-    #[error("{structure}: {field} at offset {offset} needs {needed} bytes but only {available} remain")]
+    #[error(
+        "{structure}: {field} at offset {offset} needs {needed} bytes but only {available} remain"
+    )]
     Truncated {
         /// Spec name of the structure being decoded, e.g. `RecurrencePattern`.
         structure: &'static str,

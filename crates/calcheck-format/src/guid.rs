@@ -19,7 +19,12 @@ pub struct Guid {
 impl Guid {
     /// Builds a GUID from its fields, as written in `{data1-data2-data3-data4}` text.
     pub const fn from_fields(data1: u32, data2: u16, data3: u16, data4: [u8; 8]) -> Self {
-        Guid { data1, data2, data3, data4 }
+        Guid {
+            data1,
+            data2,
+            data3,
+            data4,
+        }
     }
 
     /// Decodes the 16 on-disk bytes.
@@ -71,7 +76,10 @@ impl FromStr for Guid {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let err = || ParseGuidError(s.to_owned());
         let t = s.trim();
-        let t = t.strip_prefix('{').and_then(|t| t.strip_suffix('}')).unwrap_or(t);
+        let t = t
+            .strip_prefix('{')
+            .and_then(|t| t.strip_suffix('}'))
+            .unwrap_or(t);
         let parts: Vec<&str> = t.split('-').collect();
         let [p1, p2, p3, p4, p5] = parts.as_slice() else {
             return Err(err());
@@ -88,7 +96,12 @@ impl FromStr for Guid {
         let hi = hex(p4, 4)?.to_be_bytes();
         let lo = hex(p5, 12)?.to_be_bytes();
         let data4 = [hi[6], hi[7], lo[2], lo[3], lo[4], lo[5], lo[6], lo[7]];
-        Ok(Guid { data1, data2, data3, data4 })
+        Ok(Guid {
+            data1,
+            data2,
+            data3,
+            data4,
+        })
     }
 }
 
@@ -100,11 +113,21 @@ mod tests {
     fn guid_round_trips_text_and_bytes() {
         // PSETID_Appointment as MS-OXPROPS prints it, and its on-disk bytes from a real .msg GUID stream.
         let g: Guid = "{00062002-0000-0000-C000-000000000046}".parse().unwrap();
-        let bytes = [0x02, 0x20, 0x06, 0x00, 0, 0, 0, 0, 0xC0, 0, 0, 0, 0, 0, 0, 0x46];
+        let bytes = [
+            0x02, 0x20, 0x06, 0x00, 0, 0, 0, 0, 0xC0, 0, 0, 0, 0, 0, 0, 0x46,
+        ];
         assert_eq!(g.to_bytes_le(), bytes);
         assert_eq!(Guid::from_bytes_le(bytes), g);
         assert_eq!(g.to_string(), "{00062002-0000-0000-C000-000000000046}");
-        assert!("00062002-0000-0000-C000-00000000004".parse::<Guid>().is_err());
-        assert!("{zz062002-0000-0000-C000-000000000046}".parse::<Guid>().is_err());
+        assert!(
+            "00062002-0000-0000-C000-00000000004"
+                .parse::<Guid>()
+                .is_err()
+        );
+        assert!(
+            "{zz062002-0000-0000-C000-000000000046}"
+                .parse::<Guid>()
+                .is_err()
+        );
     }
 }

@@ -13,7 +13,12 @@
 //! | [`time`] | RTime, FILETIME | all PtypTime properties | [MS-OXOCAL] 2.2.1.44.1 |
 #![cfg_attr(
     not(test),
-    deny(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used, clippy::panic)
+    deny(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
 )]
 
 pub mod diag;
@@ -28,7 +33,7 @@ pub mod time;
 pub mod tzdef;
 pub mod tzreg;
 
-pub use diag::{DiagKind, DiagSeverity, Decoded, Diagnostic, Diagnostics};
+pub use diag::{Decoded, DiagKind, DiagSeverity, Diagnostic, Diagnostics};
 pub use error::{Error, Result};
 pub use guid::Guid;
 pub use reader::Reader;

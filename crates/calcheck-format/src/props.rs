@@ -413,7 +413,10 @@ pub fn decode_value(ty: PropType, bytes: &[u8], codepage: u16) -> Result<PropVal
         PropType::Time => PropValue::Time(r.u64("Time")?),
         PropType::Guid => PropValue::Guid(r.guid("Guid")?),
         PropType::Unicode => PropValue::Unicode(decode_utf16le(bytes)),
-        PropType::String8 => PropValue::String8 { text: decode_string8(bytes, codepage), codepage },
+        PropType::String8 => PropValue::String8 {
+            text: decode_string8(bytes, codepage),
+            codepage,
+        },
         PropType::Binary | PropType::ServerId | PropType::Restriction | PropType::RuleAction => {
             PropValue::Binary(bytes.to_vec())
         }
@@ -450,15 +453,26 @@ mod tests {
                 assert_eq!(t.code(), code);
             }
         }
-        assert_eq!(PropType::from_code(0x1003), Some(PropType::Multiple(MvBase::Integer32)));
+        assert_eq!(
+            PropType::from_code(0x1003),
+            Some(PropType::Multiple(MvBase::Integer32))
+        );
         assert_eq!(PropType::from_code(0x0008), None);
     }
 
     #[test]
     fn decode_value_fixed_and_strings() {
-        assert_eq!(decode_value(PropType::Boolean, &[1, 0, 0, 0], 0).unwrap(), PropValue::Bool(true));
         assert_eq!(
-            decode_value(PropType::Integer32, &[0xFF, 0xFF, 0xFF, 0xFF, 9, 9, 9, 9], 0).unwrap(),
+            decode_value(PropType::Boolean, &[1, 0, 0, 0], 0).unwrap(),
+            PropValue::Bool(true)
+        );
+        assert_eq!(
+            decode_value(
+                PropType::Integer32,
+                &[0xFF, 0xFF, 0xFF, 0xFF, 9, 9, 9, 9],
+                0
+            )
+            .unwrap(),
             PropValue::I32(-1)
         );
         assert_eq!(
@@ -466,8 +480,18 @@ mod tests {
             PropValue::Unicode("Hi".into())
         );
         // 0xE9 is "é" in windows-1252 and "й" in windows-1251.
-        assert_eq!(decode_value(PropType::String8, &[0xE9, 0], 1252).unwrap().as_str(), Some("é"));
-        assert_eq!(decode_value(PropType::String8, &[0xE9], 1251).unwrap().as_str(), Some("й"));
+        assert_eq!(
+            decode_value(PropType::String8, &[0xE9, 0], 1252)
+                .unwrap()
+                .as_str(),
+            Some("é")
+        );
+        assert_eq!(
+            decode_value(PropType::String8, &[0xE9], 1251)
+                .unwrap()
+                .as_str(),
+            Some("й")
+        );
         assert!(decode_value(PropType::Time, &[0; 7], 0).is_err());
     }
 }

@@ -17,7 +17,11 @@ pub struct Reader<'a> {
 impl<'a> Reader<'a> {
     /// A cursor at the start of `data`, decoding the structure named `structure`.
     pub fn new(data: &'a [u8], structure: &'static str) -> Self {
-        Reader { data, pos: 0, structure }
+        Reader {
+            data,
+            pos: 0,
+            structure,
+        }
     }
 
     /// Changes the structure name used in errors, e.g. when entering a nested structure.
@@ -146,7 +150,11 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a `u32` count followed by that many `u32` values, checking the count first.
-    pub fn u32_array(&mut self, count_field: &'static str, field: &'static str) -> Result<Vec<u32>> {
+    pub fn u32_array(
+        &mut self,
+        count_field: &'static str,
+        field: &'static str,
+    ) -> Result<Vec<u32>> {
         let at = self.pos;
         let count = self.u32(count_field)?;
         self.check_count(u64::from(count), 4, count_field, at)?;
@@ -186,7 +194,13 @@ mod tests {
         let err = r.u32("B").unwrap_err();
         assert_eq!(
             err,
-            Error::Truncated { structure: "Test", field: "B", offset: 2, needed: 4, available: 1 }
+            Error::Truncated {
+                structure: "Test",
+                field: "B",
+                offset: 2,
+                needed: 4,
+                available: 1
+            }
         );
     }
 
@@ -195,7 +209,14 @@ mod tests {
         let mut r = Reader::new(&[0xFF, 0xFF, 0xFF, 0xFF, 0, 0], "Test");
         let err = r.u32_array("Count", "Values").unwrap_err();
         assert_eq!(err.offset(), 0);
-        assert!(matches!(err, Error::CountTooLarge { count: 0xFFFF_FFFF, available: 2, .. }));
+        assert!(matches!(
+            err,
+            Error::CountTooLarge {
+                count: 0xFFFF_FFFF,
+                available: 2,
+                ..
+            }
+        ));
     }
 
     #[test]

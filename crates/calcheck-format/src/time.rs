@@ -42,7 +42,9 @@ pub const FILETIME_4501_01_02: u64 = 0x0CB3_4620_CE47_0000;
 
 /// 1601-01-01 00:00, the epoch of both RTime and FILETIME.
 pub fn epoch_1601() -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(1601, 1, 1).unwrap_or(NaiveDate::MIN).and_time(NaiveTime::MIN)
+    NaiveDate::from_ymd_opt(1601, 1, 1)
+        .unwrap_or(NaiveDate::MIN)
+        .and_time(NaiveTime::MIN)
 }
 
 /// Minutes since 1601 (local wall clock) to a date and time.
@@ -104,7 +106,9 @@ pub fn minutes_to_filetime(minutes: u32) -> u64 {
 
 /// Formats minutes since 1601 as `YYYY-MM-DD HH:MM` (the blob's own local wall clock).
 pub fn format_minutes(minutes: u32) -> String {
-    minutes_to_naive(minutes).format("%Y-%m-%d %H:%M").to_string()
+    minutes_to_naive(minutes)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 /// Formats a FILETIME as `YYYY-MM-DD HH:MM:SS[.fffffff] UTC`.
@@ -124,7 +128,10 @@ mod tests {
     use chrono::{Datelike, Timelike, Weekday};
 
     fn ymd_hm(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, min, 0).unwrap()
+        NaiveDate::from_ymd_opt(y, m, d)
+            .unwrap()
+            .and_hms_opt(h, min, 0)
+            .unwrap()
     }
 
     #[test]
@@ -140,8 +147,14 @@ mod tests {
     fn minutes_no_end_date_is_4500_12_31_2359() {
         // [MS-OXOCAL] 2.2.1.44.1: a never-ending series has EndDate 0x5AE980DF = 4500-12-31 23:59.
         assert_eq!(minutes_to_naive(NO_END_DATE), ymd_hm(4500, 12, 31, 23, 59));
-        assert_eq!(naive_to_minutes(ymd_hm(4500, 12, 31, 23, 59)), Some(NO_END_DATE));
-        assert_eq!(naive_to_minutes(ymd_hm(4501, 1, 1, 0, 0)), Some(NO_END_DATE + 1));
+        assert_eq!(
+            naive_to_minutes(ymd_hm(4500, 12, 31, 23, 59)),
+            Some(NO_END_DATE)
+        );
+        assert_eq!(
+            naive_to_minutes(ymd_hm(4501, 1, 1, 0, 0)),
+            Some(NO_END_DATE + 1)
+        );
     }
 
     #[test]
@@ -175,7 +188,10 @@ mod tests {
             assert_eq!(filetime_to_utc(ft).naive_utc(), want, "{ft:#x}");
             assert_eq!(utc_to_filetime(want.and_utc()), Some(ft));
         }
-        assert_eq!(filetime_to_minutes(FILETIME_4500_12_31_2359), Some(NO_END_DATE));
+        assert_eq!(
+            filetime_to_minutes(FILETIME_4500_12_31_2359),
+            Some(NO_END_DATE)
+        );
         assert_eq!(minutes_to_filetime(NO_END_DATE), FILETIME_4500_12_31_2359);
     }
 
@@ -185,7 +201,10 @@ mod tests {
         assert_eq!(utc_to_filetime(filetime_to_utc(0)), Some(0));
         let max = filetime_to_utc(u64::MAX);
         assert_eq!(utc_to_filetime(max), Some(u64::MAX));
-        assert_eq!(utc_to_filetime(ymd_hm(1600, 12, 31, 23, 59).and_utc()), None);
+        assert_eq!(
+            utc_to_filetime(ymd_hm(1600, 12, 31, 23, 59).and_utc()),
+            None
+        );
         assert_eq!(filetime_to_minutes(u64::MAX), None);
     }
 
@@ -195,6 +214,9 @@ mod tests {
         let t = filetime_to_utc(FILETIME_2025_01_01 + 7_457_241);
         assert_eq!(t.nanosecond(), 745_724_100);
         assert_eq!(utc_to_filetime(t), Some(FILETIME_2025_01_01 + 7_457_241));
-        assert_eq!(format_filetime(FILETIME_2025_01_01 + 7_457_241), "2025-01-01 00:00:00.7457241 UTC");
+        assert_eq!(
+            format_filetime(FILETIME_2025_01_01 + 7_457_241),
+            "2025-01-01 00:00:00.7457241 UTC"
+        );
     }
 }

@@ -89,6 +89,24 @@ impl ItemRef {
     }
 }
 
+/// True for message classes Outlook keeps in calendar folders: appointments and their custom forms,
+/// meeting requests/responses/cancellations, and embedded recurrence exceptions ([MS-OXOCAL] 2.2.1, 2.2.6,
+/// 2.2.10). Comparison is case-insensitive, as Outlook's is.
+pub fn is_calendar_class(class: &str) -> bool {
+    const PREFIXES: [&str; 3] = [
+        "IPM.Appointment",
+        "IPM.Schedule.Meeting",
+        "IPM.OLE.CLASS.{00061055-0000-0000-C000-000000000046}",
+    ];
+    PREFIXES.iter().any(|p| {
+        class.len() >= p.len()
+            && class
+                .get(..p.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(p))
+            && matches!(class.as_bytes().get(p.len()), None | Some(b'.'))
+    })
+}
+
 /// Strips the `\u{1}` + prefix-length marker that PST subjects carry ([MS-PST] 2.5.3.1.1).
 pub fn display_subject(raw: &str) -> String {
     let mut chars = raw.chars();
@@ -218,6 +236,20 @@ impl CalendarItem {
         self.props.str(&names::MESSAGE_CLASS).unwrap_or("")
     }
 
+    /// True unless the item is plainly not a calendar item: it has a message class that is not a calendar
+    /// class (a note, contact or task saved as .msg next to meetings) and none of the appointment
+    /// properties. Items without a class, or with a calendar property, are checked: a missing class or an
+    /// odd class on an appointment is itself a finding.
+    pub fn is_calendar_item(&self) -> bool {
+        let class = self.message_class();
+        class.is_empty()
+            || is_calendar_class(class)
+            || self.props.get(&names::APPOINTMENT_START_WHOLE).is_some()
+            || self.props.get(&names::APPOINTMENT_END_WHOLE).is_some()
+            || self.props.get(&names::APPOINTMENT_RECUR).is_some()
+            || self.props.get(&names::GLOBAL_OBJECT_ID).is_some()
+    }
+
     /// Records an issue.
     pub fn issue(&mut self, what: impl Into<String>, reason: impl Into<String>) {
         self.issues.push(ReadIssue {
@@ -237,6 +269,30 @@ impl CalendarItem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn calendar_classes_by_prefix() {
+        // [MS-OXOCAL] 2.2.1 (IPM.Appointment and custom forms), 2.2.6 (meeting objects), and the class of
+        // embedded exceptions observed in real Outlook files (formats.md §1.3).
+        for c in [
+            "IPM.Appointment",
+            "ipm.appointment.Live Meeting Request",
+            "IPM.Schedule.Meeting.Request",
+            "IPM.Schedule.Meeting.Resp.Pos",
+            "IPM.OLE.CLASS.{00061055-0000-0000-C000-000000000046}",
+        ] {
+            assert!(is_calendar_class(c), "{c}");
+        }
+        for c in [
+            "IPM.Note",
+            "IPM.Contact",
+            "IPM.Task",
+            "IPM.AppointmentX",
+            "",
+        ] {
+            assert!(!is_calendar_class(c), "{c}");
+        }
+    }
 
     #[test]
     fn display_subject_strips_pst_prefix_marker() {

@@ -14,7 +14,9 @@ pub mod source;
 
 pub use bag::{Property, PropertyBag, Provenance};
 pub use decoded::{DecodedViews, View};
-pub use item::{Attachment, CalendarItem, Coverage, ItemRef, Locator, ReadIssue, Recipient};
+pub use item::{
+    Attachment, CalendarItem, Coverage, ItemRef, Locator, ReadIssue, Recipient, is_calendar_class,
+};
 pub use key::{NamedId, PropKey};
 pub use names::PropDef;
 pub use source::{CalendarSource, FolderInfo, ItemResult, SourceInfo, SourceKind, UnreadableItem};

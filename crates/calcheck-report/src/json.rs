@@ -87,6 +87,8 @@ pub struct InputV1 {
     pub unreadable_items: usize,
     /// Recurring items.
     pub recurring_items: usize,
+    /// Messages that are not calendar items and were not checked, counted by message class.
+    pub skipped_non_calendar: std::collections::BTreeMap<String, usize>,
 }
 
 /// One folder of an input.
@@ -262,6 +264,7 @@ impl From<&SourceReport> for InputV1 {
             items: s.items,
             unreadable_items: s.unreadable,
             recurring_items: s.recurring,
+            skipped_non_calendar: s.skipped.clone(),
         }
     }
 }

@@ -169,7 +169,25 @@ impl LogReporter {
                 s.recurring,
                 s.unreadable
             ),
-        )
+        )?;
+        if !s.skipped.is_empty() {
+            let classes: Vec<String> = s
+                .skipped
+                .iter()
+                .map(|(c, n)| format!("{} ({n})", one_line(c)))
+                .collect();
+            let total: usize = s.skipped.values().sum();
+            line(
+                out,
+                &format!(
+                    "Skipped {} that {} not calendar items: {}.",
+                    plural(total, "message", "messages"),
+                    if total == 1 { "is" } else { "are" },
+                    classes.join(", ")
+                ),
+            )?;
+        }
+        Ok(())
     }
 
     fn finding(f: &Finding, out: &mut dyn Write) -> io::Result<()> {
