@@ -1,0 +1,359 @@
+//! Helpers shared by the recurrence (CC2xx) and time-zone (CC3xx) checks; not a check itself.
+//!
+//! They give every such check the same answers: which items are appointments, the decoded
+//! PidLidAppointmentRecur ([MS-OXOCAL] 2.2.1.44), the series' time zones for turning the blob's local
+//! wall-clock minutes into UTC ([MS-OXOCAL] 2.2.1.39, 2.2.1.41), CalCheck's date exemptions, and how a
+//! decoder [`Diagnostic`] becomes a finding.
+
+use calcheck_format::recurrence::{AppointmentRecurrencePattern, ExceptionInfo};
+use calcheck_format::time::{self, TICKS_PER_MINUTE};
+use calcheck_format::tzdef::TzDefinition;
+use calcheck_format::tzreg::TzReg;
+use calcheck_format::{Decoded, DiagKind, DiagSeverity, Diagnostic};
+use calcheck_model::decoded::View;
+use calcheck_model::{CalendarItem, PropDef, names};
+
+use crate::finding::Finding;
+use crate::meta::Severity;
+
+/// The message class of embedded exception messages ([MS-OXOCAL] 2.2.10.2; seen in every real file).
+pub(crate) const EXCEPTION_CLASS_PREFIX: &str =
+    "IPM.OLE.CLASS.{00061055-0000-0000-C000-000000000046}";
+
+/// The words CalCheck treats as "this is a birthday" (`rgstrBDayText`), lowercase.
+const BIRTHDAY_WORDS: [&str; 5] = [
+    "birthday",
+    "b-day",
+    "anniversaire",
+    "geburtstag",
+    "cumpleaños",
+];
+
+/// True when the message class does not rule the item out as an appointment.
+///
+/// A calendar folder read from a PST holds appointments and meeting requests; a folder of .msg files
+/// may also hold notes, contacts or tasks, which carry no appointment properties at all. Items whose
+/// class is missing or empty count as appointments (CC109 and CC111 report the class itself).
+pub(crate) fn is_appointment_class(item: &CalendarItem) -> bool {
+    let class = item.message_class().to_ascii_uppercase();
+    class.is_empty()
+        || class.starts_with("IPM.APPOINTMENT")
+        || class.starts_with("IPM.SCHEDULE.MEETING.REQUEST")
+        || class.starts_with("IPM.SCHEDULE.MEETING.CANCELED")
+        || class.starts_with("IPM.OLE.CLASS.{00061055")
+}
+
+/// PidLidRecurring is true (the only authoritative recurrence flag, formats.md §9.19).
+pub(crate) fn is_recurring(item: &CalendarItem) -> bool {
+    item.props.bool(&names::RECURRING).unwrap_or(false)
+}
+
+/// True when CalCheck skips its "unusual date" warnings for the item: an all-day event
+/// (PidLidAppointmentSubType) or a subject naming a birthday (`ProcessCalendar.cpp`, `CheckSubject`).
+pub(crate) fn exempt_from_date_warnings(item: &CalendarItem) -> bool {
+    let all_day = item
+        .props
+        .bool(&names::APPOINTMENT_SUB_TYPE)
+        .unwrap_or(false);
+    let birthday = item.props.str(&names::SUBJECT).is_some_and(|s| {
+        let s = s.to_lowercase();
+        BIRTHDAY_WORDS.iter().any(|w| s.contains(w))
+    });
+    all_day || birthday
+}
+
+/// The decoded PidLidAppointmentRecur, when the property is present and decodes.
+pub(crate) fn recurrence(item: &CalendarItem) -> Option<&Decoded<AppointmentRecurrencePattern>> {
+    item.decoded().recurrence.as_ref()?.as_ref().ok()
+}
+
+/// True when the blob has the 18 bytes after the RecurrencePattern (time offsets, ExceptionCount).
+pub(crate) fn has_tail_header(a: &AppointmentRecurrencePattern) -> bool {
+    !matches!(&a.truncated, Some(t) if t.section == calcheck_format::recurrence::TailSection::Header)
+}
+
+/// One exception the decoder found outside the series (DiagKind::ExceptionOutsideSeries).
+pub(crate) struct OutsideException<'a> {
+    /// Index of the ExceptionInfo, when the diagnostic's offset names one.
+    pub index: Option<usize>,
+    /// The ExceptionInfo.
+    pub info: Option<&'a ExceptionInfo>,
+    /// The decoder's diagnostic.
+    pub diag: &'a Diagnostic,
+}
+
+impl OutsideException<'_> {
+    /// Evidence name and value: `ExceptionInfo[i].OriginalStartDate (offset n)` and the date.
+    pub(crate) fn evidence(&self) -> (String, String) {
+        match (self.index, self.info) {
+            (Some(i), Some(e)) => (
+                format!(
+                    "ExceptionInfo[{i}].OriginalStartDate (offset {})",
+                    self.diag.offset
+                ),
+                minutes_evidence(e.original_start_date),
+            ),
+            _ => (
+                format!("offset {}", self.diag.offset),
+                self.diag.message.clone(),
+            ),
+        }
+    }
+}
+
+/// The decoder's ExceptionOutsideSeries diagnostics split into exceptions before the series' StartDate
+/// (CC211) and at or after its end (CC212).
+///
+/// The split follows the diagnostics rather than recomputing the bounds, so that every such diagnostic
+/// is reported by exactly one of the two checks (CC213 leaves this kind to them).
+pub(crate) fn exceptions_outside_series(
+    r: &Decoded<AppointmentRecurrencePattern>,
+) -> (Vec<OutsideException<'_>>, Vec<OutsideException<'_>>) {
+    let mut before = Vec::new();
+    let mut after = Vec::new();
+    for d in r
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind == DiagKind::ExceptionOutsideSeries)
+    {
+        let found = r
+            .value
+            .exception_info
+            .iter()
+            .enumerate()
+            .find(|(_, e)| e.offset + 8 == d.offset);
+        let is_before = match found {
+            Some((_, e)) => e.original_start_date < r.value.pattern.start_date,
+            None => d.message.contains("before"),
+        };
+        let o = OutsideException {
+            index: found.map(|(i, _)| i),
+            info: found.map(|(_, e)| e),
+            diag: d,
+        };
+        if is_before {
+            before.push(o);
+        } else {
+            after.push(o);
+        }
+    }
+    (before, after)
+}
+
+/// Series start in local minutes since 1601: StartDate + StartTimeOffset, as CalCheck computes it.
+pub(crate) fn series_start(a: &AppointmentRecurrencePattern) -> u64 {
+    u64::from(a.pattern.start_date) + u64::from(a.start_time_offset)
+}
+
+/// Series end in local minutes since 1601: EndDate + EndTimeOffset, as CalCheck computes it.
+pub(crate) fn series_end(a: &AppointmentRecurrencePattern) -> u64 {
+    u64::from(a.pattern.end_date) + u64::from(a.end_time_offset)
+}
+
+/// Local minutes as a FILETIME-scaled value, for comparing with CalCheck's FILETIME thresholds.
+pub(crate) fn minutes_ticks(minutes: u64) -> u64 {
+    minutes.saturating_mul(TICKS_PER_MINUTE)
+}
+
+/// Local minutes as `YYYY-MM-DD HH:MM`, also for sums past the `u32` range.
+pub(crate) fn format_local(minutes: u64) -> String {
+    let days = minutes / u64::from(time::MINUTES_PER_DAY);
+    let rest = (minutes % u64::from(time::MINUTES_PER_DAY)) as i64;
+    time::epoch_1601()
+        .checked_add_days(chrono::Days::new(days))
+        .and_then(|d| d.checked_add_signed(chrono::TimeDelta::minutes(rest)))
+        .map_or_else(
+            || format!("{minutes} minutes after 1601"),
+            |d| d.format("%Y-%m-%d %H:%M").to_string(),
+        )
+}
+
+/// A stored minutes field with its raw value, e.g. `0x0CE9E5A0 (2023-01-06 00:00)`.
+pub(crate) fn minutes_evidence(minutes: u32) -> String {
+    format!("{minutes:#010X} ({})", time::format_minutes(minutes))
+}
+
+/// One source of the series' time zone.
+#[derive(Debug, Clone, Copy)]
+enum ZoneSource<'a> {
+    /// PidLidAppointmentTimeZoneDefinitionRecur (or StartDisplay as a fallback): rules per year.
+    Definition(&'a TzDefinition),
+    /// PidLidTimeZoneStruct.
+    Reg(&'a TzReg),
+    /// A fixed offset (UTC = local + bias) derived from the series master.
+    Bias(i64),
+}
+
+/// The time zones in which a series' local wall-clock times may be meant.
+///
+/// [MS-OXOCAL] 2.2.1.41 makes PidLidTimeZoneStruct win when it and the effective rule of
+/// PidLidAppointmentTimeZoneDefinitionRecur disagree, while Outlook 2007 and later expand with the
+/// definition's rule for each year. Checks that compare times accept a match under any of them, so a
+/// disagreement between the two (CC305's finding) does not also turn into false mismatches.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SeriesZones<'a> {
+    zones: Vec<(&'static str, ZoneSource<'a>)>,
+}
+
+impl<'a> SeriesZones<'a> {
+    /// The zones of `item`'s series: TZDefRecur and PidLidTimeZoneStruct; else TZDefStartDisplay; else
+    /// the offset between PidLidAppointmentStartWhole and the blob's first start (no daylight saving).
+    pub(crate) fn of(item: &'a CalendarItem, a: &AppointmentRecurrencePattern) -> Self {
+        let d = item.decoded();
+        let mut zones = Vec::new();
+        if let Some(Ok(def)) = &d.tz_recur
+            && !def.value.rules.is_empty()
+        {
+            zones.push((
+                "PidLidAppointmentTimeZoneDefinitionRecur",
+                ZoneSource::Definition(&def.value),
+            ));
+        }
+        if let Some(Ok(reg)) = &d.tz_struct {
+            zones.push(("PidLidTimeZoneStruct", ZoneSource::Reg(&reg.value)));
+        }
+        if zones.is_empty()
+            && let Some(Ok(def)) = &d.tz_start_display
+            && !def.value.rules.is_empty()
+        {
+            zones.push((
+                "PidLidAppointmentTimeZoneDefinitionStartDisplay",
+                ZoneSource::Definition(&def.value),
+            ));
+        }
+        if zones.is_empty()
+            && has_tail_header(a)
+            && let Some(start) = item.props.time(&names::APPOINTMENT_START_WHOLE)
+        {
+            let local = i64::try_from(series_start(a)).unwrap_or(i64::MAX);
+            let utc = i64::try_from(start / TICKS_PER_MINUTE).unwrap_or(i64::MAX);
+            zones.push((
+                "the offset of PidLidAppointmentStartWhole",
+                ZoneSource::Bias(utc.saturating_sub(local)),
+            ));
+        }
+        SeriesZones { zones }
+    }
+
+    /// True when no time zone is known at all.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.zones.is_empty()
+    }
+
+    /// True when a zone comes from a stored time-zone property (not from the master's own offset).
+    pub(crate) fn has_stored_zone(&self) -> bool {
+        self.zones
+            .iter()
+            .any(|(_, z)| !matches!(z, ZoneSource::Bias(_)))
+    }
+
+    /// The names of the zone sources, joined for evidence.
+    pub(crate) fn describe(&self) -> String {
+        let names: Vec<&str> = self.zones.iter().map(|(n, _)| *n).collect();
+        names.join(", ")
+    }
+
+    /// `local` (minutes since 1601, wall clock) as UTC minutes since 1601 under each zone, deduplicated.
+    pub(crate) fn to_utc(&self, local: u64) -> Vec<u64> {
+        let mut out: Vec<u64> = Vec::new();
+        let Ok(local32) = u32::try_from(local) else {
+            return out;
+        };
+        let naive = time::minutes_to_naive(local32);
+        for (_, zone) in &self.zones {
+            let utc = match zone {
+                ZoneSource::Definition(def) => {
+                    def.local_to_utc(naive).and_then(time::naive_to_minutes)
+                }
+                ZoneSource::Reg(reg) => reg.local_to_utc(naive).and_then(time::naive_to_minutes),
+                ZoneSource::Bias(bias) => i64::from(local32)
+                    .checked_add(*bias)
+                    .and_then(|m| u32::try_from(m).ok()),
+            };
+            if let Some(m) = utc.map(u64::from)
+                && !out.contains(&m)
+            {
+                out.push(m);
+            }
+        }
+        out
+    }
+
+    /// The UTC candidates of `local` formatted for evidence, e.g. `2023-01-06 03:00 UTC`.
+    pub(crate) fn describe_utc(&self, local: u64) -> String {
+        let list: Vec<String> = self
+            .to_utc(local)
+            .into_iter()
+            .map(|m| format!("{} UTC", format_local(m)))
+            .collect();
+        if list.is_empty() {
+            "(cannot be converted)".to_owned()
+        } else {
+            list.join(" or ")
+        }
+    }
+}
+
+/// The item itself (`None`) and each embedded message of its attachments (`Some(attachment index)`).
+pub(crate) fn item_and_exceptions(item: &CalendarItem) -> Vec<(Option<u32>, &CalendarItem)> {
+    let mut out = vec![(None, item)];
+    out.extend(item.exception_items().map(|(a, e)| (Some(a.index), e)));
+    out
+}
+
+/// The three TZDEFINITION properties of an item with their decoded views, in [MS-OXOCAL] order.
+pub(crate) fn tz_definitions(item: &CalendarItem) -> [(&'static PropDef, &View<TzDefinition>); 3] {
+    let d = item.decoded();
+    [
+        (
+            &names::APPOINTMENT_TIME_ZONE_DEFINITION_START_DISPLAY,
+            &d.tz_start_display,
+        ),
+        (
+            &names::APPOINTMENT_TIME_ZONE_DEFINITION_END_DISPLAY,
+            &d.tz_end_display,
+        ),
+        (&names::APPOINTMENT_TIME_ZONE_DEFINITION_RECUR, &d.tz_recur),
+    ]
+}
+
+/// A FILETIME as whole minutes since 1601 (seconds dropped), for comparisons at minute precision.
+pub(crate) fn filetime_minutes(ft: u64) -> u64 {
+    ft / TICKS_PER_MINUTE
+}
+
+/// The finding severity of a decoder diagnostic: Info, Warning and Error map one to one.
+pub(crate) fn severity_of(d: &Diagnostic) -> Severity {
+    match d.severity {
+        DiagSeverity::Info => Severity::Info,
+        DiagSeverity::Warning => Severity::Warning,
+        DiagSeverity::Error => Severity::Error,
+    }
+}
+
+/// Adds a diagnostic's location and rule to a finding: byte offset, `structure.field`, rule kind and
+/// the decoder's own rating.
+pub(crate) fn diag_evidence(f: &mut Finding, property: &str, d: &Diagnostic) {
+    f.evidence("property", property);
+    f.evidence("offset", format!("{} ({:#X})", d.offset, d.offset));
+    f.evidence("field", format!("{}.{}", d.structure, d.field));
+    f.evidence("rule", format!("{:?} ({})", d.kind, d.severity));
+}
+
+/// How a nested item is named in messages: empty for the item itself, else `"Exception in attachment N: "`.
+pub(crate) fn exception_prefix(attachment: Option<u32>) -> String {
+    attachment.map_or_else(String::new, |n| format!("Exception in attachment {n}: "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_local_handles_sums_past_u32() {
+        // 0x5AE980DF is 4500-12-31 23:59 ([MS-OXOCAL] 2.2.1.44.1, EndDate of a never-ending series).
+        assert_eq!(format_local(0x5AE9_80DF), "4500-12-31 23:59");
+        assert_eq!(format_local(0x5AE9_80DF + 1), "4501-01-01 00:00");
+        assert_eq!(format_local(u64::from(u32::MAX) + 1440).len(), 16);
+    }
+}
