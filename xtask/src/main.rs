@@ -39,7 +39,7 @@ fn main() -> anyhow::Result<()> {
             println!(
                 "cargo xtask inspect FILE.msg        print what calcheck reads from a .msg/.oft file"
             );
-            println!("cargo xtask bench-pst [FILE]        time a full PST walk next to pffexport -m all");
+            println!("cargo xtask bench-pst [FILE]        time a PST walk vs pffexport -m all");
             println!("cargo xtask fuzz-seed [--vectors D] fill fuzz/corpus/ with known blobs");
             println!("cargo xtask fuzz-smoke [SECONDS]    run every fuzz target (default 30 s)");
             Ok(())
