@@ -377,6 +377,20 @@ fn blobs() -> Vec<Blob> {
         CleanRecurrence,
     ));
 
+    // Twenty Mondays, the second to the twelfth moved from 10:00 to 11:00 the same day: eleven exceptions.
+    let mut eleven = mondays(ymd(2024, 5, 6), 20, 600, 630);
+    for week in 1..=11 {
+        let day = ymd(2024, 5, 6)
+            .checked_add_days(Days::new(7 * week))
+            .unwrap();
+        eleven = with_exception(eleven, at(day, 10, 0), at(day, 11, 0), "Later");
+    }
+    out.push(rec(
+        "recurrence/weekly-eleven-exceptions.bin",
+        &eleven,
+        CleanRecurrence,
+    ));
+
     // ModifiedInstanceCount 1 but no deleted instance: the modified instance replaces nothing.
     let mut exceeds = one_exception();
     exceeds.pattern.deleted_instance_dates.clear();

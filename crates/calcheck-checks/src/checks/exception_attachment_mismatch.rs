@@ -1,5 +1,7 @@
 //! CC214 exception-attachment-mismatch: the exception attachments do not match the exceptions of PidLidAppointmentRecur.
 
+use std::collections::HashMap;
+
 use calcheck_format::recurrence::{ExceptionInfo, TailSection};
 use calcheck_format::time::format_filetime;
 use calcheck_model::{Attachment, CalendarItem, names};
@@ -14,6 +16,8 @@ use crate::engine::Check;
 use crate::finding::Finding;
 use crate::meta::Severity;
 
+/// Above this many exceptions without attachment, one finding lists them all.
+const MAX_SINGLE_FINDINGS: usize = 10;
 /// afEmbeddedMessage in PR_ATTACH_METHOD.
 const ATTACH_EMBEDDED_MSG: i32 = 5;
 
@@ -40,7 +44,8 @@ declare_check! {
     /// PR_EXCEPTION_REPLACETIME, or an embedded message of class `IPM.OLE.CLASS.{00061055-...}` or with
     /// PidLidExceptionReplaceTime.
     ///
-    /// Deleted occurrences have no attachment, so they are not counted. When the blob is cut short inside
+    /// Deleted occurrences have no attachment, so they are not counted. When more than ten exceptions lack
+    /// an attachment, one finding lists them all instead of one finding each. When the blob is cut short inside
     /// its ExceptionInfo array, attachments of the lost entries cannot be told from orphans and are not
     /// reported as such.
     ///
@@ -104,14 +109,42 @@ impl<'a> Candidate<'a> {
         })
     }
 
-    /// True when this attachment replaces the instance `e` replaces.
-    fn replaces(&self, e: &ExceptionInfo, zones: &SeriesZones<'_>) -> bool {
-        let original = u64::from(e.original_start_date);
-        let utc = zones.to_utc(original);
-        self.replace_utc.is_some_and(|u| utc.contains(&u))
-            || self
-                .replace_attach
-                .is_some_and(|t| t == original || utc.contains(&t))
+    /// The ExceptionInfo entries this attachment replaces, ascending.
+    fn replaces(&self, index: &OriginalIndex) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        let mut add = |map: &HashMap<u64, Vec<usize>>, key: Option<u64>| {
+            if let Some(list) = key.and_then(|k| map.get(&k)) {
+                out.extend(list);
+            }
+        };
+        add(&index.utc, self.replace_utc);
+        add(&index.local, self.replace_attach);
+        add(&index.utc, self.replace_attach);
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// The ExceptionInfo entries by original start, local and converted to UTC, so that matching an
+/// attachment is a lookup rather than a conversion per pair (a blob may hold thousands of exceptions).
+struct OriginalIndex {
+    local: HashMap<u64, Vec<usize>>,
+    utc: HashMap<u64, Vec<usize>>,
+}
+
+impl OriginalIndex {
+    fn of(exceptions: &[ExceptionInfo], zones: &SeriesZones<'_>) -> Self {
+        let mut local: HashMap<u64, Vec<usize>> = HashMap::new();
+        let mut utc: HashMap<u64, Vec<usize>> = HashMap::new();
+        for (i, e) in exceptions.iter().enumerate() {
+            let original = u64::from(e.original_start_date);
+            local.entry(original).or_default().push(i);
+            for m in zones.to_utc(original) {
+                utc.entry(m).or_default().push(i);
+            }
+        }
+        OriginalIndex { local, utc }
     }
 }
 
@@ -143,18 +176,13 @@ impl Check for ExceptionAttachmentMismatch {
         };
         let a = &r.value;
         let zones = SeriesZones::of(item, a);
+        let index = OriginalIndex::of(&a.exception_info, &zones);
         let mut owner: Vec<Option<usize>> = vec![None; candidates.len()];
         let mut claimed: Vec<Vec<usize>> = vec![Vec::new(); a.exception_info.len()];
         for (ci, c) in candidates.iter().enumerate() {
             // Prefer an ExceptionInfo no earlier attachment took, so two exceptions that replace the same
             // instance (a DuplicateDates diagnostic) each keep their attachment.
-            let matching: Vec<usize> = a
-                .exception_info
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| c.replaces(e, &zones))
-                .map(|(i, _)| i)
-                .collect();
+            let matching = c.replaces(&index);
             let pick = matching
                 .iter()
                 .copied()
@@ -167,9 +195,34 @@ impl Check for ExceptionAttachmentMismatch {
                 }
             }
         }
+        let unmatched: Vec<usize> = (0..a.exception_info.len())
+            .filter(|i| claimed.get(*i).is_none_or(Vec::is_empty))
+            .collect();
+        if unmatched.len() > MAX_SINGLE_FINDINGS {
+            // A series stripped of all its exception attachments would otherwise give one finding per
+            // exception; one finding with every original start as evidence says the same.
+            let f = cx.report(
+                self,
+                format!(
+                    "{} of the {} exceptions have no exception attachment",
+                    unmatched.len(),
+                    a.exception_info.len()
+                ),
+            );
+            f.detail("No attachment's PidLidExceptionReplaceTime or PR_EXCEPTION_REPLACETIME names their original starts; Outlook shows these exceptions but cannot open them");
+            for i in &unmatched {
+                if let Some(e) = a.exception_info.get(*i) {
+                    f.evidence(
+                        format!("ExceptionInfo[{i}].OriginalStartDate"),
+                        minutes_evidence(e.original_start_date),
+                    );
+                }
+            }
+        }
         for (i, e) in a.exception_info.iter().enumerate() {
             let list = claimed.get(i).map_or(&[][..], Vec::as_slice);
             match list {
+                [] if unmatched.len() > MAX_SINGLE_FINDINGS => {}
                 [] => {
                     let f = cx.report(
                         self,
