@@ -64,18 +64,21 @@ impl Pst {
             if folder.message_count == 0 {
                 continue;
             }
-            match self.contents(folder.nid) {
-                Ok(rows) => out.extend(
-                    rows.into_iter()
-                        .filter(|r| {
-                            calendar || r.message_class.as_deref().is_some_and(is_meeting_class)
-                        })
-                        .map(|r| CalendarEntry {
-                            folder: index,
-                            nid: r.nid,
-                            cached_class: r.message_class,
-                        }),
-                ),
+            match self.contents_with_warnings(folder.nid) {
+                Ok((rows, table_warnings)) => {
+                    warnings.extend(table_warnings);
+                    out.extend(
+                        rows.into_iter()
+                            .filter(|r| {
+                                calendar || r.message_class.as_deref().is_some_and(is_meeting_class)
+                            })
+                            .map(|r| CalendarEntry {
+                                folder: index,
+                                nid: r.nid,
+                                cached_class: r.message_class,
+                            }),
+                    );
+                }
                 Err(e) => warnings.push(Warning::new(
                     "contents table",
                     format!("folder nid {:#x} ({})", folder.nid, folder.path),

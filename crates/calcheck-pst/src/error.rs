@@ -111,6 +111,12 @@ impl Error {
         }
     }
 
+    /// True when this error says that node `nid` is not in the node B-tree (as opposed to a node
+    /// that exists but cannot be read). Tables a folder may lack are looked up this way.
+    pub fn is_missing_node(&self, nid: u32) -> bool {
+        matches!(self, Error::NotFound { what: "nid", id, tree } if *id == u64::from(nid) && tree == "NBT")
+    }
+
     /// Wraps a format-crate decoding error with the location of the bytes it decoded.
     pub(crate) fn parse(location: impl Into<String>, source: calcheck_format::Error) -> Self {
         Error::Parse {
@@ -161,3 +167,34 @@ impl fmt::Display for Warning {
 
 /// Collects warnings during one read operation.
 pub type Warnings = Vec<Warning>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_node_is_told_apart_from_missing_block() {
+        let nid = Error::NotFound {
+            tree: "NBT".into(),
+            what: "nid",
+            id: 0x8E,
+        };
+        assert!(nid.is_missing_node(0x8E));
+        assert!(!nid.is_missing_node(0x8F));
+        let bid = Error::NotFound {
+            tree: "BBT".into(),
+            what: "bid",
+            id: 0x8E,
+        };
+        assert!(!bid.is_missing_node(0x8E));
+        let w = Warning::new(
+            "BLOCKTRAILER",
+            "block bid 0x4 at file offset 0x800",
+            "crc mismatch",
+        );
+        assert_eq!(
+            w.to_string(),
+            "BLOCKTRAILER at block bid 0x4 at file offset 0x800: crc mismatch"
+        );
+    }
+}

@@ -192,7 +192,7 @@ impl Pst {
         let table = (nid & !0x1F) | 0x0D;
         let node = match self.open_top_node(table, w) {
             Ok(n) => n,
-            Err(crate::Error::NotFound { .. }) => return Vec::new(),
+            Err(e) if e.is_missing_node(table) => return Vec::new(),
             Err(e) => {
                 w.push(Warning::new(
                     "hierarchy table",
@@ -228,7 +228,7 @@ impl Pst {
         });
         match count {
             Ok(n) => u32::try_from(n).unwrap_or(u32::MAX),
-            Err(crate::Error::NotFound { .. }) => 0,
+            Err(e) if e.is_missing_node(nid) => 0,
             Err(e) => {
                 w.push(Warning::new(
                     "table",

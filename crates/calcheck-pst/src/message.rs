@@ -316,6 +316,16 @@ impl Pst {
     ///
     /// A folder without a contents table has no rows.
     pub fn contents(&self, folder_nid: u32) -> Result<Vec<ContentsRow>> {
+        self.contents_with_warnings(folder_nid)
+            .map(|(rows, _)| rows)
+    }
+
+    /// Like [`Pst::contents`], with the problems met reading the table (CRC mismatches, cells
+    /// that could not be read).
+    pub fn contents_with_warnings(
+        &self,
+        folder_nid: u32,
+    ) -> Result<(Vec<ContentsRow>, Vec<Warning>)> {
         self.contents_table((folder_nid & !0x1F) | 0x0E)
     }
 
@@ -323,13 +333,14 @@ impl Pst {
     /// messages such as views, rules and configuration items.
     pub fn associated_contents(&self, folder_nid: u32) -> Result<Vec<ContentsRow>> {
         self.contents_table((folder_nid & !0x1F) | 0x0F)
+            .map(|(rows, _)| rows)
     }
 
-    fn contents_table(&self, nid: u32) -> Result<Vec<ContentsRow>> {
+    fn contents_table(&self, nid: u32) -> Result<(Vec<ContentsRow>, Vec<Warning>)> {
         let mut w = Vec::new();
         let node = match self.open_top_node(nid, &mut w) {
             Ok(n) => n,
-            Err(Error::NotFound { .. }) => return Ok(Vec::new()),
+            Err(e) if e.is_missing_node(nid) => return Ok((Vec::new(), w)),
             Err(e) => return Err(e),
         };
         let rows = self.read_table(
@@ -338,7 +349,7 @@ impl Pst {
             DEFAULT_CODEPAGE,
             &mut w,
         )?;
-        Ok(rows
+        let rows = rows
             .into_iter()
             .map(|r| ContentsRow {
                 nid: r.row_id,
@@ -346,7 +357,8 @@ impl Pst {
                     .and_then(|p| p.value.as_str())
                     .map(str::to_owned),
             })
-            .collect())
+            .collect();
+        Ok((rows, w))
     }
 
     /// Reads the message with node id `nid`: properties, recipients, attachments and embedded
