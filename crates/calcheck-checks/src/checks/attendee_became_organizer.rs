@@ -13,7 +13,10 @@ declare_check! {
     /// clear), whether the organizer address (PR_SENT_REPRESENTING_EMAIL_ADDRESS or its SMTP form) is one
     /// of the mailbox owner's addresses. The owner's addresses come from `--mailbox` (legacy DN, SMTP and
     /// proxy addresses; a `type:` prefix such as `SMTP:` is ignored) and from the store itself when it
-    /// records one. Values that are not addresses (no `@` and not a `/o=` DN) are ignored.
+    /// records one. Values that are not addresses (no `@` and not a `/o=` DN) are ignored, and addresses
+    /// are compared like with like: an organizer known only by its legacy DN is not reported when only
+    /// the owner's SMTP address is known, since the two cannot be matched offline (the real Outlook.com
+    /// OST of calcheck's corpus stores the organizer as a DN without an SMTP form).
     ///
     /// When no owner address is known — a .msg file, or a PST without an owner and no `--mailbox` — the
     /// check does nothing: offline there is nothing to compare with. `--no-org` turns it off. Items without
@@ -51,9 +54,14 @@ fn normalize(address: &str) -> String {
     a.to_lowercase()
 }
 
-/// True when the text looks like an address: SMTP (`@`) or an X.500 / legacy Exchange DN (`/o=`).
+/// True when the text is an X.500 / legacy Exchange DN (`/o=…`).
+fn is_dn(text: &str) -> bool {
+    text.to_ascii_lowercase().starts_with("/o=")
+}
+
+/// True when the text looks like an address: SMTP (`@`) or a DN.
 fn is_address(text: &str) -> bool {
-    text.contains('@') || text.to_ascii_lowercase().starts_with("/o=")
+    text.contains('@') || is_dn(text)
 }
 
 impl Check for AttendeeBecameOrganizer {
@@ -81,7 +89,12 @@ impl Check for AttendeeBecameOrganizer {
         .filter_map(|d| non_empty(&item.props, d))
         .map(normalize)
         .collect();
-        if organizer.is_empty() || organizer.iter().any(|a| owner.contains(a)) {
+        // Compare like with like: an organizer known only by its legacy DN cannot be told apart from the
+        // owner when only the owner's SMTP address is known (and the other way round).
+        let comparable = organizer
+            .iter()
+            .any(|a| owner.iter().any(|o| is_dn(a) == is_dn(o)));
+        if organizer.is_empty() || !comparable || organizer.iter().any(|a| owner.contains(a)) {
             return;
         }
         let f = cx.report(

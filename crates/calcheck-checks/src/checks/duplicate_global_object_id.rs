@@ -11,8 +11,8 @@ use crate::engine::Check;
 
 declare_check! {
     /// ## What it checks
-    /// Whether two calendar items of one input carry the same PidLidGlobalObjectId (CalCheck 0046), the same
-    /// PidLidCleanGlobalObjectId (0047), or both (0048). Items are taken in PR_CREATION_TIME order, as
+    /// Whether two calendar items of one folder carry the same PidLidGlobalObjectId (CalCheck 0046), the
+    /// same PidLidCleanGlobalObjectId (0047), or both (0048). Items are taken in PR_CREATION_TIME order, as
     /// CalCheck took them, so the newer item is reported with the older one as the related item.
     ///
     /// Ids are compared byte for byte. CalCheck searched each id's hex text inside the stored ids, so an
@@ -48,20 +48,23 @@ impl Check for DuplicateGlobalObjectId {
     fn check_store(&self, cx: &mut StoreCx<'_>) {
         let mut order: Vec<&ItemSummary> = cx.items.iter().filter(|s| !s.meeting_message).collect();
         order.sort_by_key(|s| (s.creation_time.unwrap_or(u64::MAX), s.index));
-        let mut first_goid: HashMap<&[u8], &ItemSummary> = HashMap::new();
-        let mut first_clean: HashMap<&[u8], &ItemSummary> = HashMap::new();
+        // Ids are compared within one folder: the same meeting in two calendar folders (a copied
+        // archive calendar, say) is two calendars' business, not a duplicate in one of them.
+        let mut first_goid: HashMap<(&str, &[u8]), &ItemSummary> = HashMap::new();
+        let mut first_clean: HashMap<(&str, &[u8]), &ItemSummary> = HashMap::new();
         let mut hits = Vec::new();
         for s in order {
+            let folder = s.item_ref.folder.as_str();
             let goid_dup = s
                 .goid
                 .as_deref()
-                .and_then(|g| seen_before(&mut first_goid, g, s));
+                .and_then(|g| seen_before(&mut first_goid, (folder, g), s));
             let clean_dup = if s.is_exception {
                 None
             } else {
                 s.clean_goid
                     .as_deref()
-                    .and_then(|g| seen_before(&mut first_clean, g, s))
+                    .and_then(|g| seen_before(&mut first_clean, (folder, g), s))
             };
             if goid_dup.is_some() || clean_dup.is_some() {
                 hits.push((s, goid_dup, clean_dup));
@@ -104,10 +107,10 @@ impl Check for DuplicateGlobalObjectId {
     }
 }
 
-/// The item that first carried `id`, or `None` after recording `s` as its first carrier.
+/// The item that first carried `id` (in a folder), or `None` after recording `s` as its first carrier.
 fn seen_before<'a>(
-    first: &mut HashMap<&'a [u8], &'a ItemSummary>,
-    id: &'a [u8],
+    first: &mut HashMap<(&'a str, &'a [u8]), &'a ItemSummary>,
+    id: (&'a str, &'a [u8]),
     s: &'a ItemSummary,
 ) -> Option<&'a ItemSummary> {
     match first.entry(id) {

@@ -13,6 +13,11 @@ declare_check! {
     /// FILETIMEs to the tick). The newer item (later PR_CREATION_TIME, or later in the input) is reported,
     /// with the older one as the related item.
     ///
+    /// Items are compared within one folder only, and meeting messages (`IPM.Schedule.Meeting.*`) are
+    /// left out: a PST or OST source also lists the meeting requests of the Inbox and Deleted Items, which
+    /// carry the times of their meeting (`aspose__SampleOstFile.ost` of calcheck's corpus has a request in
+    /// the Inbox, the accepted meeting in the Calendar and two copies of the request in Deleted Items).
+    ///
     /// ## Why it matters
     /// Duplicates appear after sync or migration problems. Users see two copies of a meeting, free/busy counts
     /// the time twice, and deleting one copy may cancel the meeting for everyone.
@@ -38,19 +43,25 @@ impl Check for DuplicateItem {
             return;
         }
         // Order by creation time as CalCheck does, so the newer copy is the one reported.
-        let mut order: Vec<&crate::ItemSummary> =
-            cx.items.iter().filter(|s| s.dup_key.is_some()).collect();
+        // Meeting messages (a request in the Inbox, two copies of one request in Deleted Items) carry the
+        // times of their meeting and are not calendar items; they are left out.
+        let mut order: Vec<&crate::ItemSummary> = cx
+            .items
+            .iter()
+            .filter(|s| s.dup_key.is_some() && !s.meeting_message)
+            .collect();
         order.sort_by_key(|s| (s.creation_time.unwrap_or(u64::MAX), s.index));
-        let mut first: HashMap<&str, &crate::ItemSummary> = HashMap::new();
+        // Duplicates are looked for within one folder, as CalCheck looked within the calendar it opened.
+        let mut first: HashMap<(&str, &str), &crate::ItemSummary> = HashMap::new();
         let mut hits = Vec::new();
         for s in order {
             let Some(key) = s.dup_key.as_deref() else {
                 continue;
             };
-            match first.get(key) {
+            match first.get(&(s.item_ref.folder.as_str(), key)) {
                 Some(earlier) => hits.push((s, *earlier)),
                 None => {
-                    first.insert(key, s);
+                    first.insert((s.item_ref.folder.as_str(), key), s);
                 }
             }
         }

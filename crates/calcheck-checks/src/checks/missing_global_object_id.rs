@@ -5,7 +5,7 @@ use calcheck_model::{CalendarItem, names};
 use crate::context::{ItemCx, prop_evidence};
 use crate::declare_check;
 use crate::engine::Check;
-use crate::facts::{AUX_COPIED, is_meeting};
+use crate::facts::{ASF_RECEIVED, AUX_COPIED, is_meeting, state_flags};
 
 declare_check! {
     /// ## What it checks
@@ -14,9 +14,12 @@ declare_check! {
     ///
     /// - only the GlobalObjectId (CalCheck 0043) or only the CleanGlobalObjectId (CalCheck 0045): reported
     ///   on any item, because Outlook writes the two together;
-    /// - neither (CalCheck 0044): reported on meetings only (asfMeeting). CalCheck reported it on every
-    ///   item, including plain appointments, which older Outlook versions and Outlook.com accounts save
-    ///   without either id (several real items in calcheck's corpus); CalVerifier limited it to meetings too.
+    /// - neither (CalCheck 0044): reported on received meetings only (asfMeeting and asfReceived). An
+    ///   attendee's copy is made from a meeting request, which carries the ids, so a copy without them
+    ///   was stripped by some tool. CalCheck reported 0044 on every item, and CalVerifier on every meeting;
+    ///   but plain appointments are saved without ids (several real Outlook items in calcheck's corpus),
+    ///   and so were both organizer copies of meetings in the corpus (`hughbe__Meeting.msg`, sent, and
+    ///   `aspose__Test_Meeting.msg`), so neither is reported.
     ///
     /// Items marked as copies (auxApptFlagCopied in PidLidAppointmentAuxiliaryFlags) are skipped: Outlook
     /// removes the ids of copied meetings by design. CalCheck dropped these warnings when an error had
@@ -43,7 +46,7 @@ declare_check! {
     pub MissingGlobalObjectId,
     code: "CC407", name: "missing-global-object-id", severity: Warning, category: Meetings,
     calcheck: ["0043", "0044", "0045"],
-    summary: "A meeting lacks PidLidGlobalObjectId or PidLidCleanGlobalObjectId",
+    summary: "An item lacks one of its GlobalObjectIds, or a received meeting lacks both",
 }
 
 /// CalCheck's KB reference, appended to each message.
@@ -73,7 +76,7 @@ impl Check for MissingGlobalObjectId {
                 format!("The dispidGlobalObjectID property is not populated on this item. {KB}"),
                 "0045",
             ),
-            (false, false) if is_meeting(item) => (
+            (false, false) if is_meeting(item) && state_flags(item) & ASF_RECEIVED != 0 => (
                 format!(
                     "The dispidGlobalObjectID and the dispidCleanGlobalObjectID properties are not populated on this item. {KB}"
                 ),

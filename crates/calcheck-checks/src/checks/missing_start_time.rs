@@ -9,7 +9,8 @@ use crate::engine::Check;
 declare_check! {
     /// ## What it checks
     /// That the item has PidLidAppointmentStartWhole (dispidApptStartWhole), the UTC start of the
-    /// appointment or of the first occurrence of a series.
+    /// appointment or of the first occurrence of a series. A value stored with another type than PtypTime,
+    /// or as an error placeholder, counts as missing, as it did for CalCheck.
     ///
     /// ## Why it matters
     /// Outlook places an item on the calendar grid by its start; without it the item vanishes from

@@ -26,11 +26,13 @@ declare_check! {
     /// `IPM.Appointment.Location`, `IPM.Appointment.MeetingPlace` or `IPM.Appointment.MP` (case-insensitive).
     /// Empty and missing classes are CC109's and CC111's.
     ///
-    /// Unlike CalCheck, meeting messages (`IPM.Schedule.Meeting.Request`, `.Resp.Pos`, `.Canceled`, …) are
-    /// not reported: calendars synchronized from Outlook.com keep such messages in the Calendar folder (the
-    /// real OST in calcheck's corpus holds four requests and two responses there), and they are messages
-    /// about a meeting, not damaged appointments. CalCheck also dropped this warning when an error had
-    /// already been found on the item; calcheck always reports it.
+    /// Meeting messages (`IPM.Schedule.Meeting.Request`, `.Resp.Pos`, `.Canceled`, …) are not reported.
+    /// The PST/OST reader hands them over from the Inbox, Sent Items and Deleted Items too, so that the
+    /// meeting checks can look at them (the two real OSTs of calcheck's corpus hold eleven such messages
+    /// there), and they are messages about a meeting, not damaged appointments. CalCheck read only the
+    /// Calendar folder and would have warned about a meeting message found there; calcheck does not,
+    /// wherever it is. CalCheck also dropped this warning when an error had already been found on the
+    /// item; calcheck always reports it.
     ///
     /// ## Why it matters
     /// Outlook opens and draws calendar items by their class. An item with a custom or foreign class (a

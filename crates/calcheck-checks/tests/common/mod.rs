@@ -24,8 +24,8 @@
 //! ```
 //!
 //! `[[items]]` instead of `[item]` gives several items (for store-wide checks); `repeat = N` in an
-//! `[[items]]` table stands for N copies of that item, and `unreadable = "reason"` makes the item one the
-//! source could not read. In `[options]`, `also = ["check-name", …]` runs more checks next to the
+//! `[[items]]` table stands for N copies of that item, `folder = "/Inbox"` puts the item in another folder
+//! than `/Calendar`, and `unreadable = "reason"` makes the item one the source could not read. In `[options]`, `also = ["check-name", …]` runs more checks next to the
 //! folder's (for CC903, which reports on other checks), and `mailbox_owner = "…"` is the owner address
 //! the source itself records. Values follow the
 //! registry type of the property: times as RFC 3339 text or raw FILETIME integers, integers as numbers
@@ -120,10 +120,14 @@ pub fn parse(text: &str, path: &Path) -> Result<Fixture, String> {
         let mut t = t.clone();
         t.remove("repeat");
         let unreadable = t.remove("unreadable");
+        let folder = match t.remove("folder") {
+            None => "/Calendar".to_owned(),
+            Some(f) => f.as_str().ok_or("folder must be a string")?.to_owned(),
+        };
         for _ in 0..repeat {
             let r = ItemRef::new(
                 file.clone(),
-                "/Calendar",
+                folder.as_str(),
                 Locator::JsonPointer(format!("/items/{}", items.len())),
             );
             match &unreadable {
