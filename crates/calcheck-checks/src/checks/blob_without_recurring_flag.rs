@@ -29,8 +29,8 @@ declare_check! {
     ///
     /// ## References
     /// [MS-OXOCAL] 2.2.1.12, 2.2.1.24, 2.2.1.44 ("MUST NOT exist on single-instance objects").
-    /// CalCheck 0011: "ERROR: The dispidRecurring property and other RecurType properties do not agree.
-    /// Please check this item."
+    /// CalCheck 0011: `ERROR: The dispidRecurring property and other RecurType properties do not agree.
+    /// Please check this item.`
     pub BlobWithoutRecurringFlag,
     code: "CC203", name: "blob-without-recurring-flag", severity: Error, category: Recurrence,
     calcheck: ["0011"],

@@ -21,8 +21,8 @@ declare_check! {
     /// A recurring meeting after a failed sync that truncated the property to nothing.
     ///
     /// ## References
-    /// [MS-OXOCAL] 2.2.1.44. CalCheck 0010: "ERROR: The Appointment Recurrence data is empty! Please check
-    /// this item."
+    /// [MS-OXOCAL] 2.2.1.44. CalCheck 0010: `ERROR: The Appointment Recurrence data is empty! Please check
+    /// this item.`
     pub EmptyRecurrenceBlob,
     code: "CC204", name: "empty-recurrence-blob", severity: Error, category: Recurrence,
     calcheck: ["0010"],

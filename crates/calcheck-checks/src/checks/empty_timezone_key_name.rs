@@ -40,8 +40,8 @@ declare_check! {
     ///
     /// ## References
     /// [MS-OXOCAL] 2.2.1.41, 2.2.1.42, 2.2.1.43; KB 2553248 and the MSDN blog "After installing KB 2553248,
-    /// Outlook 2010 starts to crash when we open Meetings" (2012). CalCheck 0055: "ERROR: Missing required
-    /// data in prop dispidApptTZDefRecur. Please check this item."
+    /// Outlook 2010 starts to crash when we open Meetings" (2012). CalCheck 0055: `ERROR: Missing required
+    /// data in prop dispidApptTZDefRecur. Please check this item.`
     pub EmptyTimezoneKeyName,
     code: "CC302", name: "empty-timezone-key-name", severity: Error, category: TimeZones,
     calcheck: ["0055"],

@@ -32,8 +32,8 @@ declare_check! {
     /// A series that ends 2024-05-31 with an exception whose OriginalStartDate is 2024-06-07 10:00.
     ///
     /// ## References
-    /// [MS-OXOCAL] 2.2.1.44.2. CalCheck 0015: "ERROR: Recurrence Original Start Time occurs after the end
-    /// of the series. This could cause a hang or crash in Outlook."
+    /// [MS-OXOCAL] 2.2.1.44.2. CalCheck 0015: `ERROR: Recurrence Original Start Time occurs after the end
+    /// of the series. This could cause a hang or crash in Outlook.`
     pub ExceptionAfterSeries,
     code: "CC212", name: "exception-after-series", severity: Error, category: Recurrence,
     calcheck: ["0015"],

@@ -29,8 +29,8 @@ declare_check! {
     /// A series starting 2024-05-06 with an exception whose OriginalStartDate is 2024-04-29 10:00.
     ///
     /// ## References
-    /// [MS-OXOCAL] 2.2.1.44.2. CalCheck 0014: "ERROR: Recurrence Original Start Time is set before the
-    /// start of the series. This could cause a hang or crash in Outlook."
+    /// [MS-OXOCAL] 2.2.1.44.2. CalCheck 0014: `ERROR: Recurrence Original Start Time is set before the
+    /// start of the series. This could cause a hang or crash in Outlook.`
     pub ExceptionBeforeSeries,
     code: "CC211", name: "exception-before-series", severity: Error, category: Recurrence,
     calcheck: ["0014"],

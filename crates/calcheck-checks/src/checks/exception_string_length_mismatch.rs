@@ -32,8 +32,8 @@ declare_check! {
     /// An exception whose SubjectLength is 12 while SubjectLength2 is 12 (it should be 13).
     ///
     /// ## References
-    /// [MS-OXOCAL] 2.2.1.44.2, 2.2.1.44.4. CalCheck 0013: "ERROR: Recurrence Exception data mismatch.
-    /// Could cause Free Busy details not to display."
+    /// [MS-OXOCAL] 2.2.1.44.2, 2.2.1.44.4. CalCheck 0013: `ERROR: Recurrence Exception data mismatch.
+    /// Could cause Free Busy details not to display.`
     pub ExceptionStringLengthMismatch,
     code: "CC210", name: "exception-string-length-mismatch", severity: Error, category: Recurrence,
     calcheck: ["0013"],

@@ -28,9 +28,9 @@ declare_check! {
     /// A series that ends after 10 occurrences whose EndDate was written as 0.
     ///
     /// ## References
-    /// [MS-OXOCAL] 2.2.1.44.1. CalCheck 0005: "ERROR: Recurrence End Date/Time is set to zero. Check the
-    /// recurrence data on this item." CalCheck 0008: "ERROR: Recurrence End Date/Time is past the upper
-    /// limit. Check the recurrence data on this item."
+    /// [MS-OXOCAL] 2.2.1.44.1. CalCheck 0005: `ERROR: Recurrence End Date/Time is set to zero. Check the
+    /// recurrence data on this item.` CalCheck 0008: `ERROR: Recurrence End Date/Time is past the upper
+    /// limit. Check the recurrence data on this item.`
     pub InvalidRecurrenceEnd,
     code: "CC208", name: "invalid-recurrence-end", severity: Error, category: Recurrence,
     calcheck: ["0005", "0008"],

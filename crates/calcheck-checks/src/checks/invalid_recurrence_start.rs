@@ -28,9 +28,9 @@ declare_check! {
     /// A blob whose StartDate and StartTimeOffset are both 0.
     ///
     /// ## References
-    /// [MS-OXOCAL] 2.2.1.44.1, 2.2.1.44.5. CalCheck 0001: "ERROR: Recurrence Start is set to zero. Check
-    /// the recurrence data on this item." CalCheck 0004: "ERROR: Recurrence Start Date/Time is past the
-    /// upper limit. Check the recurrence data on this item."
+    /// [MS-OXOCAL] 2.2.1.44.1, 2.2.1.44.5. CalCheck 0001: `ERROR: Recurrence Start is set to zero. Check
+    /// the recurrence data on this item.` CalCheck 0004: `ERROR: Recurrence Start Date/Time is past the
+    /// upper limit. Check the recurrence data on this item.`
     pub InvalidRecurrenceStart,
     code: "CC206", name: "invalid-recurrence-start", severity: Error, category: Recurrence,
     calcheck: ["0001", "0004"],

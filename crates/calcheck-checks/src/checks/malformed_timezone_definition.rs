@@ -41,8 +41,8 @@ declare_check! {
     ///
     /// ## References
     /// [MS-OXOCAL] 2.2.1.39 (TZREG), 2.2.1.41 (TZDEFINITION, TZRULE); Outlook's "About persisting
-    /// TZDEFINITION to a stream". CalCheck 0055 for the versions of dispidApptTZDefRecur: "ERROR: Missing
-    /// required data in prop dispidApptTZDefRecur. Please check this item."
+    /// TZDEFINITION to a stream". CalCheck 0055 for the versions of dispidApptTZDefRecur: `ERROR: Missing
+    /// required data in prop dispidApptTZDefRecur. Please check this item.`
     pub MalformedTimezoneDefinition,
     code: "CC306", name: "malformed-timezone-definition", severity: Warning, category: TimeZones,
     calcheck: [],

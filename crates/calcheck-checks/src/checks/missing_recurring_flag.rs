@@ -30,8 +30,8 @@ declare_check! {
     /// An appointment written by a sync tool that set only the start, end and subject.
     ///
     /// ## References
-    /// [MS-OXOCAL] 2.2.1.12. CalCheck 0026: "ERROR: Missing required prop dispidRecurring. See KB 827432
-    /// https://support.microsoft.com/en-us/kb/827432"
+    /// [MS-OXOCAL] 2.2.1.12. CalCheck 0026: `ERROR: Missing required prop dispidRecurring. See KB 827432
+    /// https://support.microsoft.com/en-us/kb/827432`
     pub MissingRecurringFlag,
     code: "CC201", name: "missing-recurring-flag", severity: Error, category: Recurrence,
     calcheck: ["0026"],

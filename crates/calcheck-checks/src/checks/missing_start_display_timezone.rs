@@ -26,8 +26,8 @@ declare_check! {
     /// A recurring meeting created through an old EWS client that never wrote the TZDEFINITION properties.
     ///
     /// ## References
-    /// [MS-OXOCAL] 2.2.1.42. CalCheck 0027: "ERROR: Missing required prop dispidApptTZDefStartDisplay.
-    /// Please check this item."
+    /// [MS-OXOCAL] 2.2.1.42. CalCheck 0027: `ERROR: Missing required prop dispidApptTZDefStartDisplay.
+    /// Please check this item.`
     pub MissingStartDisplayTimezone,
     code: "CC301", name: "missing-start-display-timezone", severity: Error, category: TimeZones,
     calcheck: ["0027"],

@@ -24,8 +24,8 @@ declare_check! {
     /// A series copied by a migration tool that skipped binary named properties.
     ///
     /// ## References
-    /// [MS-OXOCAL] 2.2.1.12, 2.2.1.44. CalCheck 0012: "ERROR: There is no Appointment Recurrence but
-    /// dispidRecurring is set to True! Please check this item."
+    /// [MS-OXOCAL] 2.2.1.12, 2.2.1.44. CalCheck 0012: `ERROR: There is no Appointment Recurrence but
+    /// dispidRecurring is set to True! Please check this item.`
     pub RecurringWithoutBlob,
     code: "CC202", name: "recurring-without-blob", severity: Error, category: Recurrence,
     calcheck: ["0012"],

@@ -29,8 +29,8 @@ declare_check! {
     /// A definition cut off after its header: cRules says 1 but no rule bytes follow.
     ///
     /// ## References
-    /// [MS-OXOCAL] 2.2.1.41. CalCheck 0055: "ERROR: Missing required data in prop dispidApptTZDefRecur.
-    /// Please check this item."
+    /// [MS-OXOCAL] 2.2.1.41. CalCheck 0055: `ERROR: Missing required data in prop dispidApptTZDefRecur.
+    /// Please check this item.`
     pub UnreadableRecurTimezone,
     code: "CC303", name: "unreadable-recur-timezone", severity: Error, category: TimeZones,
     calcheck: ["0055"],

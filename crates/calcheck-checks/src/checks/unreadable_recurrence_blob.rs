@@ -27,7 +27,7 @@ declare_check! {
     /// A blob cut off after 40 bytes, in the middle of the RecurrencePattern.
     ///
     /// ## References
-    /// [MS-OXOCAL] 2.2.1.44.1, 2.2.1.44.5. CalCheck 0009: "ERROR: <hex> when parsing the Recurrence data."
+    /// [MS-OXOCAL] 2.2.1.44.1, 2.2.1.44.5. CalCheck 0009: `ERROR: <hex> when parsing the Recurrence data.`
     /// (and two variants about MrMAPI's temporary files).
     pub UnreadableRecurrenceBlob,
     code: "CC205", name: "unreadable-recurrence-blob", severity: Error, category: Recurrence,

@@ -36,10 +36,10 @@ declare_check! {
     /// A series meant to end in 2026 whose end date was imported as 2206.
     ///
     /// ## References
-    /// [MS-OXOCAL] 2.2.1.44.1. CalCheck 0006: "WARNING: Recurrence End Date/Time is earlier than Jan 1
-    /// 1995. This might be intentional but may also indicate a problem." CalCheck 0007: "WARNING:
+    /// [MS-OXOCAL] 2.2.1.44.1. CalCheck 0006: `WARNING: Recurrence End Date/Time is earlier than Jan 1
+    /// 1995. This might be intentional but may also indicate a problem.` CalCheck 0007: `WARNING:
     /// Recurrence End Date/Time is later than Jan 1 2025. This might be intentional but may also indicate a
-    /// problem."
+    /// problem.`
     pub UnusualRecurrenceEnd,
     code: "CC209", name: "unusual-recurrence-end", severity: Warning, category: Recurrence,
     calcheck: ["0006", "0007"],

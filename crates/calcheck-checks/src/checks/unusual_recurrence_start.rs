@@ -36,10 +36,10 @@ declare_check! {
     /// A weekly meeting imported with the year 2205 instead of 2025.
     ///
     /// ## References
-    /// [MS-OXOCAL] 2.2.1.44.1. CalCheck 0002: "WARNING: Recurrence Start Date/Time is earlier than Jan 1
-    /// 1995. This might be intentional but may also indicate a problem." CalCheck 0003: "WARNING:
+    /// [MS-OXOCAL] 2.2.1.44.1. CalCheck 0002: `WARNING: Recurrence Start Date/Time is earlier than Jan 1
+    /// 1995. This might be intentional but may also indicate a problem.` CalCheck 0003: `WARNING:
     /// Recurrence Start Date/Time is later than Jan 1 2025. This might be intentional but may also indicate
-    /// a problem."
+    /// a problem.`
     pub UnusualRecurrenceStart,
     code: "CC207", name: "unusual-recurrence-start", severity: Warning, category: Recurrence,
     calcheck: ["0002", "0003"],
