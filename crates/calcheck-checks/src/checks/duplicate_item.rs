@@ -15,8 +15,9 @@ declare_check! {
     ///
     /// Items are compared within one folder only, and meeting messages (`IPM.Schedule.Meeting.*`) are
     /// left out: a PST or OST source also lists the meeting requests of the Inbox and Deleted Items, which
-    /// carry the times of their meeting (`aspose__SampleOstFile.ost` of calcheck's corpus has a request in
-    /// the Inbox, the accepted meeting in the Calendar and two copies of the request in Deleted Items).
+    /// carry the times of their meeting (in `aspose__SampleOstFile.ost` of calcheck's corpus, a meeting of
+    /// the Calendar has its request both in the Inbox and in Deleted Items, and Deleted Items holds two
+    /// copies of another request).
     ///
     /// ## Why it matters
     /// Duplicates appear after sync or migration problems. Users see two copies of a meeting, free/busy counts
