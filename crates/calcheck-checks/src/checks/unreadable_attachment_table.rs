@@ -9,9 +9,9 @@ use crate::facts::is_recurring;
 
 declare_check! {
     /// ## What it checks
-    /// Whether the reader could not read the attachment table of a recurring item, or one of its rows: a
-    /// read issue whose subject is `attachment table` or `attachment <n>`. A recurring item keeps its
-    /// exceptions there. CalCheck opened the table only when PR_HASATTACH was true; calcheck reads the table
+    /// Whether the reader could not read the attachment table of a recurring item, or a whole attachment of
+    /// it: a read issue about the `attachment table` (either reader) or `attachment <n>` (the .msg reader).
+    /// A recurring item keeps its exceptions there. CalCheck opened the table only when PR_HASATTACH was true; calcheck reads the table
     /// of every item, so it reports a damaged table whatever PR_HASATTACH says. The same damage also shows
     /// as CC902 unreadable-property; this check is the CalCheck-numbered view of it for series.
     ///
@@ -36,9 +36,13 @@ declare_check! {
     summary: "The attachment table of a recurring item could not be read",
 }
 
-/// True when a read issue is about the attachment table or one of its rows.
+/// True when a read issue says the attachment table, or a whole attachment, could not be read: the
+/// .msg reader names them `attachment table` and `attachment <n>`, the PST reader `attachment table at
+/// <where>`. (The PST reader's `attachment at <where>` issues keep the row from the table, so the table
+/// itself was read.)
 fn is_attachment_issue(what: &str) -> bool {
     what == "attachment table"
+        || what.starts_with("attachment table at ")
         || what
             .strip_prefix("attachment ")
             .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
@@ -75,7 +79,9 @@ mod tests {
     #[test]
     fn attachment_issue_subjects() {
         assert!(is_attachment_issue("attachment table"));
+        assert!(is_attachment_issue("attachment table at nid 0x671"));
         assert!(is_attachment_issue("attachment 3"));
+        assert!(!is_attachment_issue("attachment at nid 0x8025"));
         assert!(!is_attachment_issue("attachment 3 property 0x3701"));
         assert!(!is_attachment_issue("recipient table"));
     }
