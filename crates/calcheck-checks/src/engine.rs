@@ -35,8 +35,9 @@ pub struct SourceReport {
     pub recurring: usize,
     /// Listing rows, in source order, as [`RowMode`] asked (empty with [`RowMode::None`]).
     pub rows: Vec<ItemRow>,
-    /// Messages that are plainly not calendar items (see `CalendarItem::is_calendar_item`), by message
-    /// class with a count each; they are not checked and not counted as items.
+    /// Messages that are plainly not calendar items (see `CalendarItem::is_calendar_item`) and Outlook
+    /// templates (`CalendarItem::is_template`), by message class with a count each; they are not checked
+    /// and not counted as items.
     pub skipped: BTreeMap<String, usize>,
 }
 
@@ -166,6 +167,14 @@ impl Engine {
         let mut skipped = BTreeMap::new();
         for (index, result) in source.items().enumerate() {
             match result {
+                Ok(item) if item.is_template() => {
+                    *skipped
+                        .entry(format!(
+                            "Outlook template (.oft) of {}",
+                            item.message_class()
+                        ))
+                        .or_insert(0) += 1;
+                }
                 Ok(item) if !item.is_calendar_item() => {
                     *skipped.entry(item.message_class().to_owned()).or_insert(0) += 1;
                 }

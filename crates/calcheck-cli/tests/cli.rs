@@ -3,7 +3,9 @@
 //! closed standard output.
 //!
 //! Facts about the corpus files were read with the peer tool extract-msg 0.57.0 (scripts/peer_msg.py):
-//! `aspose__sample.oft` is an IPM.Appointment without PidLidAppointmentStartWhole; `hughbe__Meeting.msg`
+//! `aspose__appointment-draft.msg` is an IPM.Appointment with an empty subject and no
+//! PR_MESSAGE_DELIVERY_TIME (0x0E060040); `aspose__sample.oft` is an Outlook template, which calcheck skips;
+//! `hughbe__Meeting.msg`
 //! is an IPM.Appointment starting at 13248777600000000 µs after 1601-01-01, i.e. 2020-11-02 08:00:00 UTC.
 //! Runs select single checks so that checks added later do not change what these tests expect.
 
@@ -86,9 +88,9 @@ fn clean_file_exits_0_and_writes_log_and_csv() {
 #[test]
 fn finding_exits_1_and_fail_on_and_severity_change_that() {
     let out = scratch("finding");
-    let oft = corpus("aspose__sample.oft");
+    let draft = corpus("aspose__appointment-draft.msg");
     let run = |extra: &[&str]| {
-        let mut args = vec![s(&oft), "--select", "CC101", "--now", NOW, "-O", s(&out)];
+        let mut args = vec![s(&draft), "--select", "CC112", "--now", NOW, "-O", s(&out)];
         args.extend_from_slice(extra);
         calcheck(&args)
     };
@@ -102,19 +104,21 @@ fn finding_exits_1_and_fail_on_and_severity_change_that() {
     assert!(stdout(&o).contains(": 1 error, 0 warnings - see "));
     let log = fs::read_to_string(out.join("CalCheck.log")).unwrap();
     assert!(log.contains(
-        "\r\nERROR: Missing Appointment Start Time [CC101 missing-start-time, CalCheck 0020]\r\n"
-    ));
-    assert!(log.contains(
-        "\r\nProperties to help investigate this reported item:\r\nSubject: Meeting \r\n"
-    ));
+        "\r\nERROR: Missing required prop PR_MESSAGE_DELIVERY_TIME. This can cause Calendar sync \
+         problems [CC112 missing-delivery-time, CalCheck 0059]\r\n"
+    ), "{log}");
+    assert!(
+        log.contains("\r\nProperties to help investigate this reported item:\r\nSubject: \r\n"),
+        "{log}"
+    );
     assert!(log.contains("\r\nProblem Items: 1\r\nErrors found: 1\r\n"));
 
     assert_eq!(code(&run(&["--fail-on", "never"])), 0);
-    assert_eq!(code(&run(&["--severity", "CC101=warning"])), 0);
+    assert_eq!(code(&run(&["--severity", "CC112=warning"])), 0);
     assert_eq!(
         code(&run(&[
             "--severity",
-            "0020=warning",
+            "0059=warning",
             "--fail-on",
             "warning"
         ])),
@@ -123,9 +127,9 @@ fn finding_exits_1_and_fail_on_and_severity_change_that() {
     assert_eq!(
         code(&run(&[
             "--ignore",
-            "missing-start-time",
+            "missing-delivery-time",
             "--select",
-            "CC101,CC107"
+            "CC112,CC107"
         ])),
         0
     );
@@ -133,11 +137,11 @@ fn finding_exits_1_and_fail_on_and_severity_change_that() {
 
 #[test]
 fn json_output_on_a_real_file() {
-    let oft = corpus("aspose__sample.oft");
+    let draft = corpus("aspose__appointment-draft.msg");
     let o = calcheck(&[
-        s(&oft),
+        s(&draft),
         "--select",
-        "CC101",
+        "CC112",
         "--now",
         NOW,
         "--format",
@@ -152,15 +156,15 @@ fn json_output_on_a_real_file() {
     assert_eq!(v["inputs"][0]["kind"], "msg");
     assert_eq!(v["inputs"][0]["items"], 1);
     let f = &v["findings"][0];
-    assert_eq!(f["code"], "CC101");
-    assert_eq!(f["calcheck"], "0020");
+    assert_eq!(f["code"], "CC112");
+    assert_eq!(f["calcheck"], "0059");
     assert_eq!(f["severity"], "error");
-    assert_eq!(f["item"]["subject"], "Meeting ");
+    assert_eq!(f["item"]["subject"], "");
     assert!(
         f["item"]["file"]
             .as_str()
             .unwrap()
-            .ends_with("aspose__sample.oft")
+            .ends_with("aspose__appointment-draft.msg")
     );
     assert_eq!(v["totals"]["errors"], 1);
 }
@@ -169,11 +173,11 @@ fn json_output_on_a_real_file() {
 fn sarif_output_to_a_file() {
     let out = scratch("sarif");
     let target = out.join("result.sarif");
-    let oft = corpus("aspose__sample.oft");
+    let draft = corpus("aspose__appointment-draft.msg");
     let o = calcheck(&[
-        s(&oft),
+        s(&draft),
         "--select",
-        "CC101",
+        "CC112",
         "--now",
         NOW,
         "--format",
@@ -190,12 +194,12 @@ fn sarif_output_to_a_file() {
     assert_eq!(v["version"], "2.1.0");
     let run = &v["runs"][0];
     assert_eq!(run["tool"]["driver"]["name"], "calcheck");
-    assert_eq!(run["results"][0]["ruleId"], "CC101");
+    assert_eq!(run["results"][0]["ruleId"], "CC112");
     assert_eq!(run["results"][0]["level"], "error");
     let uri = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
         .as_str()
         .unwrap();
-    assert!(uri.ends_with("aspose__sample.oft"), "{uri}");
+    assert!(uri.ends_with("aspose__appointment-draft.msg"), "{uri}");
     assert_eq!(run["invocations"][0]["executionSuccessful"], true);
 }
 
@@ -205,7 +209,7 @@ fn all_items_lists_every_item_of_a_folder() {
     let o = calcheck(&[
         s(&corpus_dir()),
         "--select",
-        "CC101",
+        "CC112",
         "--now",
         NOW,
         "-A",
@@ -229,8 +233,10 @@ fn all_items_lists_every_item_of_a_folder() {
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
     let rows: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
     // ../shared/corpus/SOURCES.md marks five .msg files as "no calendar item (control sample)": a task,
-    // a contact and three notes. They are skipped, not checked, and the log says so.
+    // a contact and three notes; aspose__sample.oft is an Outlook template. They are skipped, not checked,
+    // and the log says so.
     let controls = [
+        "aspose__sample.oft",
         "poi__msgClassTask.msg",
         "poi__msgClassContact.msg",
         "poi__outlook_30_msg.msg",
@@ -250,7 +256,10 @@ fn all_items_lists_every_item_of_a_folder() {
     }
     let log = fs::read_to_string(out.join("CalCheck.log")).unwrap();
     assert!(
-        log.contains("Skipped 5 messages that are not calendar items: IPM.Contact (1), IPM.Note (3), IPM.Task (1)."),
+        log.contains(
+            "Skipped 6 messages that are not calendar items or are templates: IPM.Contact (1), \
+             IPM.Note (3), IPM.Task (1), Outlook template (.oft) of IPM.Appointment (1)."
+        ),
         "{log}"
     );
     let row = |file: &str| {
@@ -263,7 +272,7 @@ fn all_items_lists_every_item_of_a_folder() {
     assert_eq!(&meeting[col("Start Time")], "08:00:00");
     assert_eq!(&meeting[col("Flagged by CalCheck")], "false");
     assert_eq!(
-        &row("aspose__sample.oft")[col("Flagged by CalCheck")],
+        &row("aspose__appointment-draft.msg")[col("Flagged by CalCheck")],
         "true"
     );
 }

@@ -250,6 +250,19 @@ impl CalendarItem {
             || self.props.get(&names::GLOBAL_OBJECT_ID).is_some()
     }
 
+    /// True for an Outlook template (`.oft`): a form to create items from, not an item of a calendar. It
+    /// legitimately has no start, end, organizer or delivery time, so it is not checked.
+    pub fn is_template(&self) -> bool {
+        self.item_ref.parents.is_empty()
+            && self.item_ref.locator == Locator::MsgFile
+            && self
+                .item_ref
+                .file
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e.eq_ignore_ascii_case("oft"))
+    }
+
     /// Records an issue.
     pub fn issue(&mut self, what: impl Into<String>, reason: impl Into<String>) {
         self.issues.push(ReadIssue {

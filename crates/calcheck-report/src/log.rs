@@ -180,7 +180,7 @@ impl LogReporter {
             line(
                 out,
                 &format!(
-                    "Skipped {} that {} not calendar items: {}.",
+                    "Skipped {} that {} not calendar items or are templates: {}.",
                     plural(total, "message", "messages"),
                     if total == 1 { "is" } else { "are" },
                     classes.join(", ")
