@@ -643,3 +643,38 @@ fn pst_and_ost_inputs_are_read_and_reported() {
     assert!(rows.iter().all(|r| &r[0] == "Weekly meeting"));
     assert!(rows.iter().all(|r| r[30].starts_with("nid 0x")));
 }
+
+/// The README's first command checks `testdata/sample-calendar`; every item there was built with exactly
+/// one known defect (or none) by `calcheck_writer::sample`, so the findings must be exactly those.
+#[test]
+fn sample_calendar_gives_exactly_the_built_in_defects() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/sample-calendar");
+    let o = calcheck(&[s(&dir), "--now", NOW, "--format", "json", "-q"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let mut got: Vec<(String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let file = f["item"]["file"].as_str().unwrap();
+            let name = Path::new(file)
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (name, f["code"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    got.sort();
+    let mut want: Vec<(String, String)> = calcheck_writer::sample::all()
+        .iter()
+        .flat_map(|i| {
+            i.expected
+                .iter()
+                .map(|c| (i.file_name.to_owned(), (*c).to_owned()))
+        })
+        .collect();
+    want.sort();
+    assert_eq!(got, want);
+}

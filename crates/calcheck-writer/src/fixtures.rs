@@ -97,7 +97,7 @@ pub fn local_minutes(y: i32, m: u32, d: u32, h: u32, min: u32) -> u32 {
 
 /// The W. Europe rule: UTC+1, daylight time (+1 h) from the last Sunday of March 02:00 to the
 /// last Sunday of October 03:00.
-fn w_europe_rule(flags: u16) -> TzRule {
+pub(crate) fn w_europe_rule(flags: u16) -> TzRule {
     TzRule::new(
         2007,
         flags,
@@ -109,27 +109,27 @@ fn w_europe_rule(flags: u16) -> TzRule {
     )
 }
 
-fn tz_display() -> Vec<u8> {
+pub(crate) fn tz_display() -> Vec<u8> {
     encode_tz_definition(&TzDefinition::new(
         TZ_KEY,
         vec![w_europe_rule(TZRULE_FLAG_EFFECTIVE_TZREG)],
     ))
 }
 
-fn goid(seed: u8) -> Vec<u8> {
+pub(crate) fn goid(seed: u8) -> Vec<u8> {
     // Data as Outlook writes it for its own meetings: 16 bytes of a UID ([MS-OXOCAL] 2.2.1.27).
     let data: Vec<u8> = (0u8..16).map(|i| i.wrapping_mul(17) ^ seed).collect();
     encode_global_object_id(&GlobalObjectId::new(None, utc(2024, 2, 20, 10, 0), data))
 }
 
-fn organizer_row() -> Recipient {
+pub(crate) fn organizer_row() -> Recipient {
     // The organizer's own row: To, with recipSendable | recipOrganizer ([MS-OXOCAL] 2.2.4.10).
     Recipient::smtp(ORGANIZER.0, ORGANIZER.1, 1)
         .set("PidTagRecipientFlags", 0x3)
         .set("PidTagRecipientTrackStatus", 0)
 }
 
-fn organized_by_olivia(subject: &str) -> Message {
+pub(crate) fn organized_by_olivia(subject: &str) -> Message {
     Message::new()
         .set("PidTagSubject", subject)
         .set("PidTagNormalizedSubject", subject)

@@ -5,10 +5,12 @@
 //! streams, duplicate entries, wrong header counts, missing streams) so that tests can feed the
 //! readers and checks exactly the damage they must survive. A PST writer will follow.
 //!
-//! [`fixtures`] describes the generated files of `testdata/msg/`.
+//! [`fixtures`] describes the generated files of `testdata/msg/`, and [`sample`] the sample calendar of
+//! `testdata/sample-calendar/` that the README runs calcheck on.
 //!
 //! This crate is for tests and fixture generation only (`publish = false`); its builders panic on
 //! programmer errors such as an unknown registry name, the way an assertion would.
 
 pub mod fixtures;
 pub mod msg;
+pub mod sample;
