@@ -19,7 +19,11 @@ fn sample_calendar_files_match_their_builders() {
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".msg"))
+        .filter(|n| {
+            Path::new(n)
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("msg"))
+        })
         .collect();
     names.sort();
     let built: Vec<&str> = items.iter().map(|i| i.file_name).collect();
