@@ -1,10 +1,19 @@
 //! The engine: runs the selected checks over every item of every source and returns one sorted [`Report`].
 //!
 //! Sorting, selection and severity overrides happen here, once; reporters only serialize.
+//!
+//! Items are decoded and checked on several threads ([`rayon`]): a source that reads items by position
+//! ([`CalendarSource::item_at`], e.g. a PST) is read in chunks of positions, each chunk decoded and
+//! checked in parallel; a streaming source is read in order and its items checked in parallel. Every
+//! chunk's results are merged in item order, so the summaries the store-wide checks see, the findings and
+//! the rows are the same whatever the thread count, and so is every report built from them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use calcheck_model::{CalendarItem, CalendarSource, SourceInfo, UnreadableItem};
+use calcheck_model::{
+    CalendarItem, CalendarSource, ItemRef, ItemResult, SourceInfo, UnreadableItem,
+};
+use rayon::prelude::*;
 
 use crate::context::{ItemCx, ItemRow, ItemSummary, Options, StoreCx};
 use crate::finding::Finding;
@@ -54,6 +63,17 @@ pub enum RowMode {
     All,
 }
 
+/// Which rows the item pass keeps (see [`Engine::run_source`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeepRows {
+    /// None.
+    None,
+    /// Only items with item findings; the rest are read again when a store check flags them.
+    WithFindings,
+    /// Every item's.
+    All,
+}
+
 /// The result of a run: sources, findings (sorted), and the options used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
@@ -96,12 +116,70 @@ impl Report {
     }
 }
 
+/// Positions read and checked together from a source that reads by position. Large enough that the
+/// threads rarely wait for each other at the end of a chunk, small enough that a chunk's results (a
+/// summary and a few findings per item) stay small.
+const INDEXED_CHUNK: usize = 2048;
+
+/// Items taken from a streaming source before they are checked in parallel; they are held decoded, so the
+/// chunk is kept short.
+const STREAM_CHUNK: usize = 64;
+
 /// Runs checks over sources.
 pub struct Engine {
     checks: Vec<&'static dyn Check>,
     options: Options,
     overrides: BTreeMap<&'static str, Severity>,
     rows: RowMode,
+    threads: usize,
+}
+
+/// What the engine keeps of one item once it has been checked.
+// Most items are checked ones, so boxing the large variant would cost an allocation per item to save
+// space in the rare small ones.
+#[allow(clippy::large_enum_variant)]
+enum Outcome {
+    /// Not a calendar item, or a template: counted by this label.
+    Skipped(String),
+    /// A readable calendar item.
+    Checked {
+        findings: Vec<Finding>,
+        summary: ItemSummary,
+        row: Option<ItemRow>,
+    },
+    /// An item that could not be read.
+    Unreadable(Vec<Finding>),
+}
+
+/// One source's results so far, merged in item order.
+#[derive(Default)]
+struct Merged {
+    findings: Vec<Finding>,
+    summaries: Vec<ItemSummary>,
+    rows: Vec<ItemRow>,
+    unreadable: usize,
+    skipped: BTreeMap<String, usize>,
+}
+
+impl Merged {
+    fn add(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Skipped(label) => *self.skipped.entry(label).or_insert(0) += 1,
+            Outcome::Checked {
+                findings,
+                summary,
+                row,
+            } => {
+                self.findings.extend(findings);
+                self.summaries.push(summary);
+                self.rows.extend(row);
+            }
+            Outcome::Unreadable(findings) => {
+                self.unreadable += 1;
+                self.findings.extend(findings);
+            }
+        }
+    }
 }
 
 impl Engine {
@@ -115,6 +193,34 @@ impl Engine {
             options,
             overrides: BTreeMap::new(),
             rows: RowMode::None,
+            threads: 0,
+        }
+    }
+
+    /// Decodes and checks on `threads` threads; 0 (the default) uses the current [`rayon`] pool: the
+    /// caller's when called inside one, else the global pool (one thread per core, or
+    /// `RAYON_NUM_THREADS`). The report is the same whatever the thread count.
+    pub fn set_threads(&mut self, threads: usize) {
+        self.threads = threads;
+    }
+
+    /// The thread count set with [`set_threads`](Self::set_threads) (0: the current pool's).
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
+
+    /// Runs `f` on a pool of the configured size, or on the current pool.
+    fn in_pool<R: Send>(&self, f: impl FnOnce() -> R + Send) -> R {
+        if self.threads == 0 {
+            return f();
+        }
+        match rayon::ThreadPoolBuilder::new()
+            .num_threads(self.threads)
+            .build()
+        {
+            Ok(pool) => pool.install(f),
+            // No thread could be started: the current pool still gives the same report.
+            Err(_) => f(),
         }
     }
 
@@ -140,13 +246,38 @@ impl Engine {
 
     /// Runs every check over every source and returns the sorted report.
     pub fn run(&self, sources: &[&dyn CalendarSource]) -> Report {
+        self.in_pool(|| self.run_here(sources))
+    }
+
+    /// Runs every source into a report of its own, several sources at once, and hands each report to
+    /// `each` (on the thread that made it, as soon as it is made, so that a caller can write it out and
+    /// drop it); returns what `each` returned, in source order. Batch mode uses it: one log per mailbox.
+    pub fn run_each<T: Send>(
+        &self,
+        sources: &[&dyn CalendarSource],
+        each: impl Fn(usize, Report) -> T + Sync,
+    ) -> Vec<T> {
+        self.in_pool(|| {
+            sources
+                .par_iter()
+                .enumerate()
+                .map(|(index, source)| each(index, self.run_here(&[*source])))
+                .collect()
+        })
+    }
+
+    /// [`run`](Self::run) on the current pool.
+    fn run_here(&self, sources: &[&dyn CalendarSource]) -> Report {
+        let results: Vec<(SourceReport, Vec<Finding>)> = sources
+            .par_iter()
+            .map(|source| self.run_source(*source))
+            .collect();
         let mut report = Report {
             options: self.options.clone(),
-            sources: Vec::new(),
+            sources: Vec::with_capacity(results.len()),
             findings: Vec::new(),
         };
-        for (source_index, source) in sources.iter().enumerate() {
-            let (summary, mut findings) = self.run_source(*source);
+        for (source_index, (summary, mut findings)) in results.into_iter().enumerate() {
             for f in &mut findings {
                 f.source_index = source_index;
             }
@@ -157,63 +288,68 @@ impl Engine {
         report
     }
 
-    /// Runs the checks over one source; findings are not yet sorted.
+    /// Runs the checks over one source, on the current [`rayon`] pool; findings are not yet sorted.
     pub fn run_source(&self, source: &dyn CalendarSource) -> (SourceReport, Vec<Finding>) {
         let info = source.info();
-        let mut findings = Vec::new();
-        let mut summaries = Vec::new();
-        let mut rows = Vec::new();
-        let mut unreadable = 0;
-        let mut skipped = BTreeMap::new();
-        for (index, result) in source.items().enumerate() {
-            match result {
-                Ok(item) if item.is_template() => {
-                    *skipped
-                        .entry(format!(
-                            "Outlook template (.oft) of {}",
-                            item.message_class()
-                        ))
-                        .or_insert(0) += 1;
+        let mut merged = Merged::default();
+        let indexed = source.indexed_len();
+        // With `Flagged`, a source that can read an item again keeps only the rows of items with item
+        // findings now and reads the few that store checks flag afterwards; a streaming source cannot,
+        // so it keeps every row until the store checks have run.
+        let keep_rows = match (self.rows, indexed) {
+            (RowMode::None, _) => KeepRows::None,
+            (RowMode::Flagged, Some(_)) => KeepRows::WithFindings,
+            _ => KeepRows::All,
+        };
+        if let Some(len) = indexed {
+            let mut start = 0;
+            while start < len {
+                let end = start.saturating_add(INDEXED_CHUNK).min(len);
+                let chunk: Vec<Outcome> = (start..end)
+                    .into_par_iter()
+                    .filter_map(|i| {
+                        source
+                            .item_at(i)
+                            .map(|r| self.outcome(i, r, info, keep_rows))
+                    })
+                    .collect();
+                for outcome in chunk {
+                    merged.add(outcome);
                 }
-                Ok(item) if !item.is_calendar_item() => {
-                    *skipped.entry(item.message_class().to_owned()).or_insert(0) += 1;
+                start = end;
+            }
+        } else {
+            let mut items = source.items().enumerate();
+            loop {
+                let batch: Vec<(usize, ItemResult)> = items.by_ref().take(STREAM_CHUNK).collect();
+                if batch.is_empty() {
+                    break;
                 }
-                Ok(item) => {
-                    findings.extend(self.check_item(index, &item, info));
-                    summaries.push(ItemSummary::of(index, &item));
-                    if self.rows != RowMode::None {
-                        rows.push(ItemRow::of(index, &item));
-                    }
-                }
-                Err(bad) => {
-                    unreadable += 1;
-                    let mut cx = ItemCx::new(&self.options, info, &bad.item_ref);
-                    for check in &self.checks {
-                        check.check_unreadable(&bad, &mut cx);
-                    }
-                    findings.extend(cx.into_findings().into_iter().map(|mut f| {
-                        f.item_index = index;
-                        f
-                    }));
+                let chunk: Vec<Outcome> = batch
+                    .into_par_iter()
+                    .map(|(i, r)| self.outcome(i, r, info, keep_rows))
+                    .collect();
+                for outcome in chunk {
+                    merged.add(outcome);
                 }
             }
         }
+
+        let Merged {
+            mut findings,
+            summaries,
+            mut rows,
+            unreadable,
+            skipped,
+        } = merged;
         let mut cx = StoreCx::new(&self.options, info, &summaries);
         for check in &self.checks {
             check.check_store(&mut cx);
         }
         findings.extend(cx.into_findings());
-        // Which items are flagged is known only now, after the store checks; with `Flagged` the rows of
-        // the other items are dropped here, so memory peaks at one source's rows.
-        let flagged: std::collections::HashSet<usize> =
-            findings.iter().map(|f| f.item_index).collect();
-        let related: std::collections::HashSet<&calcheck_model::ItemRef> =
-            findings.iter().flat_map(|f| &f.related).collect();
-        for row in &mut rows {
-            row.flagged = flagged.contains(&row.index);
-        }
-        if self.rows == RowMode::Flagged {
-            rows.retain(|r| r.flagged || related.contains(&r.item_ref));
+
+        if self.rows != RowMode::None {
+            self.finish_rows(source, &summaries, &findings, &mut rows, keep_rows);
         }
         let recurring = summaries.iter().filter(|s| s.recurring).count();
         let report = SourceReport {
@@ -225,6 +361,103 @@ impl Engine {
             skipped,
         };
         (report, findings)
+    }
+
+    /// Checks one item (or reports one unreadable item) at position `index`.
+    // ItemResult is the model's shared item type; its size is the model's choice.
+    #[allow(clippy::result_large_err)]
+    fn outcome(
+        &self,
+        index: usize,
+        result: ItemResult,
+        info: &SourceInfo,
+        keep_rows: KeepRows,
+    ) -> Outcome {
+        match result {
+            Ok(item) if item.is_template() => Outcome::Skipped(format!(
+                "Outlook template (.oft) of {}",
+                item.message_class()
+            )),
+            Ok(item) if !item.is_calendar_item() => {
+                Outcome::Skipped(item.message_class().to_owned())
+            }
+            Ok(item) => {
+                let findings = self.check_item(index, &item, info);
+                let row = match keep_rows {
+                    KeepRows::None => None,
+                    KeepRows::WithFindings if findings.is_empty() => None,
+                    KeepRows::WithFindings | KeepRows::All => Some(ItemRow::of(index, &item)),
+                };
+                Outcome::Checked {
+                    findings,
+                    summary: ItemSummary::of(index, &item),
+                    row,
+                }
+            }
+            Err(bad) => {
+                let mut cx = ItemCx::new(&self.options, info, &bad.item_ref);
+                for check in &self.checks {
+                    check.check_unreadable(&bad, &mut cx);
+                }
+                let mut findings = cx.into_findings();
+                for f in &mut findings {
+                    f.item_index = index;
+                }
+                Outcome::Unreadable(findings)
+            }
+        }
+    }
+
+    /// Marks the rows of flagged items and, with [`RowMode::Flagged`], leaves only the rows of the items
+    /// the findings are about or name as related, reading again those of a source read by position that
+    /// only a store check flagged. Rows end sorted by position.
+    fn finish_rows(
+        &self,
+        source: &dyn CalendarSource,
+        summaries: &[ItemSummary],
+        findings: &[Finding],
+        rows: &mut Vec<ItemRow>,
+        keep_rows: KeepRows,
+    ) {
+        let flagged: BTreeSet<usize> = findings.iter().map(|f| f.item_index).collect();
+        let related: std::collections::HashSet<&ItemRef> =
+            findings.iter().flat_map(|f| &f.related).collect();
+        if self.rows == RowMode::Flagged {
+            if keep_rows == KeepRows::WithFindings {
+                // Store findings name items by position; related items are named by reference, which
+                // the summaries map back to positions.
+                let by_ref: HashMap<&ItemRef, usize> = summaries
+                    .iter()
+                    .filter(|s| related.contains(&s.item_ref))
+                    .map(|s| (&s.item_ref, s.index))
+                    .collect();
+                let have: BTreeSet<usize> = rows.iter().map(|r| r.index).collect();
+                let wanted: Vec<usize> = flagged
+                    .iter()
+                    .copied()
+                    .chain(by_ref.values().copied())
+                    .filter(|i| !have.contains(i))
+                    .collect::<BTreeSet<usize>>()
+                    .into_iter()
+                    .collect();
+                let extra: Vec<ItemRow> = wanted
+                    .into_par_iter()
+                    .filter_map(|i| match source.item_at(i) {
+                        Some(Ok(item)) if item.is_calendar_item() && !item.is_template() => {
+                            Some(ItemRow::of(i, &item))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                rows.extend(extra);
+                rows.sort_by_key(|r| r.index);
+            } else {
+                rows.retain(|r| flagged.contains(&r.index) || related.contains(&r.item_ref));
+            }
+        }
+        for row in rows.iter_mut() {
+            row.flagged = flagged.contains(&row.index);
+        }
     }
 
     /// Runs the item checks over one item (position `index` in its source).

@@ -53,10 +53,10 @@ impl Check for DuplicateItem {
             .collect();
         order.sort_by_key(|s| (s.creation_time.unwrap_or(u64::MAX), s.index));
         // Duplicates are looked for within one folder, as CalCheck looked within the calendar it opened.
-        let mut first: HashMap<(&str, &str), &crate::ItemSummary> = HashMap::new();
+        let mut first: HashMap<(&str, u128), &crate::ItemSummary> = HashMap::new();
         let mut hits = Vec::new();
         for s in order {
-            let Some(key) = s.dup_key.as_deref() else {
+            let Some(key) = s.dup_key else {
                 continue;
             };
             match first.get(&(s.item_ref.folder.as_str(), key)) {

@@ -81,4 +81,19 @@ pub trait CalendarSource: Send + Sync {
 
     /// Every calendar item, in a deterministic order.
     fn items(&self) -> Box<dyn Iterator<Item = ItemResult> + Send + '_>;
+
+    /// The number of items [`item_at`](Self::item_at) reads, when the source can read any item on its
+    /// own by position (a PST lists its calendar items' NIDs before reading any, a folder its files), so
+    /// that items can be decoded on several threads. `None`, the default, for sources that can only
+    /// stream [`items`](Self::items).
+    fn indexed_len(&self) -> Option<usize> {
+        None
+    }
+
+    /// Reads the item at position `index`: the same result [`items`](Self::items) yields at that
+    /// position. `None` when `index` is not below [`indexed_len`](Self::indexed_len) or the source
+    /// cannot read by position.
+    fn item_at(&self, _index: usize) -> Option<ItemResult> {
+        None
+    }
 }

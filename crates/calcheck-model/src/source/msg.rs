@@ -224,4 +224,13 @@ impl CalendarSource for MsgFolderSource {
     fn items(&self) -> Box<dyn Iterator<Item = ItemResult> + Send + '_> {
         Box::new(self.files.iter().map(|p| read_one(p)))
     }
+
+    fn indexed_len(&self) -> Option<usize> {
+        Some(self.files.len())
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn item_at(&self, index: usize) -> Option<ItemResult> {
+        self.files.get(index).map(|p| read_one(p))
+    }
 }

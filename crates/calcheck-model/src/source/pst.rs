@@ -213,6 +213,15 @@ impl CalendarSource for PstSource {
     fn items(&self) -> Box<dyn Iterator<Item = ItemResult> + Send + '_> {
         Box::new(self.entries.iter().map(|e| self.read(e)))
     }
+
+    fn indexed_len(&self) -> Option<usize> {
+        Some(self.entries.len())
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn item_at(&self, index: usize) -> Option<ItemResult> {
+        self.entries.get(index).map(|e| self.read(e))
+    }
 }
 
 /// Turns a decoded message into a calendar item at `item_ref`.
