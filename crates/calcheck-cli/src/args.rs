@@ -144,4 +144,8 @@ pub struct CheckArgs {
     /// Print nothing on standard output or error except errors.
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Decode and check on N threads (0: one per core). The reports are the same whatever N is.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
 }

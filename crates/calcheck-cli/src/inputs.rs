@@ -106,6 +106,8 @@ pub struct Inputs {
     pub errors: Vec<InputError>,
     /// Every input file, to make sure no output overwrites one.
     pub files: Vec<PathBuf>,
+    /// A folder on the command line held PST/OST files (readable or not): batch mode, one log per input.
+    pub pst_in_folder: bool,
 }
 
 impl Inputs {
@@ -164,6 +166,7 @@ impl Inputs {
             match kind_by_extension(&f) {
                 Some(FileKind::Msg) => msgs.push(f),
                 Some(kind) => {
+                    self.pst_in_folder = true;
                     self.file(&f, kind);
                     found += 1;
                 }

@@ -5,6 +5,7 @@
 //! (`calcheck ... | head`) ends the run quietly with 0.
 
 mod args;
+mod batch;
 mod inputs;
 mod output;
 mod progress;
@@ -131,6 +132,7 @@ fn check(a: &CheckArgs) -> anyhow::Result<u8> {
     options.no_org = a.no_org;
     options.no_dup = a.no_dup;
     let mut engine = Engine::new(checks, options);
+    engine.set_threads(a.threads);
     apply_severities(&mut engine, &a.severity)?;
     engine.collect_rows(match (a.format, a.all_items) {
         (Format::Calcheck, true) => RowMode::All,
@@ -156,13 +158,19 @@ fn check(a: &CheckArgs) -> anyhow::Result<u8> {
         let _ = writeln!(io::stderr().lock(), "calcheck: {}: {}", e.path, e.reason);
     }
     let show_progress = !quiet && io::stderr().is_terminal();
-    let wrapped: Vec<progress::ProgressSource<'_>> = inputs
-        .sources
+    // A folder of PST/OST files is a batch of mailboxes: one log each and a master summary.
+    if a.format == Format::Calcheck && inputs.pst_in_folder {
+        return batch::run(a, &engine, &inputs, now, started, show_progress);
+    }
+    let plain: Vec<&dyn CalendarSource> = inputs.sources.iter().map(AsRef::as_ref).collect();
+    let progress = progress::Progress::over(&plain, show_progress);
+    let wrapped: Vec<progress::ProgressSource<'_>> = plain
         .iter()
-        .map(|s| progress::ProgressSource::new(s.as_ref(), show_progress))
+        .map(|s| progress::ProgressSource::new(*s, &progress))
         .collect();
     let refs: Vec<&dyn CalendarSource> = wrapped.iter().map(|s| s as &dyn CalendarSource).collect();
     let report = engine.run(&refs);
+    progress.finish();
 
     let run = RunInfo {
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -281,17 +289,21 @@ fn summary(report: &Report, run: &RunInfo, see: Option<&str>) -> String {
     line
 }
 
-fn exit_code(report: &Report, run: &RunInfo, fail_on: FailOn) -> u8 {
-    if !run.input_errors.is_empty() {
-        return EXIT_TROUBLE;
-    }
-    let threshold = match fail_on {
+/// The lowest severity that makes the exit status 1, if any.
+fn threshold(fail_on: FailOn) -> Option<Severity> {
+    match fail_on {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),
         FailOn::Info => Some(Severity::Info),
         FailOn::Never => None,
-    };
-    match (threshold, report.worst()) {
+    }
+}
+
+fn exit_code(report: &Report, run: &RunInfo, fail_on: FailOn) -> u8 {
+    if !run.input_errors.is_empty() {
+        return EXIT_TROUBLE;
+    }
+    match (threshold(fail_on), report.worst()) {
         (Some(t), Some(w)) if w >= t => EXIT_FINDINGS,
         _ => EXIT_OK,
     }

@@ -20,12 +20,14 @@ pub mod calitems;
 pub mod csv;
 pub mod json;
 pub mod log;
+pub mod master;
 pub mod sarif;
 
 pub use calitems::ItemsCsvReporter;
 pub use csv::ErrCsvReporter;
 pub use json::JsonReporter;
 pub use log::LogReporter;
+pub use master::{MailboxSummary, MasterReporter};
 pub use sarif::SarifReporter;
 
 /// Writes a report in one format.

@@ -28,14 +28,14 @@ impl LogReporter {
 }
 
 /// Writes one line and CRLF.
-fn line(out: &mut dyn Write, text: &str) -> io::Result<()> {
+pub(crate) fn line(out: &mut dyn Write, text: &str) -> io::Result<()> {
     out.write_all(text.as_bytes())?;
     out.write_all(b"\r\n")
 }
 
 /// Keeps a value on one line: control characters (line breaks above all) are shown escaped, so a subject
 /// with a newline cannot forge a log line.
-fn one_line(s: &str) -> String {
+pub(crate) fn one_line(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
