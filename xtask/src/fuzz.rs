@@ -3,7 +3,7 @@
 //! The seed corpus is every blob the project already has: the fixture blobs under `testdata/blobs/`,
 //! the published vectors under `../shared/vectors/<kind>/*.hex` (decoded to bytes), and the minimized
 //! crashers under `testdata/regression/<target>/`. Starting from real Outlook blobs lets libFuzzer reach
-//! the exception arrays and the TZRULE loop within seconds instead of hours ([B6] in the house style).
+//! the exception arrays and the TZRULE loop within seconds instead of hours (section B6 of the house style).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
