@@ -282,3 +282,39 @@ fn every_binary_under_testdata_is_described_in_a_readme() {
         "binaries under testdata/ that no README.md names: {undocumented:?}"
     );
 }
+
+/// Style B5: an orphaned snapshot (its fixture renamed or deleted) must fail CI rather than linger.
+#[test]
+fn every_fixture_snapshot_has_its_fixture() {
+    let snapshots = root().join("crates/calcheck-checks/tests/snapshots");
+    let items = root().join("testdata/items");
+    let mut orphans = Vec::new();
+    for path in read_dir_sorted(&snapshots) {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        let Some(rest) = name.strip_prefix("fixtures__check_fixtures@") else {
+            continue;
+        };
+        let Some(rest) = rest.strip_suffix(".snap") else {
+            orphans.push(format!("{name}: not a .snap file (a pending .snap.new?)"));
+            continue;
+        };
+        let Some((dir, file)) = rest.split_once("__") else {
+            orphans.push(format!("{name}: no folder part"));
+            continue;
+        };
+        if !items.join(dir).join(file).is_file() {
+            orphans.push(format!(
+                "{name}: testdata/items/{dir}/{file} does not exist"
+            ));
+        }
+    }
+    assert!(
+        orphans.is_empty(),
+        "orphaned snapshots (delete them):\n{}",
+        orphans.join("\n")
+    );
+}
