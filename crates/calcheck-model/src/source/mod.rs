@@ -1,6 +1,7 @@
 //! Input sources: each reader turns one input (a PST/OST file, a .msg file, a folder of them, a JSON
 //! or fast-transfer export) into [`CalendarItem`]s, streaming, so that memory does not grow with the input.
 
+pub mod bag;
 pub mod msg;
 pub mod pst;
 
