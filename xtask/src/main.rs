@@ -3,6 +3,7 @@
 //! Tasks: `ci` runs everything `.ci/run` runs, in the same order.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod bench;
 mod bench_pst;
 mod decode;
 mod docs;
@@ -18,6 +19,7 @@ fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("ci") => ci(),
+        Some("bench") => bench::run(&args[1..]),
         Some("bench-pst") => bench_pst::run(&args[1..]),
         Some("inspect") => inspect::run(&args[1..]),
         Some("decode") => decode::run(&args[1..]),
@@ -39,6 +41,7 @@ fn main() -> anyhow::Result<()> {
             println!(
                 "cargo xtask inspect FILE.msg        print what calcheck reads from a .msg/.oft file"
             );
+            println!("cargo xtask bench [FILE]            time calcheck vs pffexport and pypff");
             println!("cargo xtask bench-pst [FILE]        time a PST walk vs pffexport -m all");
             println!("cargo xtask fuzz-seed [--vectors D] fill fuzz/corpus/ with known blobs");
             println!("cargo xtask fuzz-smoke [SECONDS]    run every fuzz target (default 30 s)");
