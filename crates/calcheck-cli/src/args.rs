@@ -41,6 +41,42 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
     },
+    /// Write the items of an input as calcheck-bag/1 JSON, which calcheck reads back (docs/inputs.md).
+    Dump {
+        /// A PST, OST, .msg, JSON or fast-transfer file, or a folder of them.
+        input: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = DumpFormat::Bag)]
+        format: DumpFormat,
+        /// Write to FILE instead of standard output.
+        #[arg(short = 'o', long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Print what a CI job must request from Graph or EWS so that every check has its properties.
+    CiProps {
+        /// `graph`: one `$expand=...` query parameter per request; `ews`: the `<t:AdditionalProperties>` block.
+        #[arg(long = "for", value_enum, value_name = "API")]
+        target: CiTarget,
+        /// Longest `$expand` parameter, percent-encoded, before the list is split into another request.
+        #[arg(long, value_name = "BYTES", default_value_t = calcheck_model::source::bag::request::DEFAULT_MAX_QUERY_LEN)]
+        max_length: usize,
+    },
+}
+
+/// Formats of `calcheck dump`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DumpFormat {
+    /// calcheck-bag/1 JSON (docs/inputs.md).
+    Bag,
+}
+
+/// The APIs `calcheck ci-props` writes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CiTarget {
+    /// Microsoft Graph.
+    Graph,
+    /// Exchange Web Services.
+    Ews,
 }
 
 /// Formats of `calcheck checks`.

@@ -5,13 +5,16 @@
 //! goes on with the other inputs, and the exit status is 2. Damage inside a readable input is the readers'
 //! business and becomes CC9xx findings. A folder of .msg files is one calendar, so a broken .msg inside a
 //! folder is an unreadable item of that calendar (CC901), while a broken .msg named on the command line is
-//! an unreadable input.
+//! an unreadable input. JSON files (calcheck-bag/1, Graph responses) are read the same way: a folder's
+//! `.json` files are one calendar, and a JSON file named on the command line that cannot be read is an
+//! unreadable input (docs/inputs.md).
 
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use calcheck_model::CalendarSource;
+use calcheck_model::source::bag::{BagErrorKind, BagSource};
 use calcheck_model::source::msg::{MsgFolderSource, MsgSource, read_msg_file};
 use calcheck_model::source::pst::PstSource;
 use calcheck_report::InputError;
@@ -25,6 +28,8 @@ pub enum FileKind {
     Ost,
     /// A .msg or .oft compound file.
     Msg,
+    /// A calcheck-bag/1 or Graph JSON file (docs/inputs.md).
+    Json,
 }
 
 /// The first bytes of a compound file ([MS-CFB] 2.2, the header signature).
@@ -40,6 +45,7 @@ pub fn kind_by_extension(path: &Path) -> Option<FileKind> {
         "pst" => Some(FileKind::Pst),
         "ost" => Some(FileKind::Ost),
         "msg" | "oft" => Some(FileKind::Msg),
+        "json" => Some(FileKind::Json),
         _ => None,
     }
 }
@@ -60,6 +66,11 @@ pub fn kind_by_content(path: &Path) -> std::io::Result<Option<FileKind>> {
     let head = head.get(..n).unwrap_or_default();
     if head.starts_with(&CFB_MAGIC) {
         return Ok(Some(FileKind::Msg));
+    }
+    // JSON starts with an object, after optional whitespace or a UTF-8 byte-order mark.
+    let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    if text.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
+        return Ok(Some(FileKind::Json));
     }
     if head.starts_with(&NDB_MAGIC) {
         return Ok(Some(if head.get(8..10) == Some(b"SO") {
@@ -97,6 +108,18 @@ fn open_msg(path: &Path) -> Result<Box<dyn CalendarSource>, String> {
         .map_err(|e| e.kind.to_string())
 }
 
+/// Opens one JSON file named on the command line; JSON that is not one of the accepted shapes is an input
+/// error.
+fn open_json(path: &Path) -> Result<Box<dyn CalendarSource>, String> {
+    match BagSource::open(path) {
+        Ok(s) => Ok(Box::new(s)),
+        Err(e) => Err(match e.kind {
+            BagErrorKind::Io(io) => format!("cannot read: {io}"),
+            kind => format!("not a readable calcheck-bag/1 or Graph JSON file: {kind}"),
+        }),
+    }
+}
+
 /// The opened inputs and the ones that could not be opened.
 #[derive(Default)]
 pub struct Inputs {
@@ -123,6 +146,7 @@ impl Inputs {
         let opened = match kind {
             FileKind::Pst | FileKind::Ost => open_pst(path),
             FileKind::Msg => open_msg(path),
+            FileKind::Json => open_json(path),
         };
         match opened {
             Ok(s) => self.sources.push(s),
@@ -162,9 +186,11 @@ impl Inputs {
         subdirs.sort();
         let mut found = 0;
         let mut msgs = Vec::new();
+        let mut jsons = Vec::new();
         for f in files {
             match kind_by_extension(&f) {
                 Some(FileKind::Msg) => msgs.push(f),
+                Some(FileKind::Json) => jsons.push(f),
                 Some(kind) => {
                     self.pst_in_folder = true;
                     self.file(&f, kind);
@@ -178,6 +204,17 @@ impl Inputs {
             match MsgFolderSource::open(dir) {
                 Ok(s) => {
                     self.files.extend(msgs);
+                    self.sources.push(Box::new(s));
+                }
+                Err(e) => self.error(dir, e.kind.to_string()),
+            }
+        }
+        if !jsons.is_empty() {
+            // A folder of JSON files is one calendar, like a folder of .msg files.
+            found += 1;
+            match BagSource::open_folder(dir) {
+                Ok(s) => {
+                    self.files.extend(jsons);
                     self.sources.push(Box::new(s));
                 }
                 Err(e) => self.error(dir, e.kind.to_string()),
@@ -203,7 +240,10 @@ pub fn open_all(paths: &[PathBuf]) -> Inputs {
         };
         if meta.is_dir() {
             if inputs.dir(path) == 0 {
-                inputs.error(path, "the folder holds no PST, OST, .msg or .oft file");
+                inputs.error(
+                    path,
+                    "the folder holds no PST, OST, .msg, .oft or .json file",
+                );
             }
             continue;
         }
@@ -221,7 +261,7 @@ pub fn open_all(paths: &[PathBuf]) -> Inputs {
             Some(kind) => inputs.file(path, kind),
             None => inputs.error(
                 path,
-                "not a PST, OST or .msg file (neither its extension nor its first bytes say so)",
+                "not a PST, OST or .msg file, nor JSON (neither its extension nor its first bytes say so)",
             ),
         }
     }

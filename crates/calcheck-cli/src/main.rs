@@ -6,6 +6,7 @@
 
 mod args;
 mod batch;
+mod ci;
 mod inputs;
 mod output;
 mod progress;
@@ -43,6 +44,8 @@ fn main() -> ExitCode {
         None => check(&cli.check),
         Some(Command::Explain { check }) => explain(&check),
         Some(Command::Checks { format }) => list(format),
+        Some(Command::Dump { input, output, .. }) => ci::dump(&input, output.as_ref()),
+        Some(Command::CiProps { target, max_length }) => ci::ci_props(target, max_length),
     };
     match result {
         Ok(code) => ExitCode::from(code),

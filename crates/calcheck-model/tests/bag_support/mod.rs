@@ -31,7 +31,7 @@ pub struct Seen {
     pub message: String,
     /// Detail.
     pub detail: Option<String>,
-    /// Evidence, `name = value`, with the derived marker removed.
+    /// Evidence, `name = value`, with the derived marker and related items' locators removed.
     pub evidence: Vec<String>,
     /// Subject and start of the item and of the related items.
     pub items: Vec<(Option<String>, Option<u64>)>,
@@ -54,7 +54,17 @@ pub fn findings(source: &dyn CalendarSource) -> Vec<Seen> {
             evidence: f
                 .evidence
                 .iter()
-                .map(|e| format!("{} = {}", e.name, e.value.trim_end_matches(" (derived)")))
+                .map(|e| {
+                    let value = e.value.trim_end_matches(" (derived)");
+                    // A related item's evidence ends with its locator, which names the input.
+                    let value = match value.rfind(" (") {
+                        Some(i) if matches!(e.name.as_str(), "duplicate of" | "same id as") => {
+                            value.get(..i).unwrap_or(value)
+                        }
+                        _ => value,
+                    };
+                    format!("{} = {value}", e.name)
+                })
                 .collect(),
             items: std::iter::once(&f.item)
                 .chain(&f.related)

@@ -97,15 +97,16 @@ pub fn scope(def: &PropDef) -> Scope {
     }
 }
 
-/// The registered message-level properties a CI job requests, in registry order: one per key (the first
-/// registered type wins where two share a tag), without PtypObject, which neither API returns.
+/// The registered message-level properties a CI job requests, in registry order, without PtypObject, which
+/// neither API returns. A tag registered with two types (PR_MESSAGE_SIZE as Integer and Long) is requested
+/// in both, because checks read either.
 pub fn item_properties() -> Vec<&'static PropDef> {
     let mut out: Vec<&'static PropDef> = Vec::new();
     for def in names::ALL.iter().copied() {
         if scope(def) != Scope::Item || def.ty == PropType::Object {
             continue;
         }
-        if out.iter().any(|d| d.key == def.key) {
+        if out.iter().any(|d| d.key == def.key && d.ty == def.ty) {
             continue;
         }
         out.push(def);

@@ -158,7 +158,8 @@ pub fn result_to_json(result: &ItemResult) -> Value {
     }
 }
 
-/// A calcheck-bag/1 document holding `items`, with the store facts of `info` that checks use.
+/// A calcheck-bag/1 document holding `items`, with the store facts of `info` that checks use. Outlook
+/// templates (`.oft`) are left out: they are forms, not items of a calendar, and calcheck does not check them.
 pub fn document<'a>(
     info: Option<&SourceInfo>,
     items: impl IntoIterator<Item = &'a ItemResult>,
@@ -175,7 +176,13 @@ pub fn document<'a>(
     }
     m.insert(
         "items".into(),
-        Value::Array(items.into_iter().map(result_to_json).collect()),
+        Value::Array(
+            items
+                .into_iter()
+                .filter(|r| !r.as_ref().is_ok_and(CalendarItem::is_template))
+                .map(result_to_json)
+                .collect(),
+        ),
     );
     Value::Object(m)
 }
