@@ -13,4 +13,5 @@
 
 pub mod fixtures;
 pub mod msg;
+pub mod pst;
 pub mod sample;

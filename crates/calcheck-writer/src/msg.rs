@@ -409,6 +409,11 @@ impl Recipient {
             .set_def(&names::SMTP_ADDRESS, address)
             .set_def(&names::RECIPIENT_DISPLAY_NAME, display_name)
     }
+
+    /// The properties set so far.
+    pub fn props(&self) -> &Props {
+        &self.props
+    }
 }
 
 /// An attachment, optionally with an embedded message.
@@ -452,6 +457,16 @@ impl Attachment {
     pub fn with_embedded(mut self, message: Option<Message>) -> Self {
         self.embedded = message;
         self
+    }
+
+    /// The properties set so far.
+    pub fn props(&self) -> &Props {
+        &self.props
+    }
+
+    /// The embedded message, if any.
+    pub fn embedded_message(&self) -> Option<&Message> {
+        self.embedded.as_ref()
     }
 }
 
