@@ -23,6 +23,7 @@
 
 pub mod diag;
 pub mod error;
+pub mod fts;
 pub mod goid;
 pub mod guid;
 pub mod msg;
