@@ -280,3 +280,55 @@ fn duplicates_across_chunks_are_found_and_merged_in_order() {
         ]
     );
 }
+
+/// A source whose reads take a while (as a disk read does) and record the thread that made them.
+struct Slow {
+    inner: Synthetic,
+    threads: std::sync::Mutex<std::collections::BTreeSet<String>>,
+}
+
+// ItemResult is the model's shared item type; its size is the model's choice.
+#[allow(clippy::result_large_err)]
+impl CalendarSource for Slow {
+    fn info(&self) -> &SourceInfo {
+        self.inner.info()
+    }
+    fn items(&self) -> Box<dyn Iterator<Item = ItemResult> + Send + '_> {
+        self.inner.items()
+    }
+    fn indexed_len(&self) -> Option<usize> {
+        self.inner.indexed_len()
+    }
+    fn item_at(&self, index: usize) -> Option<ItemResult> {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+        self.threads
+            .lock()
+            .unwrap()
+            .insert(format!("{:?}", std::thread::current().id()));
+        self.inner.item_at(index)
+    }
+}
+
+#[test]
+fn items_are_read_on_as_many_threads_as_asked() {
+    for threads in [1, 4] {
+        let src = Slow {
+            inner: Synthetic::new(200, vec![], vec![]),
+            threads: std::sync::Mutex::new(std::collections::BTreeSet::new()),
+        };
+        let mut engine = Engine::new(registry::CHECKS.to_vec(), Options::at(now()));
+        engine.set_threads(threads);
+        let start = std::time::Instant::now();
+        let report = engine.run(&[&src]);
+        let elapsed = start.elapsed();
+        assert_eq!(report.sources[0].items, 200);
+        let used = src.threads.lock().unwrap().len();
+        // 200 reads of 1 ms each: one thread needs at least 200 ms; four share them out.
+        if threads == 1 {
+            assert_eq!(used, 1);
+            assert!(elapsed >= std::time::Duration::from_millis(200));
+        } else {
+            assert!(used > 1, "{used} thread(s) read the items");
+        }
+    }
+}
