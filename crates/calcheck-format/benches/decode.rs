@@ -4,6 +4,7 @@
 //! reported `elem/s` is blobs per second on one core. The blobs come from `../shared/vectors`: the
 //! largest recurrence blob we have (443 deleted / 81 modified instances), a typical weekly series with
 //! no exceptions (the [MS-OXOCAL] 4.1.1.1 example), a two-rule TZDEFINITION and a GlobalObjectId.
+//! The `parts` group times two pieces of the weekly decode, for the profile in the same document.
 //! Run with `cargo bench -p calcheck-format --bench decode`; `docs/performance.md` records the figures.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
@@ -11,7 +12,9 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use calcheck_format::goid::decode_global_object_id;
+use calcheck_format::recurrence::expand::occurrences;
 use calcheck_format::recurrence::{decode_appointment_recurrence, decode_recurrence_pattern};
+use calcheck_format::time::minutes_to_date;
 use calcheck_format::tzdef::decode_tz_definition;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
@@ -67,6 +70,19 @@ fn decoders(c: &mut Criterion) {
     });
     g.bench_function("global_object_id/mfcmapi-1", |b| {
         b.iter(|| decode_global_object_id(black_box(&goid)));
+    });
+    g.finish();
+
+    // Parts of the weekly decode, to show where its time goes: the decoder checks that EndDate is the
+    // 12th occurrence by walking the series, and converts several minute values to dates.
+    let pattern = decode_recurrence_pattern(&weekly).unwrap().value;
+    let mut g = c.benchmark_group("parts");
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("expand/weekly-12-occurrences", |b| {
+        b.iter(|| occurrences(black_box(&pattern), 12).map(Iterator::count));
+    });
+    g.bench_function("time/minutes_to_date", |b| {
+        b.iter(|| minutes_to_date(black_box(pattern.start_date)));
     });
     g.finish();
 }
