@@ -7,7 +7,8 @@
 //! folder is an unreadable item of that calendar (CC901), while a broken .msg named on the command line is
 //! an unreadable input. JSON files (calcheck-bag/1, Graph responses) are read the same way: a folder's
 //! `.json` files are one calendar, and a JSON file named on the command line that cannot be read is an
-//! unreadable input (docs/inputs.md).
+//! unreadable input; fast-transfer exports (`.fts`, `.bin`, `.b64`, `.xml`, Graph exportItems JSON) likewise
+//! (docs/inputs.md).
 
 use std::fs::File;
 use std::io::Read;
@@ -15,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use calcheck_model::CalendarSource;
 use calcheck_model::source::bag::{BagErrorKind, BagSource};
+use calcheck_model::source::fts::FtsSource;
 use calcheck_model::source::msg::{MsgFolderSource, MsgSource, read_msg_file};
 use calcheck_model::source::pst::PstSource;
 use calcheck_report::InputError;
@@ -30,6 +32,8 @@ pub enum FileKind {
     Msg,
     /// A calcheck-bag/1 or Graph JSON file (docs/inputs.md).
     Json,
+    /// A fast-transfer export: raw stream, base64 text or an EWS SOAP response (docs/inputs.md).
+    FastTransfer,
 }
 
 /// The first bytes of a compound file ([MS-CFB] 2.2, the header signature).
@@ -46,6 +50,7 @@ pub fn kind_by_extension(path: &Path) -> Option<FileKind> {
         "ost" => Some(FileKind::Ost),
         "msg" | "oft" => Some(FileKind::Msg),
         "json" => Some(FileKind::Json),
+        "fts" | "bin" | "b64" | "xml" => Some(FileKind::FastTransfer),
         _ => None,
     }
 }
@@ -71,6 +76,13 @@ pub fn kind_by_content(path: &Path) -> std::io::Result<Option<FileKind>> {
     let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
     if text.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
         return Ok(Some(FileKind::Json));
+    }
+    // An EWS SOAP response, or a framed export (a Config or TransferBuffer record first).
+    if text.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<')
+        || head.starts_with(&[1, 0, 0, 0])
+        || head.starts_with(&[2, 0, 0, 0])
+    {
+        return Ok(Some(FileKind::FastTransfer));
     }
     if head.starts_with(&NDB_MAGIC) {
         return Ok(Some(if head.get(8..10) == Some(b"SO") {
@@ -113,9 +125,22 @@ fn open_msg(path: &Path) -> Result<Box<dyn CalendarSource>, String> {
 fn open_json(path: &Path) -> Result<Box<dyn CalendarSource>, String> {
     match BagSource::open(path) {
         Ok(s) => Ok(Box::new(s)),
+        // A Graph exportItems response holds fast-transfer streams.
+        Err(e) if matches!(e.kind, BagErrorKind::GraphExport) => open_fts(path),
         Err(e) => Err(match e.kind {
             BagErrorKind::Io(io) => format!("cannot read: {io}"),
             kind => format!("not a readable calcheck-bag/1 or Graph JSON file: {kind}"),
+        }),
+    }
+}
+
+/// Opens one fast-transfer export named on the command line.
+fn open_fts(path: &Path) -> Result<Box<dyn CalendarSource>, String> {
+    match FtsSource::open(path) {
+        Ok(s) => Ok(Box::new(s)),
+        Err(e) => Err(match e.kind {
+            BagErrorKind::Io(io) => format!("cannot read: {io}"),
+            kind => format!("not a readable fast-transfer export: {kind}"),
         }),
     }
 }
@@ -147,6 +172,7 @@ impl Inputs {
             FileKind::Pst | FileKind::Ost => open_pst(path),
             FileKind::Msg => open_msg(path),
             FileKind::Json => open_json(path),
+            FileKind::FastTransfer => open_fts(path),
         };
         match opened {
             Ok(s) => self.sources.push(s),
@@ -187,10 +213,12 @@ impl Inputs {
         let mut found = 0;
         let mut msgs = Vec::new();
         let mut jsons = Vec::new();
+        let mut streams = Vec::new();
         for f in files {
             match kind_by_extension(&f) {
                 Some(FileKind::Msg) => msgs.push(f),
                 Some(FileKind::Json) => jsons.push(f),
+                Some(FileKind::FastTransfer) => streams.push(f),
                 Some(kind) => {
                     self.pst_in_folder = true;
                     self.file(&f, kind);
@@ -220,6 +248,17 @@ impl Inputs {
                 Err(e) => self.error(dir, e.kind.to_string()),
             }
         }
+        if !streams.is_empty() {
+            // A folder of fast-transfer exports is one calendar too.
+            found += 1;
+            match FtsSource::open_folder(dir) {
+                Ok(s) => {
+                    self.files.extend(streams);
+                    self.sources.push(Box::new(s));
+                }
+                Err(e) => self.error(dir, e.kind.to_string()),
+            }
+        }
         for d in subdirs {
             found += self.dir(&d);
         }
@@ -242,7 +281,7 @@ pub fn open_all(paths: &[PathBuf]) -> Inputs {
             if inputs.dir(path) == 0 {
                 inputs.error(
                     path,
-                    "the folder holds no PST, OST, .msg, .oft or .json file",
+                    "the folder holds no PST, OST, .msg, .oft, .json or fast-transfer file",
                 );
             }
             continue;

@@ -148,3 +148,37 @@ fn ci_props_prints_the_registry_requests() {
     let bad = calcheck(&["ci-props", "--for", "imap"]);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn fast_transfer_exports_are_inputs_of_their_own_kind() {
+    let run = |rel: &str| {
+        let f = testdata(rel);
+        let out = calcheck(&[
+            "--format",
+            "json",
+            "--now",
+            "2026-06-01",
+            f.to_str().unwrap(),
+        ]);
+        (out.status.code(), json_of(&out))
+    };
+    let (code, v) = run("fts/meeting-accepted-at-1601.fts");
+    assert_eq!(code, Some(1));
+    assert_eq!(v["inputs"][0]["kind"], "fast-transfer");
+    assert_eq!(v["findings"][0]["code"], "CC408");
+    assert_eq!(
+        v["findings"][0]["derived"], false,
+        "a stream carries the stored value"
+    );
+    // A Graph exportItems response is a .json file, read as fast-transfer.
+    let (code, v) = run("fts/graph-export-two-items.json");
+    assert_eq!(code, Some(1));
+    assert_eq!(v["inputs"][0]["kind"], "fast-transfer");
+    assert_eq!(v["inputs"][0]["items"], 2);
+    // The shortened documentation sample: two unreadable items (CC901), one note that is not checked.
+    let (_, v) = run("fts/ms-exportitems-sample.xml");
+    assert_eq!(v["inputs"][0]["unreadable_items"], 2);
+    let (code, v) = run("fts/weekly-series-exception.xml");
+    assert_eq!(code, Some(0));
+    assert_eq!(v["inputs"][0]["recurring_items"], 1);
+}

@@ -2,6 +2,7 @@
 //! or fast-transfer export) into [`CalendarItem`]s, streaming, so that memory does not grow with the input.
 
 pub mod bag;
+pub mod fts;
 pub mod msg;
 pub mod pst;
 

@@ -506,8 +506,9 @@ impl BagSource {
         ))
     }
 
-    /// Reads every `.json` file of `dir` (not its subfolders), in file-name order, as one calendar. A file
-    /// that cannot be read is an unreadable item; the folder is an error only when it cannot be listed.
+    /// Reads every `.json` file of `dir` (not its subfolders), in file-name order, as one calendar; Graph
+    /// exportItems responses among them are read as fast-transfer exports. A file that cannot be read is an
+    /// unreadable item; the folder is an error only when it cannot be listed.
     pub fn open_folder(dir: impl AsRef<Path>) -> Result<Self, BagError> {
         let dir = dir.as_ref();
         let mut files = json_files(dir).map_err(|e| err(dir, BagErrorKind::Io(e)))?;
@@ -515,29 +516,42 @@ impl BagSource {
         let mut tagged = Vec::new();
         let (mut display_name, mut mailbox_owner) = (None, None);
         for f in &files {
-            let read = read_limited(f).map_err(|k| err(f, k)).and_then(|data| {
-                let doc = parse_document(&data, f)?;
-                Ok((doc, graph_ids(&data)))
-            });
-            match read {
-                Ok((doc, ids)) => {
+            #[allow(clippy::result_large_err)]
+            let unreadable = |reason: String| -> ItemResult {
+                Err(UnreadableItem {
+                    item_ref: ItemRef::new(
+                        Arc::from(f.as_path()),
+                        "",
+                        Locator::JsonPointer(String::new()),
+                    ),
+                    reason,
+                })
+            };
+            let data = match read_limited(f) {
+                Ok(d) => d,
+                Err(k) => {
+                    tagged.push((None, unreadable(k.to_string())));
+                    continue;
+                }
+            };
+            match parse_document(&data, f) {
+                Ok(doc) => {
+                    let ids = graph_ids(&data);
                     display_name = display_name.or(doc.display_name);
                     mailbox_owner = mailbox_owner.or(doc.mailbox_owner);
                     for (i, r) in doc.items.into_iter().enumerate() {
                         tagged.push((ids.get(i).cloned().flatten(), r));
                     }
                 }
-                Err(e) => tagged.push((
-                    None,
-                    Err(UnreadableItem {
-                        item_ref: ItemRef::new(
-                            Arc::from(f.as_path()),
-                            "",
-                            Locator::JsonPointer(String::new()),
-                        ),
-                        reason: e.kind.to_string(),
-                    }),
-                )),
+                // A Graph exportItems response in the folder is part of the same calendar.
+                Err(BagError {
+                    kind: BagErrorKind::GraphExport,
+                    ..
+                }) => match crate::source::fts::read_export(&data, f) {
+                    Ok(items) => tagged.extend(items.into_iter().map(|r| (None, r))),
+                    Err(reason) => tagged.push((None, unreadable(reason))),
+                },
+                Err(e) => tagged.push((None, unreadable(e.kind.to_string()))),
             }
         }
         Ok(Self::build(dir, tagged, display_name, mailbox_owner))
