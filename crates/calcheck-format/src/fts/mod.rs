@@ -1,5 +1,5 @@
 //! Fast-transfer streams as EWS `ExportItems` and Graph `exportItems` return them: the outer framing
-//! ([`frame`], not in any specification) and the [MS-OXCFXICS] `messageContent` lexer ([`lexer`]).
+//! ([`mod@frame`], not in any specification) and the [MS-OXCFXICS] `messageContent` lexer ([`lexer`]).
 //!
 //! Both are pure functions over bytes that never panic; the model's `source::fts` turns their output into
 //! calendar items.
