@@ -13,8 +13,9 @@ use calcheck_format::recurrence::{decode_recurrence_pattern, encode_recurrence_p
 use calcheck_format::time::{NO_END_DATE, format_minutes, minutes_to_date};
 use libfuzzer_sys::fuzz_target;
 
-/// Most occurrences walked per input.
-const OCCURRENCE_CAP: usize = 5_000;
+/// Most occurrences walked per input: enough to cross many years and month ends, few enough that the
+/// walk does not dominate the run time (5 000 made the target ten times slower than the decoder).
+const OCCURRENCE_CAP: usize = 1_000;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(decoded) = decode_recurrence_pattern(data) else {
