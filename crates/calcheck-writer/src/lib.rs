@@ -12,6 +12,7 @@
 //! programmer errors such as an unknown registry name, the way an assertion would.
 
 pub mod fixtures;
+pub mod generate;
 pub mod fts;
 pub mod msg;
 pub mod pst;
