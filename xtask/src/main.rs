@@ -8,6 +8,7 @@ mod bench_pst;
 mod decode;
 mod docs;
 mod fuzz;
+mod r#gen;
 mod inspect;
 mod tidy;
 
@@ -25,6 +26,7 @@ fn main() -> anyhow::Result<()> {
         Some("decode") => decode::run(&args[1..]),
         Some("docs") => docs::run(&args[1..]),
         Some("tidy") => tidy::run(&args[1..]),
+        Some("gen") => r#gen::run(&args[1..]),
         Some("fuzz-seed") => fuzz::seed(&args[1..]),
         Some("fuzz-smoke") => fuzz::smoke(&args[1..]),
         None | Some("help") => {
@@ -43,6 +45,9 @@ fn main() -> anyhow::Result<()> {
             );
             println!("cargo xtask bench [FILE]            time calcheck vs pffexport and pypff");
             println!("cargo xtask bench-pst [FILE]        time a PST walk vs pffexport -m all");
+            println!(
+                "cargo xtask gen [--size S] [--defects D] ... generate a mailbox (gen --help)"
+            );
             println!("cargo xtask fuzz-seed [--vectors D] fill fuzz/corpus/ with known blobs");
             println!("cargo xtask fuzz-smoke [SECONDS]    run every fuzz target (default 30 s)");
             Ok(())
