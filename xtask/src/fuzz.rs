@@ -2,7 +2,8 @@
 //!
 //! The seed corpus is every blob the project already has: the fixture blobs under `testdata/blobs/`,
 //! the published vectors under `../shared/vectors/<kind>/*.hex` (decoded to bytes), and the minimized
-//! crashers under `testdata/regression/<target>/`. Starting from real Outlook blobs lets libFuzzer reach
+//! crashers under `testdata/regression/<target>/`; the whole-file targets (`msg`, `pst_file`, `bag`, `fts`)
+//! get the small real and generated files (`../shared/corpus`, `testdata/`). Starting from real Outlook blobs lets libFuzzer reach
 //! the exception arrays and the TZRULE loop within seconds instead of hours (section B6 of the house style).
 
 use std::collections::BTreeMap;
@@ -31,6 +32,32 @@ const SEEDS: &[(&str, &[&str], &[&str])] = &[
     ("tzreg", &["tzreg"], &["tzstruct"]),
     ("goid", &["goid"], &["global_object_id"]),
 ];
+
+/// Whole-file targets and where their seeds come from: folders (relative to the repository root, or to
+/// `../shared` with a `shared/` prefix) and the file extensions taken from each. Files larger than
+/// [`MAX_WHOLE_FILE_SEED`] are left out, because libFuzzer mutates small inputs far faster.
+const WHOLE_FILE_SEEDS: &[(&str, &[&str], &[&str])] = &[
+    (
+        "msg",
+        &[
+            "testdata/msg",
+            "testdata/sample-calendar",
+            "shared/corpus/msg",
+            "shared/vectors/msg/msgreader",
+        ],
+        &["msg", "oft"],
+    ),
+    ("pst_file", &["shared/corpus/pst"], &["pst", "ost"]),
+    ("bag", &["testdata/bag"], &["json"]),
+    (
+        "fts",
+        &["testdata/fts"],
+        &["fts", "b64", "xml", "json", "bin"],
+    ),
+];
+
+/// The largest file `fuzz-seed` copies into a whole-file corpus.
+const MAX_WHOLE_FILE_SEED: u64 = 1 << 20;
 
 /// Default run time of each target in `fuzz-smoke`, in seconds.
 const SMOKE_SECONDS: u64 = 30;
@@ -126,6 +153,35 @@ pub fn seed(args: &[String]) -> anyhow::Result<()> {
                 .with_context(|| format!("cannot write {}", out.display()))?;
         }
         counts.insert(target, seeds.len());
+    }
+    let shared = vectors
+        .parent()
+        .map_or_else(|| root.join("../shared"), Path::to_path_buf);
+    for &(target, dirs, exts) in WHOLE_FILE_SEEDS {
+        let corpus = root.join("fuzz/corpus").join(target);
+        std::fs::create_dir_all(&corpus)
+            .with_context(|| format!("cannot create {}", corpus.display()))?;
+        let mut n = 0;
+        for dir in dirs {
+            let base = match dir.strip_prefix("shared/") {
+                Some(rest) => shared.join(rest),
+                None => root.join(dir),
+            };
+            for ext in exts {
+                for path in files_with_ext(&base, ext)? {
+                    let size = std::fs::metadata(&path).map_or(u64::MAX, |m| m.len());
+                    if size > MAX_WHOLE_FILE_SEED {
+                        continue;
+                    }
+                    let out = corpus.join(seed_name(dir.replace('/', "_").as_str(), &base, &path));
+                    std::fs::copy(&path, &out).with_context(|| {
+                        format!("cannot copy {} to {}", path.display(), out.display())
+                    })?;
+                    n += 1;
+                }
+            }
+        }
+        counts.insert(target, n);
     }
     for (target, n) in counts {
         println!("fuzz/corpus/{target}: {n} seeds");
