@@ -263,6 +263,19 @@ pub struct ManifestDefect {
     pub item: ItemLocation,
 }
 
+/// A folder and the number of messages written into it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FolderCount {
+    /// Folder path as calcheck reports it.
+    pub path: String,
+    /// Display name.
+    pub name: String,
+    /// True for calendar folders (`IPF.Appointment`).
+    pub calendar: bool,
+    /// Messages written into it.
+    pub items: usize,
+}
+
 /// Counts of what was written.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
@@ -295,6 +308,8 @@ pub struct Manifest {
     pub msg_folders: Vec<String>,
     /// The calendar folders (PST paths).
     pub calendar_folders: Vec<String>,
+    /// Every folder written, with its message count, in creation order.
+    pub folders: Vec<FolderCount>,
     /// Counts.
     pub counts: Counts,
     /// Every injected defect, in the order written.
@@ -730,12 +745,12 @@ impl Plan {
                     ("Projects", 16_000),
                 ],
                 body: (500, 8000),
-                attach_every: 6,
-                attach: (20_000, 160_000),
+                attach_every: 8,
+                attach: (20_000, 120_000),
                 calendars: vec![
-                    ("Calendar", None, [3500, 600, 2000, 1200, 800]),
-                    ("Team", Some(0), [1600, 200, 1200, 800, 750]),
-                    ("Projects calendar", None, [2400, 300, 1400, 900, 750]),
+                    ("Calendar", None, [4200, 600, 2200, 1300, 800]),
+                    ("Team", Some(0), [2000, 200, 1300, 900, 750]),
+                    ("Projects calendar", None, [3000, 300, 1500, 1000, 750]),
                 ],
             },
         }
@@ -870,6 +885,16 @@ pub fn generate(opts: &GenOptions) -> io::Result<Manifest> {
                 .into_owned()
         })
         .collect();
+    let folders: Vec<FolderCount> = sink
+        .folders
+        .iter()
+        .map(|f| FolderCount {
+            path: f.path.clone(),
+            name: f.path.rsplit('/').next().unwrap_or_default().to_owned(),
+            calendar: f.calendar,
+            items: f.written,
+        })
+        .collect();
     let counts = sink.counts.clone();
     let mut pst_bytes = 0;
     if let Some(w) = sink.pst.take() {
@@ -884,6 +909,7 @@ pub fn generate(opts: &GenOptions) -> io::Result<Manifest> {
         pst: opts.format.pst().then(|| pst_name.to_owned()),
         msg_folders,
         calendar_folders: calendar_paths,
+        folders,
         counts,
         defects,
         pst_bytes,

@@ -369,38 +369,31 @@ impl<W: Write + Seek> Ndb<W> {
                 )));
             }
         }
-        let nbt_entries: Vec<(u64, Vec<u8>)> = self
-            .nodes
-            .iter()
-            .map(|n| {
-                let mut e = Vec::with_capacity(32);
-                e.extend_from_slice(&u64::from(n.nid).to_le_bytes());
-                e.extend_from_slice(&n.bid_data.to_le_bytes());
-                e.extend_from_slice(&n.bid_sub.to_le_bytes());
-                e.extend_from_slice(&n.parent.to_le_bytes());
-                e.extend_from_slice(&[0; 4]);
-                (u64::from(n.nid), e)
-            })
-            .collect();
+        // Leaf entries back to back; each starts with its 8-byte key (NID or BID).
+        let mut nbt_entries = Vec::with_capacity(self.nodes.len() * 32);
+        for n in &self.nodes {
+            nbt_entries.extend_from_slice(&u64::from(n.nid).to_le_bytes());
+            nbt_entries.extend_from_slice(&n.bid_data.to_le_bytes());
+            nbt_entries.extend_from_slice(&n.bid_sub.to_le_bytes());
+            nbt_entries.extend_from_slice(&n.parent.to_le_bytes());
+            nbt_entries.extend_from_slice(&[0; 4]);
+        }
         let nbt_root = self.write_btree(PTYPE_NBT, 32, &nbt_entries)?;
+        drop(nbt_entries);
 
         // The BBT lists every block written so far; writing its pages adds no blocks.
         self.blocks.sort_by_key(|b| b.bid);
-        let bbt_entries: Vec<(u64, Vec<u8>)> = self
-            .blocks
-            .iter()
-            .map(|b| {
-                let mut e = Vec::with_capacity(24);
-                e.extend_from_slice(&b.bid.to_le_bytes());
-                e.extend_from_slice(&b.ib.to_le_bytes());
-                e.extend_from_slice(&b.cb.to_le_bytes());
-                // cRef: the B-tree's reference plus the one of the node that uses the block.
-                e.extend_from_slice(&2u16.to_le_bytes());
-                e.extend_from_slice(&[0; 4]);
-                (b.bid, e)
-            })
-            .collect();
+        let mut bbt_entries = Vec::with_capacity(self.blocks.len() * 24);
+        for b in &self.blocks {
+            bbt_entries.extend_from_slice(&b.bid.to_le_bytes());
+            bbt_entries.extend_from_slice(&b.ib.to_le_bytes());
+            bbt_entries.extend_from_slice(&b.cb.to_le_bytes());
+            // cRef: the B-tree's reference plus the one of the node that uses the block.
+            bbt_entries.extend_from_slice(&2u16.to_le_bytes());
+            bbt_entries.extend_from_slice(&[0; 4]);
+        }
         let bbt_root = self.write_btree(PTYPE_BBT, 24, &bbt_entries)?;
+        drop(bbt_entries);
 
         // The file ends where the last allocation section ends.
         let last = Self::section_of(self.pos - 1);
@@ -464,24 +457,28 @@ impl<W: Write + Seek> Ndb<W> {
         Ok((self.out, summary))
     }
 
-    /// Writes a B-tree over leaf entries sorted by key; returns the root (bid, ib).
+    /// Writes a B-tree over `entries` (leaf entries of `leaf_size` bytes back to back, sorted by
+    /// the 8-byte key each starts with); returns the root (bid, ib).
     fn write_btree(
         &mut self,
         ptype: u8,
         leaf_size: usize,
-        entries: &[(u64, Vec<u8>)],
+        entries: &[u8],
     ) -> io::Result<(u64, u64)> {
         let leaf_max = 488 / leaf_size;
         let mut level: Vec<(u64, u64, u64)> = Vec::new(); // (first key, bid, ib)
-        let groups: Vec<&[(u64, Vec<u8>)]> = if entries.is_empty() {
+        let groups: Vec<&[u8]> = if entries.is_empty() {
             vec![&[]]
         } else {
-            entries.chunks(leaf_max).collect()
+            entries.chunks(leaf_max * leaf_size).collect()
         };
         for group in groups {
-            let raw: Vec<&[u8]> = group.iter().map(|(_, e)| e.as_slice()).collect();
+            let raw: Vec<&[u8]> = group.chunks(leaf_size).collect();
             let (bid, ib) = self.write_bt_page(ptype, 0, leaf_size, leaf_max, &raw)?;
-            level.push((group.first().map_or(0, |(k, _)| *k), bid, ib));
+            let key = group
+                .get(..8)
+                .map_or(0, |k| u64::from_le_bytes(k.try_into().unwrap_or_default()));
+            level.push((key, bid, ib));
         }
         let mut depth = 0u8;
         while level.len() > 1 {

@@ -114,6 +114,9 @@ pub struct PffEntry {
 #[derive(Debug)]
 pub struct PffExport {
     pub entries: Vec<PffEntry>,
+    /// Items pffexport skipped on purpose ("Skipped export of item: I out of: N of type: CLASS"),
+    /// as (directory of the folder being exported, CLASS).
+    pub skipped: Vec<(PathBuf, String)>,
     pub stdout: String,
     pub root: PathBuf,
 }
@@ -146,9 +149,25 @@ impl PffExport {
             "pffexport reported problems:\n{all}"
         );
         let log_text = std::fs::read_to_string(&log).unwrap();
-        let mut entries = Vec::new();
+        let mut entries: Vec<PffEntry> = Vec::new();
+        let mut skipped = Vec::new();
         let mut pending: Option<PffEntry> = None;
         for line in log_text.lines() {
+            if let Some(rest) = line.strip_prefix("Skipped export of item: ") {
+                // The folder being exported is the one the latest item was in, or the folder
+                // created last.
+                let folder = entries.last().map_or_else(PathBuf::new, |e| {
+                    if e.kind == "folder" {
+                        e.dir.clone()
+                    } else {
+                        e.parent_dir.clone()
+                    }
+                });
+                let class = rest.split_once(" of type: ").map_or("", |x| x.1);
+                let class = class.rsplit_once(" (").map_or(class, |x| x.0);
+                skipped.push((folder, class.to_owned()));
+                continue;
+            }
             if let Some(rest) = line.strip_prefix("Processing ") {
                 // "email: 00000 (identifier: 2097284) in path: DIR/"
                 let (kind, rest) = rest.split_once(": ").unwrap();
@@ -174,6 +193,7 @@ impl PffExport {
         }
         PffExport {
             entries,
+            skipped,
             stdout: all,
             root: PathBuf::from(format!("{}.export", base.display())),
         }
@@ -185,6 +205,15 @@ impl PffExport {
             .iter()
             .find(|e| e.nid == nid)
             .unwrap_or_else(|| panic!("pffexport did not export nid {nid:#x}"))
+    }
+
+    /// The items pffexport skipped in a folder directory (their message classes).
+    pub fn skipped_in(&self, dir: &Path) -> Vec<&str> {
+        self.skipped
+            .iter()
+            .filter(|(d, _)| d == dir)
+            .map(|(_, c)| c.as_str())
+            .collect()
     }
 
     /// The items directly inside a folder directory.
