@@ -3,7 +3,8 @@
 //! [`msg`] writes Outlook .msg files ([MS-OXMSG]): properties by registry name or key, recipients,
 //! attachments with embedded exception messages, and — on purpose — broken data (raw values and
 //! streams, duplicate entries, wrong header counts, missing streams) so that tests can feed the
-//! readers and checks exactly the damage they must survive. A PST writer will follow.
+//! readers and checks exactly the damage they must survive. [`pst`] writes Unicode PST files from the
+//! same descriptions, and [`generate`] builds whole mailboxes with known defects (`cargo xtask gen`).
 //!
 //! [`fixtures`] describes the generated files of `testdata/msg/`, and [`sample`] the sample calendar of
 //! `testdata/sample-calendar/` that the README runs calcheck on.
