@@ -13,8 +13,8 @@
 //! programmer errors such as an unknown registry name, the way an assertion would.
 
 pub mod fixtures;
-pub mod generate;
 pub mod fts;
+pub mod generate;
 pub mod msg;
 pub mod pst;
 pub mod sample;
