@@ -163,6 +163,38 @@ pub fn is_error_value(bag: &PropertyBag, def: &names::PropDef) -> bool {
         .is_some_and(|p| matches!(p.value, PropValue::ErrorCode(_)))
 }
 
+/// Reports one finding of `check` listing every recipient row whose `field` is damaged (an error
+/// placeholder), or missing or empty while the row has `partner`: the row claims to be resolved but is
+/// incomplete. Rows with neither are unresolved names and are left alone. CC409 (address type next to an
+/// address) and CC410 (address next to an address type) are the two directions of this rule.
+pub fn report_incomplete_recipient_rows(
+    check: &impl crate::meta::CheckInfo,
+    item: &CalendarItem,
+    cx: &mut crate::context::ItemCx<'_>,
+    field: &names::PropDef,
+    partner: &names::PropDef,
+    message: &str,
+) {
+    let bad: Vec<&Recipient> = item
+        .recipients
+        .iter()
+        .filter(|r| {
+            is_error_value(&r.props, field)
+                || (non_empty(&r.props, field).is_none() && non_empty(&r.props, partner).is_some())
+        })
+        .collect();
+    if bad.is_empty() {
+        return;
+    }
+    let who: Vec<String> = bad.iter().map(|r| recipient_label(r)).collect();
+    let f = cx.report(check, message);
+    f.detail(format!("rows: {}", who.join(", ")));
+    for r in bad {
+        recipient_evidence(f, r, &names::ADDRESS_TYPE);
+        recipient_evidence(f, r, &names::EMAIL_ADDRESS);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

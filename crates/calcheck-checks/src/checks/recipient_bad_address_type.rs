@@ -5,7 +5,7 @@ use calcheck_model::{CalendarItem, names};
 use crate::context::ItemCx;
 use crate::declare_check;
 use crate::engine::Check;
-use crate::facts::{is_error_value, non_empty, recipient_evidence, recipient_label};
+use crate::facts::report_incomplete_recipient_rows;
 
 declare_check! {
     /// ## What it checks
@@ -41,27 +41,13 @@ declare_check! {
 
 impl Check for RecipientBadAddressType {
     fn check_item(&self, item: &CalendarItem, cx: &mut ItemCx<'_>) {
-        let bad: Vec<&calcheck_model::Recipient> = item
-            .recipients
-            .iter()
-            .filter(|r| {
-                is_error_value(&r.props, &names::ADDRESS_TYPE)
-                    || (non_empty(&r.props, &names::ADDRESS_TYPE).is_none()
-                        && non_empty(&r.props, &names::EMAIL_ADDRESS).is_some())
-            })
-            .collect();
-        if bad.is_empty() {
-            return;
-        }
-        let who: Vec<String> = bad.iter().map(|r| recipient_label(r)).collect();
-        let f = cx.report(
+        report_incomplete_recipient_rows(
             self,
+            item,
+            cx,
+            &names::ADDRESS_TYPE,
+            &names::EMAIL_ADDRESS,
             "Bad or missing address type exists on entries in the Recipient Table for this item",
         );
-        f.detail(format!("rows: {}", who.join(", ")));
-        for r in bad {
-            recipient_evidence(f, r, &names::ADDRESS_TYPE);
-            recipient_evidence(f, r, &names::EMAIL_ADDRESS);
-        }
     }
 }
