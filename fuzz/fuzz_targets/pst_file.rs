@@ -38,14 +38,14 @@ fuzz_target!(|data: &[u8]| {
     let _ = pst.ndb().all_blocks(&mut warnings);
     let _ = pst.store().map(|s| s.entry_id(0x2000_0024));
     let _ = pst.name_map().len();
-    let Ok(tree) = pst.folders() else {
+    let Ok(mut tree) = pst.folders() else {
         return;
     };
     for f in &tree.folders {
         let _ = f.is_calendar();
         let _ = pst.associated_contents(f.nid);
     }
-    let (entries, _) = pst.calendar_entries(&tree, Selection::default());
+    let (entries, _) = pst.calendar_entries(&mut tree, Selection::default());
     for e in entries.iter().take(MAX_MESSAGES) {
         if let Ok(m) = pst.message(e.nid) {
             let _ = m.message_class();

@@ -12,7 +12,7 @@ pub mod key;
 pub mod names;
 pub mod source;
 
-pub use bag::{Property, PropertyBag, Provenance};
+pub use bag::{Property, PropertyBag, Provenance, ValueLocation};
 pub use decoded::{DecodedViews, View};
 pub use item::{
     Attachment, CalendarItem, Coverage, ItemRef, Locator, ReadIssue, Recipient, is_calendar_class,

@@ -48,25 +48,28 @@ fn is_meeting_class(class: &str) -> bool {
 impl Pst {
     /// The calendar items of `tree`, in folder-tree order and contents-table order within a folder.
     ///
-    /// A contents table that cannot be read becomes a warning; the other folders are still listed.
+    /// Every contents table it reads sets its folder's [`Folder::message_count`](crate::Folder)
+    /// to the table's row count, so a tree from [`Pst::folders_uncounted`] ends up with real counts
+    /// for those folders without reading any table twice. Folders are never skipped on the
+    /// strength of a count of 0: the count may come from PR_CONTENT_COUNT, which a damaged store
+    /// can get wrong. A contents table that cannot be read becomes a warning; the other folders
+    /// are still listed.
     pub fn calendar_entries(
         &self,
-        tree: &FolderTree,
+        tree: &mut FolderTree,
         selection: Selection,
     ) -> (Vec<CalendarEntry>, Vec<Warning>) {
         let mut out = Vec::new();
         let mut warnings = Vec::new();
-        for (index, folder) in tree.folders.iter().enumerate() {
+        for (index, folder) in tree.folders.iter_mut().enumerate() {
             let calendar = folder.is_calendar();
             if folder.is_search_folder || !(calendar || selection.meeting_objects_elsewhere) {
-                continue;
-            }
-            if folder.message_count == 0 {
                 continue;
             }
             match self.contents_with_warnings(folder.nid) {
                 Ok((rows, table_warnings)) => {
                     warnings.extend(table_warnings);
+                    folder.message_count = u32::try_from(rows.len()).unwrap_or(u32::MAX);
                     out.extend(
                         rows.into_iter()
                             .filter(|r| {

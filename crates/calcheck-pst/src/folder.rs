@@ -38,10 +38,11 @@ pub struct Folder {
     /// PR_CONTENT_COUNT as the folder PC records it.
     pub content_count: Option<u32>,
     /// Rows of the contents table: the messages the folder really holds (0 for search folders,
-    /// whose results live in other folders).
+    /// whose results live in other folders). From [`Pst::folders_uncounted`], PR_CONTENT_COUNT
+    /// until [`Pst::calendar_entries`] reads the table.
     pub message_count: u32,
     /// Rows of the associated contents table: folder-associated information (FAI) messages such
-    /// as views and configuration items.
+    /// as views and configuration items (PR_ASSOC_CONTENT_COUNT from [`Pst::folders_uncounted`]).
     pub associated_count: u32,
     /// Rows of the hierarchy table.
     pub subfolder_count: u32,
@@ -74,14 +75,35 @@ impl Pst {
     ///
     /// Fails only when the root folder cannot be read; unreadable sub-folders become warnings.
     pub fn folders(&self) -> Result<FolderTree> {
+        self.folder_tree(true)
+    }
+
+    /// Like [`Pst::folders`], without reading every folder's contents tables to count their rows:
+    /// [`Folder::message_count`] and [`Folder::associated_count`] are then the folder's own
+    /// PR_CONTENT_COUNT and PR_ASSOC_CONTENT_COUNT (0 when missing), which is what Outlook shows.
+    ///
+    /// Counting means reading each contents table whole (its heap holds every row's strings), so
+    /// on a large mailbox this is most of the time [`Pst::folders`] takes. Callers that read the
+    /// tables anyway ([`Pst::calendar_entries`] does, and corrects the counts of the tables it reads)
+    /// use this one.
+    pub fn folders_uncounted(&self) -> Result<FolderTree> {
+        self.folder_tree(false)
+    }
+
+    fn folder_tree(&self, count: bool) -> Result<FolderTree> {
         let mut tree = FolderTree::default();
-        let root = self.read_folder(NID_ROOT_FOLDER, None, "", 0, &mut tree.warnings)?;
+        let root = self.read_folder(NID_ROOT_FOLDER, None, "", 0, count, &mut tree.warnings)?;
         let mut seen = HashSet::new();
         seen.insert(NID_ROOT_FOLDER);
         // Stack of folders whose children still have to be listed, as (index in output).
         let mut stack = vec![root];
         while let Some(folder) = stack.pop() {
             let children = self.subfolder_nids(folder.nid, &mut tree.warnings);
+            let mut folder = folder;
+            if !count {
+                // The hierarchy table was just read, so its row count costs nothing more.
+                folder.subfolder_count = u32::try_from(children.len()).unwrap_or(u32::MAX);
+            }
             let parent_nid = folder.nid;
             let parent_path = folder.path.clone();
             let depth = folder.depth + 1;
@@ -111,6 +133,7 @@ impl Pst {
                     Some(parent_nid),
                     &parent_path,
                     depth,
+                    count,
                     &mut tree.warnings,
                 ) {
                     Ok(f) => kids.push(f),
@@ -143,6 +166,7 @@ impl Pst {
         parent: Option<u32>,
         parent_path: &str,
         depth: u32,
+        count: bool,
         w: &mut Vec<Warning>,
     ) -> Result<Folder> {
         let node = self.open_top_node(nid, w)?;
@@ -159,17 +183,30 @@ impl Pst {
             (Some(_), false) => format!("{parent_path}/{name}"),
         };
         let is_search_folder = nid_type(nid) == NID_TYPE_SEARCH_FOLDER;
-        let message_count = if is_search_folder {
-            0
-        } else {
-            self.table_row_count((nid & !0x1F) | 0x0E, w)
+        let stored_count = |id| {
+            find_prop(&props, id)
+                .and_then(|p| p.value.as_i32())
+                .map(|v| v as u32)
         };
-        let associated_count = if is_search_folder {
-            0
+        let content_count = stored_count(0x3602);
+        let (message_count, associated_count, subfolder_count) = if is_search_folder && count {
+            (0, 0, self.table_row_count((nid & !0x1F) | 0x0D, w))
+        } else if is_search_folder {
+            (0, 0, 0)
+        } else if count {
+            (
+                self.table_row_count((nid & !0x1F) | 0x0E, w),
+                self.table_row_count((nid & !0x1F) | 0x0F, w),
+                self.table_row_count((nid & !0x1F) | 0x0D, w),
+            )
         } else {
-            self.table_row_count((nid & !0x1F) | 0x0F, w)
+            // The walk sets the sub-folder count from the hierarchy table it reads next.
+            (
+                content_count.unwrap_or(0),
+                stored_count(0x3617).unwrap_or(0),
+                0,
+            )
         };
-        let subfolder_count = self.table_row_count((nid & !0x1F) | 0x0D, w);
         Ok(Folder {
             nid,
             parent,
@@ -177,9 +214,7 @@ impl Pst {
             path,
             depth,
             container_class: text(0x3613),
-            content_count: find_prop(&props, 0x3602)
-                .and_then(|p| p.value.as_i32())
-                .map(|v| v as u32),
+            content_count,
             message_count,
             associated_count,
             subfolder_count,

@@ -50,8 +50,42 @@ pub struct Prop {
     pub named: Option<NamedProp>,
     /// The decoded value.
     pub value: PropValue,
-    /// Where the value is stored, e.g. `nid 0x200024/hid 0x60` or `nid 0x200024/sub 0x692/row 0/col 0x3001001F`.
-    pub location: String,
+    /// Where the value is stored inside the node of its message, attachment or table.
+    pub location: ValueLoc,
+}
+
+/// Where a property value is stored inside the node that holds it; the node itself is named by
+/// [`Message::location`] (plus the table or attachment sub-node for rows and attachments).
+///
+/// It is a small copyable value rather than text because a message has a hundred or more
+/// properties and formatting a locator for each of them was a measurable part of reading one;
+/// [`core::fmt::Display`] turns it into text when a report needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ValueLoc {
+    /// In the property context's own entry (values of 4 bytes or less), under this property id.
+    Inline(u16),
+    /// A heap allocation of the node (HID).
+    Heap(u32),
+    /// A sub-node of the node (values too large for the heap).
+    Subnode(u32),
+    /// A table cell: row index (0-based) and column tag.
+    Cell {
+        /// The row, counted from 0 in row-matrix order.
+        row: u32,
+        /// The column's property tag.
+        column: u32,
+    },
+}
+
+impl core::fmt::Display for ValueLoc {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            ValueLoc::Inline(id) => write!(f, "prop {id:#06x}"),
+            ValueLoc::Heap(hid) => write!(f, "hid {hid:#x}"),
+            ValueLoc::Subnode(nid) => write!(f, "sub {nid:#x}"),
+            ValueLoc::Cell { row, column } => write!(f, "row {row}/col {column:#010x}"),
+        }
+    }
 }
 
 /// One row of a table context (recipient rows, attachment rows, contents rows).
@@ -175,13 +209,13 @@ impl Pst {
         Ok(Cow::Owned(blocks.concat()))
     }
 
-    fn value_location(node: &Node, entry: &PcEntry) -> String {
+    fn value_location(entry: &PcEntry) -> ValueLoc {
         if ltp::pc_inline(entry.ty) {
-            format!("{}/prop {:#06x}", node.location, entry.id)
+            ValueLoc::Inline(entry.id)
         } else if ltp::is_hid(entry.value) {
-            format!("{}/hid {:#x}", node.location, entry.value)
+            ValueLoc::Heap(entry.value)
         } else {
-            format!("{}/sub {:#x}", node.location, entry.value)
+            ValueLoc::Subnode(entry.value)
         }
     }
 
@@ -202,9 +236,10 @@ impl Pst {
             if skip(entry.id, entry.ty) {
                 continue;
             }
-            let location = Self::value_location(node, entry);
+            let location = Self::value_location(entry);
+            let inline = entry.value.to_le_bytes();
             let bytes: Cow<'_, [u8]> = if ltp::pc_inline(entry.ty) {
-                Cow::Owned(entry.value.to_le_bytes().to_vec())
+                Cow::Borrowed(&inline)
             } else if entry.ty == PropType::Object.code() {
                 Cow::Borrowed(&[])
             } else {
@@ -213,7 +248,7 @@ impl Pst {
                     Err(e) => {
                         w.push(Warning::new(
                             "PC",
-                            location,
+                            format!("{}/{location}", node.location),
                             format!("value of property {:#06x} unreadable: {e}", entry.id),
                         ));
                         continue;
@@ -229,7 +264,7 @@ impl Pst {
                 }),
                 Err(why) => w.push(Warning::new(
                     "PC",
-                    location,
+                    format!("{}/{location}", node.location),
                     format!("property {:#06x}: {why}", entry.id),
                 )),
             }
@@ -272,12 +307,16 @@ impl Pst {
                 if LTP_ROW_COLUMNS.contains(&id) || !keep(id) {
                     continue;
                 }
-                let location = format!("{}/row {i}/col {:#010x}", node.location, col.tag);
+                let location = ValueLoc::Cell {
+                    row: u32::try_from(i).unwrap_or(u32::MAX),
+                    column: col.tag,
+                };
+                let full = || format!("{}/{location}", node.location);
                 let bytes: Cow<'_, [u8]> = match ltp::cell(&info, row, col) {
                     None => {
                         w.push(Warning::new(
                             "TCOLDESC",
-                            location,
+                            full(),
                             "cell lies outside the row",
                         ));
                         continue;
@@ -290,7 +329,7 @@ impl Pst {
                         Err(e) => {
                             w.push(Warning::new(
                                 "TC",
-                                location,
+                                full(),
                                 format!("cell value unreadable: {e}"),
                             ));
                             continue;
@@ -304,7 +343,7 @@ impl Pst {
                         value: v,
                         location,
                     }),
-                    Err(why) => w.push(Warning::new("TC", location, why)),
+                    Err(why) => w.push(Warning::new("TC", full(), why)),
                 }
             }
             out.push(TableRow { row_id, props });

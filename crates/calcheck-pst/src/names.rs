@@ -6,7 +6,7 @@
 //! property sets beyond the two predefined ones, and the string stream holds the names of string
 //! named properties. Ids are matched by GUID *and* LID, unlike libpff, which matches LIDs alone.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use calcheck_format::{Guid, Reader};
 
@@ -48,7 +48,7 @@ pub struct NamedProp {
 /// The store's map from local property ids (0x8000 and above) to named properties.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NameMap {
-    map: HashMap<u16, NamedProp>,
+    map: FxHashMap<u16, NamedProp>,
 }
 
 impl NameMap {
@@ -77,7 +77,7 @@ impl NameMap {
 
     /// Builds the map from the three streams, reporting records that cannot be resolved.
     pub fn from_streams(guids: &[u8], entries: &[u8], strings: &[u8], w: &mut Warnings) -> NameMap {
-        let mut map = HashMap::new();
+        let mut map = FxHashMap::default();
         if entries.len() % 8 != 0 {
             w.push(Warning::new(
                 "NAMEID",

@@ -50,9 +50,9 @@ fn ost_4k_layout_and_compressed_blocks() {
 #[test]
 fn ost_4k_calendar_items() {
     let pst = Pst::open(common::corpus_dir().join(OST)).unwrap();
-    let tree = pst.folders().unwrap();
+    let mut tree = pst.folders().unwrap();
     assert!(tree.warnings.is_empty(), "{:?}", tree.warnings);
-    let (entries, warnings) = pst.calendar_entries(&tree, Selection::default());
+    let (entries, warnings) = pst.calendar_entries(&mut tree, Selection::default());
     assert!(warnings.is_empty(), "{warnings:?}");
     // SOURCES.md: 175 calendar items: 169 IPM.Appointment, 4 IPM.Schedule.Meeting.Request,
     // 2 IPM.Schedule.Meeting.Resp.Pos; 167 with TZDEFINITIONs (Pacific/Mountain Standard Time),

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use calcheck_pst::{FileKind, Format, Message, NameId, Prop, Pst, Selection, StoreInfo};
 
-use crate::bag::{Property, PropertyBag};
+use crate::bag::{Property, PropertyBag, ValueLocation};
 use crate::item::{Attachment, CalendarItem, ItemRef, Locator, Recipient, hex_upper};
 use crate::key::{NamedId, PropKey};
 use crate::source::{
@@ -76,8 +76,8 @@ impl PstSource {
         };
         let pst = Pst::open(path).map_err(err)?;
         let store = pst.store().map_err(err)?;
-        let tree = pst.folders().map_err(err)?;
-        let (listed, entry_warnings) = pst.calendar_entries(&tree, selection);
+        let mut tree = pst.folders_uncounted().map_err(err)?;
+        let (listed, entry_warnings) = pst.calendar_entries(&mut tree, selection);
 
         let header = pst.header();
         let mut notes = vec![format!(
@@ -227,9 +227,9 @@ impl CalendarSource for PstSource {
 /// Turns a decoded message into a calendar item at `item_ref`.
 fn to_item(m: Message, item_ref: ItemRef) -> CalendarItem {
     let mut item = CalendarItem::new(item_ref);
-    item.props = bag(m.props, &mut item, "message");
+    item.props = bag(m.props, &mut item, || "message".to_owned());
     for (row, r) in m.recipients.into_iter().enumerate() {
-        let props = bag(r.props, &mut item, &format!("recipient row {row}"));
+        let props = bag(r.props, &mut item, || format!("recipient row {row}"));
         item.recipients.push(Recipient {
             row: u32::try_from(row).unwrap_or(u32::MAX),
             props,
@@ -237,7 +237,7 @@ fn to_item(m: Message, item_ref: ItemRef) -> CalendarItem {
     }
     for (index, a) in m.attachments.into_iter().enumerate() {
         let index = u32::try_from(index).unwrap_or(u32::MAX);
-        let props = bag(a.props, &mut item, &format!("attachment {index}"));
+        let props = bag(a.props, &mut item, || format!("attachment {index}"));
         let embedded = a.embedded.map(|e| {
             let mut child_ref = ItemRef::new(
                 item.item_ref.file.clone(),
@@ -280,8 +280,8 @@ fn key_of(p: &Prop) -> Option<PropKey> {
 
 /// Builds a property bag. Named ids the store's map cannot resolve are left out and recorded as
 /// one issue on `item` (`what` names the object they belong to).
-fn bag(props: Vec<Prop>, item: &mut CalendarItem, what: &str) -> PropertyBag {
-    let mut out = PropertyBag::new();
+fn bag(props: Vec<Prop>, item: &mut CalendarItem, what: impl Fn() -> String) -> PropertyBag {
+    let mut out = PropertyBag::with_capacity(props.len());
     let mut unresolved = Vec::new();
     for p in props {
         let Some(key) = key_of(&p) else {
@@ -289,13 +289,13 @@ fn bag(props: Vec<Prop>, item: &mut CalendarItem, what: &str) -> PropertyBag {
             continue;
         };
         let mut prop = Property::new(key, p.tag.type_code(), p.value);
-        prop.location = Some(p.location);
+        prop.location = Some(ValueLocation::Pst(p.location));
         out.insert(prop);
     }
     if !unresolved.is_empty() {
         let tags: Vec<String> = unresolved.iter().map(ToString::to_string).collect();
         item.issue(
-            format!("named properties of the {what}"),
+            format!("named properties of the {}", what()),
             format!(
                 "{} named-property ids ({}) have no entry in the store's name-to-id map, so they are left out",
                 tags.len(),

@@ -32,7 +32,7 @@ fn derived(def: &PropDef, value: PropValue, location: String) -> Property {
     };
     let mut p = Property::new(def.key.to_key(), type_code, value);
     p.provenance = Provenance::Derived;
-    p.location = Some(location);
+    p.location = Some(location.into());
     p
 }
 

@@ -410,7 +410,7 @@ fn read_property(e: &Value, location: String) -> Result<Property, (String, Strin
     if e.get("derived").and_then(Value::as_bool) == Some(true) {
         p.provenance = Provenance::Derived;
     }
-    p.location = Some(location);
+    p.location = Some(location.into());
     Ok(p)
 }
 

@@ -211,7 +211,7 @@ fn bag_of(props: &[FtsProperty]) -> PropertyBag {
         .iter()
         .map(|p| {
             let mut prop = Property::new(key_of(p), p.type_code, p.value.clone());
-            prop.location = Some(format!("stream offset {}", p.offset));
+            prop.location = Some(format!("stream offset {}", p.offset).into());
             prop
         })
         .collect()

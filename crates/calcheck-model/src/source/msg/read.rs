@@ -525,7 +525,7 @@ fn message_codepage(entries: &[PropertyEntry]) -> Option<u16> {
 
 fn located(key: PropKey, tag: PropTag, value: PropValue, location: String) -> Property {
     let mut prop = Property::new(key, tag.type_code(), value);
-    prop.location = Some(location);
+    prop.location = Some(location.into());
     prop
 }
 
