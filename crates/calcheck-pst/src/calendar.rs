@@ -39,12 +39,6 @@ impl Default for Selection {
     }
 }
 
-fn is_meeting_class(class: &str) -> bool {
-    class
-        .get(..MEETING_CLASS_PREFIX.len())
-        .is_some_and(|p| p.eq_ignore_ascii_case(MEETING_CLASS_PREFIX))
-}
-
 impl Pst {
     /// The calendar items of `tree`, in folder-tree order and contents-table order within a folder.
     ///
@@ -66,21 +60,22 @@ impl Pst {
             if folder.is_search_folder || !(calendar || selection.meeting_objects_elsewhere) {
                 continue;
             }
-            match self.contents_with_warnings(folder.nid) {
-                Ok((rows, table_warnings)) => {
+            let listed = if calendar {
+                self.contents_with_warnings(folder.nid)
+                    .map(|(rows, w)| (rows.len(), rows, w))
+            } else {
+                self.contents_with_class_prefix(folder.nid, MEETING_CLASS_PREFIX)
+                    .map(|(rows, total, w)| (total, rows, w))
+            };
+            match listed {
+                Ok((total, rows, table_warnings)) => {
                     warnings.extend(table_warnings);
-                    folder.message_count = u32::try_from(rows.len()).unwrap_or(u32::MAX);
-                    out.extend(
-                        rows.into_iter()
-                            .filter(|r| {
-                                calendar || r.message_class.as_deref().is_some_and(is_meeting_class)
-                            })
-                            .map(|r| CalendarEntry {
-                                folder: index,
-                                nid: r.nid,
-                                cached_class: r.message_class,
-                            }),
-                    );
+                    folder.message_count = u32::try_from(total).unwrap_or(u32::MAX);
+                    out.extend(rows.into_iter().map(|r| CalendarEntry {
+                        folder: index,
+                        nid: r.nid,
+                        cached_class: r.message_class,
+                    }));
                 }
                 Err(e) => warnings.push(Warning::new(
                     "contents table",

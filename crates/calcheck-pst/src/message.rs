@@ -272,19 +272,17 @@ impl Pst {
         Ok((props, entries))
     }
 
-    /// Reads every row of a table context; `keep` selects columns by property id.
-    pub(crate) fn read_table(
+    /// The row matrix of a table context: one heap allocation, or the blocks of a sub-node.
+    fn row_matrix(
         &self,
         node: &Node,
-        keep: &dyn Fn(u16) -> bool,
-        codepage: u16,
+        info: &ltp::TableInfo,
         w: &mut Warnings,
-    ) -> Result<Vec<TableRow>> {
-        let info = ltp::tc_info(&node.heap)?;
-        let matrix: Vec<Vec<u8>> = if info.hnid_rows == 0 {
-            Vec::new()
+    ) -> Result<Vec<Vec<u8>>> {
+        if info.hnid_rows == 0 {
+            Ok(Vec::new())
         } else if ltp::is_hid(info.hnid_rows) {
-            vec![node.heap.item(info.hnid_rows)?.to_vec()]
+            Ok(vec![node.heap.item(info.hnid_rows)?.to_vec()])
         } else {
             let e = node
                 .subs
@@ -294,8 +292,20 @@ impl Pst {
                     what: "row matrix nid",
                     id: u64::from(info.hnid_rows),
                 })?;
-            self.ndb().node_data(e.bid_data, MAX_NODE_DATA, w)?
-        };
+            self.ndb().node_data(e.bid_data, MAX_NODE_DATA, w)
+        }
+    }
+
+    /// Reads every row of a table context; `keep` selects columns by property id.
+    pub(crate) fn read_table(
+        &self,
+        node: &Node,
+        keep: &dyn Fn(u16) -> bool,
+        codepage: u16,
+        w: &mut Warnings,
+    ) -> Result<Vec<TableRow>> {
+        let info = ltp::tc_info(&node.heap)?;
+        let matrix = self.row_matrix(node, &info, w)?;
         let rows = ltp::table_rows(&node.heap, &info, &matrix, w)?;
         let names = self.name_map();
         let mut out = Vec::with_capacity(rows.len());
@@ -373,6 +383,85 @@ impl Pst {
     pub fn associated_contents(&self, folder_nid: u32) -> Result<Vec<ContentsRow>> {
         self.contents_table((folder_nid & !0x1F) | 0x0F)
             .map(|(rows, _)| rows)
+    }
+
+    /// The rows of a folder's contents table whose cached message class starts with `prefix`
+    /// (ASCII letters compared without regard to case), plus how many rows the table has in all.
+    ///
+    /// Rows that do not match are passed over on the stored bytes, without decoding their class
+    /// into a string: a mail folder has tens of thousands of rows and only its meeting objects
+    /// are wanted, so decoding every class was most of the time it took to open a large mailbox.
+    pub fn contents_with_class_prefix(
+        &self,
+        folder_nid: u32,
+        prefix: &str,
+    ) -> Result<(Vec<ContentsRow>, usize, Vec<Warning>)> {
+        let nid = (folder_nid & !0x1F) | 0x0E;
+        let mut w = Vec::new();
+        let node = match self.open_top_node(nid, &mut w) {
+            Ok(n) => n,
+            Err(e) if e.is_missing_node(nid) => return Ok((Vec::new(), 0, w)),
+            Err(e) => return Err(e),
+        };
+        let info = ltp::tc_info(&node.heap)?;
+        let matrix = self.row_matrix(&node, &info, &mut w)?;
+        let rows = ltp::table_rows(&node.heap, &info, &matrix, &mut w)?;
+        let total = rows.len();
+        let column = info
+            .columns
+            .iter()
+            .find(|c| (c.tag >> 16) as u16 == PROP_MESSAGE_CLASS);
+        let mut out = Vec::new();
+        let Some(col) = column else {
+            return Ok((out, total, w));
+        };
+        let ty = col.tag as u16;
+        for (i, (row_id, row)) in rows.into_iter().enumerate() {
+            let full = || {
+                format!(
+                    "{}/{}",
+                    node.location,
+                    ValueLoc::Cell {
+                        row: u32::try_from(i).unwrap_or(u32::MAX),
+                        column: col.tag,
+                    }
+                )
+            };
+            let bytes: Cow<'_, [u8]> = match ltp::cell(&info, row, col) {
+                None => {
+                    w.push(Warning::new(
+                        "TCOLDESC",
+                        full(),
+                        "cell lies outside the row",
+                    ));
+                    continue;
+                }
+                Some(Cell::Absent) => continue,
+                Some(Cell::Inline(b)) => Cow::Borrowed(b),
+                Some(Cell::Hnid(h)) => match self.hnid_bytes(&node, h, &mut w) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        w.push(Warning::new(
+                            "TC",
+                            full(),
+                            format!("cell value unreadable: {e}"),
+                        ));
+                        continue;
+                    }
+                },
+            };
+            if !starts_with_ascii_ci(ty, &bytes, prefix) {
+                continue;
+            }
+            match value::decode(ty, &bytes, DEFAULT_CODEPAGE) {
+                Ok(v) => out.push(ContentsRow {
+                    nid: row_id,
+                    message_class: v.as_str().map(str::to_owned),
+                }),
+                Err(why) => w.push(Warning::new("TC", full(), why)),
+            }
+        }
+        Ok((out, total, w))
     }
 
     fn contents_table(&self, nid: u32) -> Result<(Vec<ContentsRow>, Vec<Warning>)> {
@@ -601,4 +690,68 @@ fn codepage_of_props(props: &[Prop]) -> u16 {
                 .filter(|&cp| cp != 0)
         })
         .unwrap_or(DEFAULT_CODEPAGE)
+}
+
+/// True when the stored string value `bytes` of type `ty` (PtypString or PtypString8) starts with
+/// the ASCII text `prefix`, letters compared without regard to case. A class that starts with an
+/// ASCII prefix has the same ASCII code units at its start in UTF-16 and in any code page Outlook
+/// writes class names in, so the raw bytes answer without decoding.
+fn starts_with_ascii_ci(ty: u16, bytes: &[u8], prefix: &str) -> bool {
+    let p = prefix.as_bytes();
+    if ty == PropType::Unicode.code() {
+        bytes.len() >= p.len() * 2
+            && bytes
+                .chunks_exact(2)
+                .zip(p)
+                .all(|(u, c)| matches!(u, [lo, 0] if lo.eq_ignore_ascii_case(c)))
+    } else {
+        bytes
+            .get(..p.len())
+            .is_some_and(|b| b.eq_ignore_ascii_case(p))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utf16(s: &str) -> Vec<u8> {
+        s.encode_utf16().flat_map(u16::to_le_bytes).collect()
+    }
+
+    #[test]
+    fn class_prefix_is_matched_on_stored_bytes() {
+        let unicode = PropType::Unicode.code();
+        let ansi = PropType::String8.code();
+        let prefix = "IPM.Schedule.Meeting";
+        assert!(starts_with_ascii_ci(
+            unicode,
+            &utf16("IPM.Schedule.Meeting.Request"),
+            prefix
+        ));
+        // Outlook compares message classes without regard to case.
+        assert!(starts_with_ascii_ci(
+            unicode,
+            &utf16("ipm.schedule.meeting.resp.pos"),
+            prefix
+        ));
+        assert!(!starts_with_ascii_ci(unicode, &utf16("IPM.Note"), prefix));
+        assert!(!starts_with_ascii_ci(
+            unicode,
+            &utf16("IPM.Schedule.Meetin"),
+            prefix
+        ));
+        // A non-ASCII unit where the prefix has a letter is not a match.
+        assert!(!starts_with_ascii_ci(
+            unicode,
+            &utf16("IPM.Schedule.Meet\u{0130}ng"),
+            prefix
+        ));
+        assert!(starts_with_ascii_ci(
+            ansi,
+            b"IPM.Schedule.Meeting.Canceled",
+            prefix
+        ));
+        assert!(!starts_with_ascii_ci(ansi, b"IPM.Appointment", prefix));
+    }
 }
