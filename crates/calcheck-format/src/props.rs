@@ -388,14 +388,15 @@ pub fn decode_utf16le(bytes: &[u8]) -> String {
     }
     let text = bytes.get(..end * 2).unwrap_or_default();
     // Most property strings are ASCII; for them each UTF-16 unit is one byte of UTF-8, which
-    // skips the general decoder (a measurable share of reading an item).
+    // skips the general decoder (a measurable share of reading an item). `map` over exact chunks
+    // has an exact length, so the vector is allocated once.
     if text
         .chunks_exact(2)
         .all(|u| matches!(u, [lo, 0] if *lo < 0x80))
     {
         let ascii: Vec<u8> = text
             .chunks_exact(2)
-            .filter_map(|u| u.first().copied())
+            .map(|u| u.first().copied().unwrap_or(0))
             .collect();
         if let Ok(s) = String::from_utf8(ascii) {
             return s;
