@@ -1,7 +1,9 @@
 //! What a check sees besides the item: run options, and for store checks the compact per-item summaries.
 
+use std::collections::{BTreeSet, HashMap};
+
 use calcheck_format::time;
-use calcheck_model::{CalendarItem, ItemRef, Property, SourceInfo, names};
+use calcheck_model::{CalendarItem, ItemRef, Locator, Property, SourceInfo, names};
 
 use crate::finding::Finding;
 use crate::meta::{CheckInfo, CheckMeta};
@@ -132,43 +134,108 @@ pub fn describe(p: &Property) -> String {
     }
 }
 
-/// The compact facts store-wide checks need about one item; kept for every item, so it stays small.
+/// A folder of one source, numbered in the order the engine first met it. Summaries carry the number
+/// instead of the path, so a store keeps each folder path once however many items it holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct FolderId(pub u32);
+
+/// The folder paths of one source, each kept once, numbered by [`FolderId`].
+#[derive(Debug, Clone, Default)]
+pub struct Folders {
+    paths: Vec<Box<str>>,
+    ids: HashMap<Box<str>, FolderId>,
+}
+
+impl Folders {
+    /// The number of `path`, numbering it when it is new.
+    pub fn intern(&mut self, path: &str) -> FolderId {
+        if let Some(&id) = self.ids.get(path) {
+            return id;
+        }
+        // More than 4 billion folders cannot be listed in one store; saturating keeps the count honest.
+        let id = FolderId(u32::try_from(self.paths.len()).unwrap_or(u32::MAX));
+        self.paths.push(path.into());
+        self.ids.insert(path.into(), id);
+        id
+    }
+
+    /// The path of folder `id` (empty for a number this table did not give out).
+    pub fn path(&self, id: FolderId) -> &str {
+        usize::try_from(id.0)
+            .ok()
+            .and_then(|i| self.paths.get(i))
+            .map_or("", |p| p)
+    }
+}
+
+/// The facts store-wide checks need about one item; the engine keeps one for every item, so it holds no
+/// text and nothing on the heap (72 bytes). Ids and keys are kept as 128-bit hashes: equal values give
+/// equal hashes, and two different values among a million items collide with a probability near 10^-27.
+/// What a finding shows of an item (its [`ItemRef`], its GlobalObjectId bytes) is read again, for the
+/// few items a store-wide finding names, as an [`ItemDetail`] (see [`StoreCx::detail`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemSummary {
     /// Position in the source's item stream.
     pub index: usize,
-    /// Where the item lives.
-    pub item_ref: ItemRef,
-    /// PidLidRecurring is true.
-    pub recurring: bool,
-    /// PidLidIsException is true.
-    pub is_exception: bool,
-    /// PR_CREATION_TIME, to decide which of two duplicates is the newer.
-    pub creation_time: Option<u64>,
-    /// The duplicate key (subject, organizer, location, recurring, start and end in UTC) as a 128-bit hash,
-    /// when start and end exist. Equal keys give equal hashes; two different keys among a million items
-    /// collide with a probability near 10^-27, so the store keeps 16 bytes per item instead of the key's
-    /// text (no report shows the key: a duplicate finding names the other item).
-    pub dup_key: Option<u128>,
-    /// PidLidGlobalObjectId bytes.
-    pub goid: Option<Vec<u8>>,
-    /// PidLidCleanGlobalObjectId bytes.
-    pub clean_goid: Option<Vec<u8>>,
-    /// PR_MSG_STATUS has MSGSTATUS_IN_CONFLICT.
-    pub in_conflict: bool,
-    /// PR_MESSAGE_CLASS is a meeting message (`IPM.Schedule.Meeting.*`: a request, response or
-    /// cancellation), which shares the ids of the meeting it is about and is not a calendar item itself.
-    pub meeting_message: bool,
+    /// PR_CREATION_TIME (meaningful when [`ItemSummary::creation_time`] says it is present).
+    creation_time: u64,
+    /// The duplicate key's hash (see [`ItemSummary::dup_key`]).
+    dup_key: [u64; 2],
+    /// The hash of the PidLidGlobalObjectId bytes.
+    goid: [u64; 2],
+    /// The hash of the PidLidCleanGlobalObjectId bytes.
+    clean_goid: [u64; 2],
+    /// The folder the item lives in; the engine numbers it when it merges the item's results.
+    pub folder: FolderId,
+    /// The `FLAG_*` bits.
+    flags: u8,
 }
 
+/// PidLidRecurring is true.
+const FLAG_RECURRING: u8 = 1;
+/// PidLidIsException is true.
+const FLAG_EXCEPTION: u8 = 1 << 1;
+/// The class is a meeting message.
+const FLAG_MEETING_MESSAGE: u8 = 1 << 2;
+/// PR_CREATION_TIME is present.
+const FLAG_CREATION_TIME: u8 = 1 << 3;
+/// The duplicate key exists (start and end are present).
+const FLAG_DUP_KEY: u8 = 1 << 4;
+/// A non-empty PidLidGlobalObjectId is present.
+const FLAG_GOID: u8 = 1 << 5;
+/// A non-empty PidLidCleanGlobalObjectId is present.
+const FLAG_CLEAN_GOID: u8 = 1 << 6;
+
 impl ItemSummary {
-    /// Summarises `item`.
+    /// Summarises `item`, at position `index` of its source, in folder 0 (the engine sets the folder).
     pub fn of(index: usize, item: &CalendarItem) -> Self {
         let p = &item.props;
         let recurring = p.bool(&names::RECURRING).unwrap_or(false);
-        let start = p.time(&names::APPOINTMENT_START_WHOLE);
-        let end = p.time(&names::APPOINTMENT_END_WHOLE);
-        let dup_key = match (start, end) {
+        let mut flags = 0;
+        let mut set = |flag: u8, on: bool| {
+            if on {
+                flags |= flag;
+            }
+        };
+        set(FLAG_RECURRING, recurring);
+        set(
+            FLAG_EXCEPTION,
+            p.bool(&names::IS_EXCEPTION).unwrap_or(false),
+        );
+        set(
+            FLAG_MEETING_MESSAGE,
+            p.str(&names::MESSAGE_CLASS)
+                .and_then(|c| c.get(..21))
+                .is_some_and(|c| c.eq_ignore_ascii_case("IPM.Schedule.Meeting.")),
+        );
+        let creation_time = p.time(&names::CREATION_TIME);
+        set(FLAG_CREATION_TIME, creation_time.is_some());
+        // The duplicate key: subject, organizer, location, recurring, start and end in UTC. No report
+        // shows it (a duplicate finding names the other item), so its hash is all that is kept.
+        let dup_key = match (
+            p.time(&names::APPOINTMENT_START_WHOLE),
+            p.time(&names::APPOINTMENT_END_WHOLE),
+        ) {
             (Some(s), Some(e)) => Some(key_hash(&(
                 p.str(&names::SUBJECT).unwrap_or(""),
                 p.str(&names::SENT_REPRESENTING_NAME).unwrap_or(""),
@@ -179,36 +246,79 @@ impl ItemSummary {
             ))),
             _ => None,
         };
+        set(FLAG_DUP_KEY, dup_key.is_some());
+        let id_hash = |def: &calcheck_model::PropDef| {
+            p.binary(def)
+                .filter(|b| !b.is_empty())
+                .map(|b| key_hash(&b))
+        };
+        let goid = id_hash(&names::GLOBAL_OBJECT_ID);
+        set(FLAG_GOID, goid.is_some());
+        let clean_goid = id_hash(&names::CLEAN_GLOBAL_OBJECT_ID);
+        set(FLAG_CLEAN_GOID, clean_goid.is_some());
         ItemSummary {
             index,
-            item_ref: item.item_ref.clone(),
-            recurring,
-            is_exception: p.bool(&names::IS_EXCEPTION).unwrap_or(false),
-            creation_time: p.time(&names::CREATION_TIME),
-            dup_key,
-            goid: p
-                .binary(&names::GLOBAL_OBJECT_ID)
-                .filter(|b| !b.is_empty())
-                .map(<[u8]>::to_vec),
-            clean_goid: p
-                .binary(&names::CLEAN_GLOBAL_OBJECT_ID)
-                .filter(|b| !b.is_empty())
-                .map(<[u8]>::to_vec),
-            in_conflict: p
-                .i32(&names::MESSAGE_STATUS)
-                .is_some_and(|s| s & 0x800 != 0),
-            meeting_message: p
-                .str(&names::MESSAGE_CLASS)
-                .and_then(|c| c.get(..21))
-                .is_some_and(|c| c.eq_ignore_ascii_case("IPM.Schedule.Meeting.")),
+            creation_time: creation_time.unwrap_or(0),
+            dup_key: dup_key.unwrap_or_default(),
+            goid: goid.unwrap_or_default(),
+            clean_goid: clean_goid.unwrap_or_default(),
+            folder: FolderId::default(),
+            flags,
         }
+    }
+
+    fn has(&self, flag: u8) -> bool {
+        self.flags & flag != 0
+    }
+
+    /// PidLidRecurring is true.
+    pub fn recurring(&self) -> bool {
+        self.has(FLAG_RECURRING)
+    }
+
+    /// PidLidIsException is true.
+    pub fn is_exception(&self) -> bool {
+        self.has(FLAG_EXCEPTION)
+    }
+
+    /// PR_MESSAGE_CLASS is a meeting message (`IPM.Schedule.Meeting.*`: a request, response or
+    /// cancellation), which shares the ids of the meeting it is about and is not a calendar item itself.
+    pub fn meeting_message(&self) -> bool {
+        self.has(FLAG_MEETING_MESSAGE)
+    }
+
+    /// PR_CREATION_TIME, to decide which of two duplicates is the newer.
+    pub fn creation_time(&self) -> Option<u64> {
+        self.has(FLAG_CREATION_TIME).then_some(self.creation_time)
+    }
+
+    /// The duplicate key (subject, organizer, location, recurring, start and end in UTC) as a 128-bit
+    /// hash, when start and end exist.
+    pub fn dup_key(&self) -> Option<u128> {
+        self.has(FLAG_DUP_KEY).then(|| join(self.dup_key))
+    }
+
+    /// The PidLidGlobalObjectId bytes as a 128-bit hash, when the property is present and not empty.
+    pub fn goid(&self) -> Option<u128> {
+        self.has(FLAG_GOID).then(|| join(self.goid))
+    }
+
+    /// The PidLidCleanGlobalObjectId bytes as a 128-bit hash, when present and not empty.
+    pub fn clean_goid(&self) -> Option<u128> {
+        self.has(FLAG_CLEAN_GOID).then(|| join(self.clean_goid))
     }
 }
 
-/// A 128-bit hash of `key`: two SipHash-1-3 runs of std's [`DefaultHasher`](std::hash::DefaultHasher)
-/// (fixed keys, so equal within one build) told apart by a leading byte. Strings hash with their length,
-/// so field boundaries cannot shift between keys.
-fn key_hash(key: &impl std::hash::Hash) -> u128 {
+/// The two halves of a 128-bit hash as one number.
+fn join(halves: [u64; 2]) -> u128 {
+    (u128::from(halves[0]) << 64) | u128::from(halves[1])
+}
+
+/// A 128-bit hash of `key`, as two halves: two SipHash-1-3 runs of std's
+/// [`DefaultHasher`](std::hash::DefaultHasher) (fixed keys, so equal within one build) told apart by a
+/// leading byte. Strings and byte slices hash with their length, so field boundaries cannot shift
+/// between keys.
+fn key_hash(key: &impl std::hash::Hash) -> [u64; 2] {
     use std::hash::{DefaultHasher, Hash, Hasher};
     let half = |salt: u8| {
         let mut h = DefaultHasher::new();
@@ -216,10 +326,56 @@ fn key_hash(key: &impl std::hash::Hash) -> u128 {
         key.hash(&mut h);
         h.finish()
     };
-    (u128::from(half(0)) << 64) | u128::from(half(1))
+    [half(0), half(1)]
 }
 
-/// What a store-wide check sees: every item's summary, in source order.
+/// What a store-wide finding shows of an item: where it lives and its GlobalObjectId bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemDetail {
+    /// Where the item lives.
+    pub item_ref: ItemRef,
+    /// PidLidGlobalObjectId bytes, when present and not empty.
+    pub goid: Option<Vec<u8>>,
+    /// PidLidCleanGlobalObjectId bytes, when present and not empty.
+    pub clean_goid: Option<Vec<u8>>,
+}
+
+impl ItemDetail {
+    /// The detail of an item known only by its reference (no GlobalObjectIds).
+    pub fn named(item_ref: ItemRef) -> Self {
+        ItemDetail {
+            item_ref,
+            goid: None,
+            clean_goid: None,
+        }
+    }
+
+    /// The detail of `item`, which it consumes (its reference is moved, not copied).
+    pub fn of(item: CalendarItem) -> Self {
+        let bytes = |def: &calcheck_model::PropDef| {
+            item.props
+                .binary(def)
+                .filter(|b| !b.is_empty())
+                .map(<[u8]>::to_vec)
+        };
+        let goid = bytes(&names::GLOBAL_OBJECT_ID);
+        let clean_goid = bytes(&names::CLEAN_GLOBAL_OBJECT_ID);
+        ItemDetail {
+            item_ref: item.item_ref,
+            goid,
+            clean_goid,
+        }
+    }
+}
+
+/// What a store-wide check sees: every item's summary, in source order, and the details of the items
+/// its findings name.
+///
+/// The engine runs the store checks once with the details it has (every item's for a source it can only
+/// stream, none for a source it can read again by position). A finding that needs the detail of an item
+/// the engine does not have asks for it with [`StoreCx::detail`]; the engine then reads those items
+/// again and runs the store checks afresh, keeping only the findings of a run that lacked nothing. Store
+/// checks are deterministic, so the second run asks for the same items and finds them all.
 pub struct StoreCx<'a> {
     /// Run options.
     pub options: &'a Options,
@@ -227,18 +383,46 @@ pub struct StoreCx<'a> {
     pub source: &'a SourceInfo,
     /// One summary per readable item, in source order.
     pub items: &'a [ItemSummary],
+    folders: &'a Folders,
+    details: &'a HashMap<usize, ItemDetail>,
+    missing: BTreeSet<usize>,
     pub(crate) findings: Vec<Finding>,
 }
 
 impl<'a> StoreCx<'a> {
-    /// A context over `items`.
-    pub fn new(options: &'a Options, source: &'a SourceInfo, items: &'a [ItemSummary]) -> Self {
+    /// A context over `items`, whose folders `folders` numbers, with the details known so far.
+    pub fn new(
+        options: &'a Options,
+        source: &'a SourceInfo,
+        items: &'a [ItemSummary],
+        folders: &'a Folders,
+        details: &'a HashMap<usize, ItemDetail>,
+    ) -> Self {
         StoreCx {
             options,
             source,
             items,
+            folders,
+            details,
+            missing: BTreeSet::new(),
             findings: Vec::new(),
         }
+    }
+
+    /// The path of the folder `item` lives in.
+    pub fn folder(&self, item: &ItemSummary) -> &'a str {
+        self.folders.path(item.folder)
+    }
+
+    /// The detail of `item`, or `None` after noting that the engine must read it again. A check asks
+    /// for every detail a finding needs before it gives up on the finding, so that one more run has
+    /// them all.
+    pub fn detail(&mut self, item: &ItemSummary) -> Option<&'a ItemDetail> {
+        let found = self.details.get(&item.index);
+        if found.is_none() {
+            self.missing.insert(item.index);
+        }
+        found
     }
 
     /// Reports a finding of `check` on `item`.
@@ -248,16 +432,27 @@ impl<'a> StoreCx<'a> {
         item: &ItemSummary,
         message: impl Into<String>,
     ) -> &mut Finding {
-        let mut f = Finding::new(check.meta(), item.item_ref.clone(), message);
+        let item_ref = match self.detail(item) {
+            Some(d) => d.item_ref.clone(),
+            // This run's findings are dropped (the item is read again and the checks run afresh), so a
+            // reference naming the folder is enough for now.
+            None => ItemRef::new(
+                self.source.path.clone(),
+                self.folder(item),
+                Locator::MsgFile,
+            ),
+        };
+        let mut f = Finding::new(check.meta(), item_ref, message);
         f.item_index = item.index;
         self.findings.push(f);
         let last = self.findings.len() - 1;
         &mut self.findings[last]
     }
 
-    /// The findings reported so far.
-    pub fn into_findings(self) -> Vec<Finding> {
-        self.findings
+    /// The findings reported so far, and the positions of the items whose details were missing (when
+    /// there are any, the findings are incomplete).
+    pub fn into_findings(self) -> (Vec<Finding>, BTreeSet<usize>) {
+        (self.findings, self.missing)
     }
 }
 
@@ -412,9 +607,59 @@ mod tests {
     use std::path::Path;
     use std::sync::Arc;
 
-    use calcheck_model::SourceKind;
+    use calcheck_model::{Locator, SourceKind};
 
     use super::*;
+
+    #[test]
+    fn summaries_hold_no_text_and_stay_small() {
+        // issue 7: the engine keeps one summary per item, so peak memory grows with it per item.
+        assert!(std::mem::size_of::<ItemSummary>() <= 72);
+        let mut folders = Folders::default();
+        let a = folders.intern("/Top of Personal Folders/Calendar");
+        let b = folders.intern("/Top of Personal Folders/Calendar/Holidays");
+        assert_ne!(a, b);
+        assert_eq!(folders.intern("/Top of Personal Folders/Calendar"), a);
+        assert_eq!(
+            folders.path(b),
+            "/Top of Personal Folders/Calendar/Holidays"
+        );
+        assert_eq!(folders.path(FolderId(7)), "");
+    }
+
+    #[test]
+    fn summary_keeps_ids_and_key_only_as_hashes() {
+        let mut item = CalendarItem::new(ItemRef::new(
+            Arc::from(Path::new("a.pst")),
+            "/Calendar",
+            Locator::PstNode(0x2004),
+        ));
+        let mut put = |def: &calcheck_model::PropDef, v: calcheck_format::props::PropValue| {
+            item.props
+                .insert(Property::new(def.key.to_key(), def.ty.code(), v));
+        };
+        use calcheck_format::props::PropValue;
+        put(&names::GLOBAL_OBJECT_ID, PropValue::Binary(vec![1, 2, 3]));
+        put(&names::CLEAN_GLOBAL_OBJECT_ID, PropValue::Binary(vec![]));
+        put(&names::APPOINTMENT_START_WHOLE, PropValue::Time(10));
+        put(&names::RECURRING, PropValue::Bool(true));
+        let s = ItemSummary::of(3, &item);
+        assert_eq!(s.index, 3);
+        assert!(s.recurring() && !s.is_exception() && !s.meeting_message());
+        assert_eq!(s.creation_time(), None);
+        // No end: no duplicate key. An empty id counts as absent, as it did when the bytes were kept.
+        assert_eq!(s.dup_key(), None);
+        assert!(s.goid().is_some());
+        assert_eq!(s.clean_goid(), None);
+        let mut other = item.clone();
+        other.props.insert(Property::new(
+            names::GLOBAL_OBJECT_ID.key.to_key(),
+            0x0102,
+            PropValue::Binary(vec![1, 2, 4]),
+        ));
+        assert_ne!(ItemSummary::of(3, &other).goid(), s.goid());
+        assert_eq!(ItemSummary::of(9, &item.clone()).goid(), s.goid());
+    }
 
     #[test]
     fn mailbox_addresses_add_the_store_owner_once() {

@@ -11,11 +11,11 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use calcheck_model::{
-    CalendarItem, CalendarSource, ItemRef, ItemResult, SourceInfo, UnreadableItem,
+    CalendarItem, CalendarSource, ItemRef, ItemResult, Locator, SourceInfo, UnreadableItem,
 };
 use rayon::prelude::*;
 
-use crate::context::{ItemCx, ItemRow, ItemSummary, Options, StoreCx};
+use crate::context::{Folders, ItemCx, ItemDetail, ItemRow, ItemSummary, Options, StoreCx};
 use crate::finding::Finding;
 use crate::meta::{CheckInfo, Severity};
 
@@ -125,6 +125,12 @@ const INDEXED_CHUNK: usize = 2048;
 /// chunk is kept short.
 const STREAM_CHUNK: usize = 64;
 
+/// What the store checks of one source found, with the rows of the items they read again.
+struct StoreRun {
+    findings: Vec<Finding>,
+    rows: Vec<ItemRow>,
+}
+
 /// Runs checks over sources.
 pub struct Engine {
     checks: Vec<&'static dyn Check>,
@@ -135,9 +141,6 @@ pub struct Engine {
 }
 
 /// What the engine keeps of one item once it has been checked.
-// Most items are checked ones, so boxing the large variant would cost an allocation per item to save
-// space in the rare small ones.
-#[allow(clippy::large_enum_variant)]
 enum Outcome {
     /// Not a calendar item, or a template: counted by this label.
     Skipped(String),
@@ -145,10 +148,22 @@ enum Outcome {
     Checked {
         findings: Vec<Finding>,
         summary: ItemSummary,
-        row: Option<ItemRow>,
+        /// Where the item lives: only its folder path when the source can read it again, else all a
+        /// store finding may show of it.
+        place: Place,
+        // Boxed: most items keep no row, and the outcomes of a chunk are moved twice.
+        row: Option<Box<ItemRow>>,
     },
     /// An item that could not be read.
     Unreadable(Vec<Finding>),
+}
+
+/// Where a checked item lives, as much as the engine keeps of it.
+enum Place {
+    /// The folder path (the item can be read again by position).
+    Folder(String),
+    /// The item's detail (a streamed source cannot read it again).
+    Detail(Box<ItemDetail>),
 }
 
 /// One source's results so far, merged in item order.
@@ -156,6 +171,9 @@ enum Outcome {
 struct Merged {
     findings: Vec<Finding>,
     summaries: Vec<ItemSummary>,
+    folders: Folders,
+    /// The details the engine has, by position: every item's for a streamed source, none otherwise.
+    details: HashMap<usize, ItemDetail>,
     rows: Vec<ItemRow>,
     unreadable: usize,
     skipped: BTreeMap<String, usize>,
@@ -167,12 +185,21 @@ impl Merged {
             Outcome::Skipped(label) => *self.skipped.entry(label).or_insert(0) += 1,
             Outcome::Checked {
                 findings,
-                summary,
+                mut summary,
+                place,
                 row,
             } => {
                 self.findings.extend(findings);
+                summary.folder = match place {
+                    Place::Folder(path) => self.folders.intern(&path),
+                    Place::Detail(detail) => {
+                        let id = self.folders.intern(&detail.item_ref.folder);
+                        self.details.insert(summary.index, *detail);
+                        id
+                    }
+                };
                 self.summaries.push(summary);
-                self.rows.extend(row);
+                self.rows.extend(row.map(|r| *r));
             }
             Outcome::Unreadable(findings) => {
                 self.unreadable += 1;
@@ -310,7 +337,7 @@ impl Engine {
                     .filter_map(|i| {
                         source
                             .item_at(i)
-                            .map(|r| self.outcome(i, r, info, keep_rows))
+                            .map(|r| self.outcome(i, r, info, keep_rows, false))
                     })
                     .collect();
                 for outcome in chunk {
@@ -327,7 +354,7 @@ impl Engine {
                 }
                 let chunk: Vec<Outcome> = batch
                     .into_par_iter()
-                    .map(|(i, r)| self.outcome(i, r, info, keep_rows))
+                    .map(|(i, r)| self.outcome(i, r, info, keep_rows, true))
                     .collect();
                 for outcome in chunk {
                     merged.add(outcome);
@@ -338,20 +365,20 @@ impl Engine {
         let Merged {
             mut findings,
             summaries,
+            folders,
+            mut details,
             mut rows,
             unreadable,
             skipped,
         } = merged;
-        let mut cx = StoreCx::new(&self.options, info, &summaries);
-        for check in &self.checks {
-            check.check_store(&mut cx);
-        }
-        findings.extend(cx.into_findings());
+        let reread = self.run_store_checks(source, &summaries, &folders, &mut details, keep_rows);
+        findings.extend(reread.findings);
+        rows.extend(reread.rows);
 
         if self.rows != RowMode::None {
-            self.finish_rows(source, &summaries, &findings, &mut rows, keep_rows);
+            self.finish_rows(source, &details, &findings, &mut rows, keep_rows);
         }
-        let recurring = summaries.iter().filter(|s| s.recurring).count();
+        let recurring = summaries.iter().filter(|s| s.recurring()).count();
         let report = SourceReport {
             info: info.clone(),
             items: summaries.len(),
@@ -372,6 +399,7 @@ impl Engine {
         result: ItemResult,
         info: &SourceInfo,
         keep_rows: KeepRows,
+        keep_details: bool,
     ) -> Outcome {
         match result {
             Ok(item) if item.is_template() => Outcome::Skipped(format!(
@@ -381,16 +409,26 @@ impl Engine {
             Ok(item) if !item.is_calendar_item() => {
                 Outcome::Skipped(item.message_class().to_owned())
             }
-            Ok(item) => {
+            Ok(mut item) => {
                 let findings = self.check_item(index, &item, info);
                 let row = match keep_rows {
                     KeepRows::None => None,
                     KeepRows::WithFindings if findings.is_empty() => None,
-                    KeepRows::WithFindings | KeepRows::All => Some(ItemRow::of(index, &item)),
+                    KeepRows::WithFindings | KeepRows::All => {
+                        Some(Box::new(ItemRow::of(index, &item)))
+                    }
+                };
+                let summary = ItemSummary::of(index, &item);
+                let place = if keep_details {
+                    Place::Detail(Box::new(ItemDetail::of(item)))
+                } else {
+                    // The folder path is moved out of the item, which is dropped here anyway.
+                    Place::Folder(std::mem::take(&mut item.item_ref.folder))
                 };
                 Outcome::Checked {
                     findings,
-                    summary: ItemSummary::of(index, &item),
+                    summary,
+                    place,
                     row,
                 }
             }
@@ -408,13 +446,73 @@ impl Engine {
         }
     }
 
-    /// Marks the rows of flagged items and, with [`RowMode::Flagged`], leaves only the rows of the items
-    /// the findings are about or name as related, reading again those of a source read by position that
-    /// only a store check flagged. Rows end sorted by position.
-    fn finish_rows(
+    /// Runs the store checks over one source's summaries. When a finding needs the detail of an item the
+    /// engine does not keep (a source read by position keeps none), the items asked for are read again,
+    /// in parallel, and the store checks run afresh; only the findings of a run that lacked no detail
+    /// are kept (see [`StoreCx`]). With [`KeepRows::WithFindings`], the rows of the items read again
+    /// are returned too, so that [`finish_rows`](Self::finish_rows) need not read them a second time.
+    fn run_store_checks(
         &self,
         source: &dyn CalendarSource,
         summaries: &[ItemSummary],
+        folders: &Folders,
+        details: &mut HashMap<usize, ItemDetail>,
+        keep_rows: KeepRows,
+    ) -> StoreRun {
+        let info = source.info();
+        let mut rows = Vec::new();
+        // Every round reads only items that no earlier round read, so the loop ends; store checks are
+        // deterministic, so the second round normally lacks nothing.
+        loop {
+            let mut cx = StoreCx::new(&self.options, info, summaries, folders, details);
+            for check in &self.checks {
+                check.check_store(&mut cx);
+            }
+            let (findings, missing) = cx.into_findings();
+            if missing.is_empty() {
+                return StoreRun { findings, rows };
+            }
+            let missing: Vec<usize> = missing.into_iter().collect();
+            let read: Vec<(usize, ItemDetail, Option<ItemRow>)> = missing
+                .into_par_iter()
+                .map(|i| {
+                    let (detail, row) = match source.item_at(i) {
+                        Some(Ok(item)) => {
+                            let row = (keep_rows == KeepRows::WithFindings)
+                                .then(|| ItemRow::of(i, &item));
+                            (ItemDetail::of(item), row)
+                        }
+                        Some(Err(bad)) => (ItemDetail::named(bad.item_ref), None),
+                        // A source that cannot read again an item it read before breaks
+                        // `item_at`'s promise; the finding still names the file and folder.
+                        None => {
+                            let folder = summaries
+                                .iter()
+                                .find(|s| s.index == i)
+                                .map_or("", |s| folders.path(s.folder));
+                            let item_ref =
+                                ItemRef::new(info.path.clone(), folder, Locator::MsgFile);
+                            (ItemDetail::named(item_ref), None)
+                        }
+                    };
+                    (i, detail, row)
+                })
+                .collect();
+            for (i, detail, row) in read {
+                details.insert(i, detail);
+                rows.extend(row);
+            }
+        }
+    }
+
+    /// Marks the rows of flagged items and, with [`RowMode::Flagged`], leaves only the rows of the items
+    /// the findings are about or name as related, reading again those of a source read by position that
+    /// only a store check flagged and that [`run_store_checks`](Self::run_store_checks) did not read.
+    /// Rows end sorted by position.
+    fn finish_rows(
+        &self,
+        source: &dyn CalendarSource,
+        details: &HashMap<usize, ItemDetail>,
         findings: &[Finding],
         rows: &mut Vec<ItemRow>,
         keep_rows: KeepRows,
@@ -424,21 +522,22 @@ impl Engine {
             findings.iter().flat_map(|f| &f.related).collect();
         if self.rows == RowMode::Flagged {
             if keep_rows == KeepRows::WithFindings {
-                // Store findings name items by position; related items are named by reference, which
-                // the summaries map back to positions.
-                let by_ref: HashMap<&ItemRef, usize> = summaries
+                // Store findings name items by position; related items are named by reference, and
+                // every reference a store finding shows came from the details, which map it back to
+                // its position.
+                let related_at: BTreeSet<usize> = details
                     .iter()
-                    .filter(|s| related.contains(&s.item_ref))
-                    .map(|s| (&s.item_ref, s.index))
+                    .filter(|(_, d)| related.contains(&d.item_ref))
+                    .map(|(i, _)| *i)
                     .collect();
+                rows.retain(|r| flagged.contains(&r.index) || related_at.contains(&r.index));
+                rows.sort_by_key(|r| r.index);
+                rows.dedup_by_key(|r| r.index);
                 let have: BTreeSet<usize> = rows.iter().map(|r| r.index).collect();
                 let wanted: Vec<usize> = flagged
-                    .iter()
+                    .union(&related_at)
                     .copied()
-                    .chain(by_ref.values().copied())
                     .filter(|i| !have.contains(i))
-                    .collect::<BTreeSet<usize>>()
-                    .into_iter()
                     .collect();
                 let extra: Vec<ItemRow> = wanted
                     .into_par_iter()

@@ -332,3 +332,74 @@ fn items_are_read_on_as_many_threads_as_asked() {
         }
     }
 }
+
+/// A source that counts the reads of each position.
+struct Counted {
+    inner: Synthetic,
+    reads: std::sync::Mutex<std::collections::BTreeMap<usize, usize>>,
+}
+
+// ItemResult is the model's shared item type; its size is the model's choice.
+#[allow(clippy::result_large_err)]
+impl CalendarSource for Counted {
+    fn info(&self) -> &SourceInfo {
+        self.inner.info()
+    }
+    fn items(&self) -> Box<dyn Iterator<Item = ItemResult> + Send + '_> {
+        self.inner.items()
+    }
+    fn indexed_len(&self) -> Option<usize> {
+        self.inner.indexed_len()
+    }
+    fn item_at(&self, index: usize) -> Option<ItemResult> {
+        *self.reads.lock().unwrap().entry(index).or_insert(0) += 1;
+        self.inner.item_at(index)
+    }
+}
+
+#[test]
+fn only_items_that_store_findings_name_are_read_again() {
+    // The engine keeps no reference per item of a source it can read by position: a duplicate and the
+    // item it copies are read a second time to name them, every other item once, whatever the rows.
+    for rows in [RowMode::None, RowMode::Flagged, RowMode::All] {
+        let src = Counted {
+            inner: Synthetic::new(3000, vec![(2500, 7), (2999, 2048)], vec![1000]),
+            reads: std::sync::Mutex::new(std::collections::BTreeMap::new()),
+        };
+        let report = run(&[&src], 2, rows);
+        let codes: Vec<(usize, &str)> = report
+            .findings
+            .iter()
+            .filter(|f| f.check.code == "CC502")
+            .map(|f| (f.item_index, f.check.code))
+            .collect();
+        assert_eq!(codes, [(2500, "CC502"), (2999, "CC502")]);
+        let related: Vec<&Locator> = report
+            .findings
+            .iter()
+            .filter(|f| f.check.code == "CC502")
+            .flat_map(|f| f.related.iter().map(|r| &r.locator))
+            .collect();
+        assert_eq!(
+            related,
+            [
+                &Locator::PstNode(7 * 32 + 4),
+                &Locator::PstNode(2048 * 32 + 4)
+            ]
+        );
+        let reads = src.reads.lock().unwrap();
+        let again: Vec<usize> = reads
+            .iter()
+            .filter(|(_, n)| **n > 1)
+            .map(|(i, _)| *i)
+            .collect();
+        // With rows of flagged items, the unreadable item (CC901) is asked for its row once more.
+        let expected: Vec<usize> = match rows {
+            RowMode::Flagged => vec![7, 1000, 2048, 2500, 2999],
+            _ => vec![7, 2048, 2500, 2999],
+        };
+        assert_eq!(again, expected, "{rows:?}");
+        assert!(reads.values().all(|n| *n <= 2), "{rows:?}: {reads:?}");
+        assert_eq!(reads.len(), 3000);
+    }
+}

@@ -5,7 +5,7 @@ use std::collections::hash_map::Entry;
 
 use calcheck_model::item::hex_upper;
 
-use crate::context::{ItemSummary, StoreCx};
+use crate::context::{FolderId, ItemSummary, StoreCx};
 use crate::declare_check;
 use crate::engine::Check;
 
@@ -46,25 +46,23 @@ declare_check! {
 
 impl Check for DuplicateGlobalObjectId {
     fn check_store(&self, cx: &mut StoreCx<'_>) {
-        let mut order: Vec<&ItemSummary> = cx.items.iter().filter(|s| !s.meeting_message).collect();
-        order.sort_by_key(|s| (s.creation_time.unwrap_or(u64::MAX), s.index));
+        let mut order: Vec<&ItemSummary> =
+            cx.items.iter().filter(|s| !s.meeting_message()).collect();
+        order.sort_by_key(|s| (s.creation_time().unwrap_or(u64::MAX), s.index));
         // Ids are compared within one folder: the same meeting in two calendar folders (a copied
         // archive calendar, say) is two calendars' business, not a duplicate in one of them.
-        let mut first_goid: HashMap<(&str, &[u8]), &ItemSummary> = HashMap::new();
-        let mut first_clean: HashMap<(&str, &[u8]), &ItemSummary> = HashMap::new();
+        let mut first_goid: HashMap<(FolderId, u128), &ItemSummary> = HashMap::new();
+        let mut first_clean: HashMap<(FolderId, u128), &ItemSummary> = HashMap::new();
         let mut hits = Vec::new();
         for s in order {
-            let folder = s.item_ref.folder.as_str();
             let goid_dup = s
-                .goid
-                .as_deref()
-                .and_then(|g| seen_before(&mut first_goid, (folder, g), s));
-            let clean_dup = if s.is_exception {
+                .goid()
+                .and_then(|g| seen_before(&mut first_goid, (s.folder, g), s));
+            let clean_dup = if s.is_exception() {
                 None
             } else {
-                s.clean_goid
-                    .as_deref()
-                    .and_then(|g| seen_before(&mut first_clean, (folder, g), s))
+                s.clean_goid()
+                    .and_then(|g| seen_before(&mut first_clean, (s.folder, g), s))
             };
             if goid_dup.is_some() || clean_dup.is_some() {
                 hits.push((s, goid_dup, clean_dup));
@@ -85,22 +83,32 @@ impl Check for DuplicateGlobalObjectId {
                 ),
                 (None, None) => continue,
             };
+            // Every detail the finding shows is asked for before the finding is made (see
+            // `StoreCx::detail`).
+            let this = cx.detail(s);
+            let first = cx.detail(earlier);
+            let other = clean_dup
+                .filter(|c| goid_dup.is_some_and(|g| g.index != c.index))
+                .map(|c| cx.detail(c));
             let f = cx.report(self, s, message);
             f.calcheck(number);
-            f.related(earlier.item_ref.clone());
+            if let Some(first) = first {
+                f.related(first.item_ref.clone());
+            }
             if goid_dup.is_some()
-                && let Some(g) = &s.goid
+                && let Some(g) = this.and_then(|d| d.goid.as_deref())
             {
                 f.evidence("PidLidGlobalObjectId", hex_upper(g));
             }
             if clean_dup.is_some()
-                && let Some(c) = &s.clean_goid
+                && let Some(c) = this.and_then(|d| d.clean_goid.as_deref())
             {
                 f.evidence("PidLidCleanGlobalObjectId", hex_upper(c));
             }
-            f.evidence("same id as", describe_ref(&earlier.item_ref));
-            if let Some(other) = clean_dup.filter(|c| goid_dup.is_some_and(|g| g.index != c.index))
-            {
+            if let Some(first) = first {
+                f.evidence("same id as", describe_ref(&first.item_ref));
+            }
+            if let Some(Some(other)) = other {
                 f.related(other.item_ref.clone());
             }
         }
@@ -109,8 +117,8 @@ impl Check for DuplicateGlobalObjectId {
 
 /// The item that first carried `id` (in a folder), or `None` after recording `s` as its first carrier.
 fn seen_before<'a>(
-    first: &mut HashMap<(&'a str, &'a [u8]), &'a ItemSummary>,
-    id: (&'a str, &'a [u8]),
+    first: &mut HashMap<(FolderId, u128), &'a ItemSummary>,
+    id: (FolderId, u128),
     s: &'a ItemSummary,
 ) -> Option<&'a ItemSummary> {
     match first.entry(id) {

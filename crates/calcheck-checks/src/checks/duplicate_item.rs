@@ -1,8 +1,8 @@
 //! CC502 duplicate-item: two items with the same subject, organizer, location, recurrence flag, start and end.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, hash_map::Entry};
 
-use crate::context::StoreCx;
+use crate::context::{FolderId, ItemSummary, StoreCx};
 use crate::declare_check;
 use crate::engine::Check;
 
@@ -46,30 +46,32 @@ impl Check for DuplicateItem {
         // Order by creation time as CalCheck does, so the newer copy is the one reported.
         // Meeting messages (a request in the Inbox, two copies of one request in Deleted Items) carry the
         // times of their meeting and are not calendar items; they are left out.
-        let mut order: Vec<&crate::ItemSummary> = cx
+        let mut order: Vec<(&ItemSummary, u128)> = cx
             .items
             .iter()
-            .filter(|s| s.dup_key.is_some() && !s.meeting_message)
+            .filter(|s| !s.meeting_message())
+            .filter_map(|s| s.dup_key().map(|k| (s, k)))
             .collect();
-        order.sort_by_key(|s| (s.creation_time.unwrap_or(u64::MAX), s.index));
+        order.sort_by_key(|(s, _)| (s.creation_time().unwrap_or(u64::MAX), s.index));
         // Duplicates are looked for within one folder, as CalCheck looked within the calendar it opened.
-        let mut first: HashMap<(&str, u128), &crate::ItemSummary> = HashMap::new();
+        let mut first: HashMap<(FolderId, u128), &ItemSummary> =
+            HashMap::with_capacity(order.len());
         let mut hits = Vec::new();
-        for s in order {
-            let Some(key) = s.dup_key else {
-                continue;
-            };
-            match first.get(&(s.item_ref.folder.as_str(), key)) {
-                Some(earlier) => hits.push((s, *earlier)),
-                None => {
-                    first.insert((s.item_ref.folder.as_str(), key), s);
+        for (s, key) in order {
+            match first.entry((s.folder, key)) {
+                Entry::Occupied(earlier) => hits.push((s, *earlier.get())),
+                Entry::Vacant(v) => {
+                    v.insert(s);
                 }
             }
         }
         for (s, earlier) in hits {
+            let other = cx.detail(earlier);
             let f = cx.report(self, s, "Duplicate item in the Calendar");
-            f.related(earlier.item_ref.clone());
-            f.evidence("duplicate of", describe_ref(&earlier.item_ref));
+            if let Some(other) = other {
+                f.related(other.item_ref.clone());
+                f.evidence("duplicate of", describe_ref(&other.item_ref));
+            }
         }
     }
 }

@@ -52,12 +52,9 @@ impl Check for RecurringItemLimit {
         for s in cx
             .items
             .iter()
-            .filter(|s| s.recurring && !s.meeting_message)
+            .filter(|s| s.recurring() && !s.meeting_message())
         {
-            folders
-                .entry(s.item_ref.folder.as_str())
-                .or_default()
-                .push(s);
+            folders.entry(cx.folder(s)).or_default().push(s);
         }
         let mut hits: Vec<(&ItemSummary, usize, &str)> = Vec::new();
         for (folder, items) in &folders {
