@@ -80,6 +80,32 @@ const WINDOW_TRIAL: u32 = 64;
 /// Direct reads made before trying the windows again after a poor trial.
 const WINDOW_PAUSE: u32 = 512;
 
+/// Leaf pages kept per thread and tree.
+const LEAVES_PER_THREAD: usize = 8;
+
+/// The B-tree leaf pages a thread used last, per tree (node B-tree first), each with its first and
+/// last key, most recently used first.
+///
+/// The NIDs and BIDs of one message are close to each other, so their lookups land on the same few
+/// leaves; finding a key in a remembered leaf skips the descent from the root (a lock, a cache
+/// scan and a reference count per level). In a well-formed tree a key between a leaf's first and
+/// last keys can only be in that leaf, so the answer is the descent's. Only leaves reached without
+/// any page warning are remembered, so the warnings an item collects do not depend on which leaves
+/// a thread happened to have, and a key that is not found is always looked up from the root.
+struct LeafCache {
+    owner: u64,
+    leaves: [Vec<(u64, u64, Arc<BtPage>)>; 2],
+}
+
+thread_local! {
+    static LEAF_CACHE: RefCell<LeafCache> = const {
+        RefCell::new(LeafCache {
+            owner: 0,
+            leaves: [Vec::new(), Vec::new()],
+        })
+    };
+}
+
 thread_local! {
     static READ_WINDOWS: RefCell<ReadWindows> = const {
         RefCell::new(ReadWindows {
@@ -395,18 +421,26 @@ impl Ndb {
         Ok(page)
     }
 
-    /// Descends `tree` to the leaf page that would hold `key`.
-    fn descend(&self, tree: Tree, key: u64, warnings: &mut Warnings) -> Result<Arc<BtPage>> {
+    /// Descends `tree` to the leaf page that would hold `key`, and says whether no page on the way
+    /// had a warning.
+    fn descend_path(
+        &self,
+        tree: Tree,
+        key: u64,
+        warnings: &mut Warnings,
+    ) -> Result<(Arc<BtPage>, bool)> {
         let root = match tree {
             Tree::Node => self.header.nbt_root,
             Tree::Block => self.header.bbt_root,
         };
         let mut bref = root;
         let mut expected: Option<u8> = None;
+        let mut clean = true;
         for _ in 0..=MAX_BTREE_DEPTH {
             let page = self.page(bref, tree)?;
             if let Some(w) = &page.warning {
                 warnings.push(w.clone());
+                clean = false;
             }
             let location = || {
                 format!(
@@ -440,7 +474,7 @@ impl Ndb {
                 _ => {}
             }
             let PageEntries::Intermediate(entries) = &page.entries else {
-                return Ok(page);
+                return Ok((page, clean));
             };
             // The child whose first key is the largest one not above `key`.
             let idx = entries.partition_point(|e| e.key <= key);
@@ -463,11 +497,20 @@ impl Ndb {
 
     /// Looks a node up in the node B-tree.
     pub fn node(&self, nid: u32, warnings: &mut Warnings) -> Result<NbtEntry> {
-        let page = self.descend(Tree::Node, u64::from(nid), warnings)?;
-        if let PageEntries::Nodes(entries) = &page.entries {
-            if let Some(e) = entries.iter().find(|e| e.nid == nid) {
-                return Ok(*e);
+        let key = u64::from(nid);
+        let find = |page: &BtPage| match &page.entries {
+            PageEntries::Nodes(entries) => entries.iter().find(|e| e.nid == nid).copied(),
+            _ => None,
+        };
+        if let Some(e) = self.cached_leaf(Tree::Node, key, find) {
+            return Ok(e);
+        }
+        let (page, clean) = self.descend_path(Tree::Node, key, warnings)?;
+        if let Some(e) = find(&page) {
+            if clean {
+                self.remember_leaf(Tree::Node, page);
             }
+            return Ok(e);
         }
         Err(Error::NotFound {
             tree: "NBT".to_owned(),
@@ -476,14 +519,79 @@ impl Ndb {
         })
     }
 
+    /// Looks `key` up in the leaves of `tree` this thread remembers.
+    fn cached_leaf<T>(
+        &self,
+        tree: Tree,
+        key: u64,
+        find: impl Fn(&BtPage) -> Option<T>,
+    ) -> Option<T> {
+        LEAF_CACHE.with(|cell| {
+            let cache = cell.try_borrow().ok()?;
+            if cache.owner != self.id {
+                return None;
+            }
+            cache
+                .leaves
+                .get(usize::from(tree == Tree::Block))?
+                .iter()
+                .find(|(first, last, _)| *first <= key && key <= *last)
+                .and_then(|(_, _, page)| find(page))
+        })
+    }
+
+    /// Remembers a leaf reached without warnings (see [`LeafCache`]).
+    fn remember_leaf(&self, tree: Tree, page: Arc<BtPage>) {
+        let range = match &page.entries {
+            PageEntries::Nodes(v) => v
+                .first()
+                .zip(v.last())
+                .map(|(a, b)| (u64::from(a.nid), u64::from(b.nid))),
+            PageEntries::Blocks(v) => v
+                .first()
+                .zip(v.last())
+                .map(|(a, b)| (bid_key(a.bref.bid), bid_key(b.bref.bid))),
+            PageEntries::Intermediate(_) => None,
+        };
+        let Some((first, last)) = range else {
+            return;
+        };
+        LEAF_CACHE.with(|cell| {
+            let Ok(mut cache) = cell.try_borrow_mut() else {
+                return;
+            };
+            if cache.owner != self.id {
+                cache.owner = self.id;
+                for l in &mut cache.leaves {
+                    l.clear();
+                }
+            }
+            if let Some(leaves) = cache.leaves.get_mut(usize::from(tree == Tree::Block)) {
+                leaves.retain(|(f, _, _)| *f != first);
+                leaves.insert(0, (first, last, page));
+                leaves.truncate(LEAVES_PER_THREAD);
+            }
+        });
+    }
+
     /// Looks a block up in the block B-tree.
     pub fn block_entry(&self, bid: u64, warnings: &mut Warnings) -> Result<BbtEntry> {
         let key = bid_key(bid);
-        let page = self.descend(Tree::Block, key, warnings)?;
-        if let PageEntries::Blocks(entries) = &page.entries {
-            if let Some(e) = entries.iter().find(|e| bid_key(e.bref.bid) == key) {
-                return Ok(*e);
+        let find = |page: &BtPage| match &page.entries {
+            PageEntries::Blocks(entries) => {
+                entries.iter().find(|e| bid_key(e.bref.bid) == key).copied()
             }
+            _ => None,
+        };
+        if let Some(e) = self.cached_leaf(Tree::Block, key, find) {
+            return Ok(e);
+        }
+        let (page, clean) = self.descend_path(Tree::Block, key, warnings)?;
+        if let Some(e) = find(&page) {
+            if clean {
+                self.remember_leaf(Tree::Block, page);
+            }
+            return Ok(e);
         }
         Err(Error::NotFound {
             tree: "BBT".to_owned(),

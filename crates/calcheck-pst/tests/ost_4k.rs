@@ -160,3 +160,35 @@ fn ost_4k_absent_cell_is_absent() {
         .unwrap();
     assert!(t > calcheck_format::time::FILETIME_1995_01_01, "{t}");
 }
+
+#[test]
+fn lookups_through_remembered_leaves_agree_with_a_full_walk() {
+    // Every node and block the full B-tree walks list must be found by a lookup, first from the
+    // root and again once the thread remembers the leaves (ndb.rs LeafCache), in both orders.
+    let pst = Pst::open(common::corpus_dir().join(OST)).unwrap();
+    let ndb = pst.ndb();
+    let mut w = Vec::new();
+    let nodes = ndb.all_nodes(&mut w).unwrap();
+    let blocks = ndb.all_blocks(&mut w).unwrap();
+    assert!(
+        nodes.len() > 500 && blocks.len() > 1000,
+        "{} {}",
+        nodes.len(),
+        blocks.len()
+    );
+    for _ in 0..2 {
+        for e in nodes.iter().chain(nodes.iter().rev()) {
+            assert_eq!(ndb.node(e.nid, &mut w).unwrap(), *e);
+        }
+        for e in blocks.iter().chain(blocks.iter().rev()) {
+            assert_eq!(ndb.block_entry(e.bref.bid, &mut w).unwrap(), *e);
+        }
+    }
+    // Keys between two leaf entries that are not in the tree are still not found.
+    let missing = (1..u32::MAX)
+        .step_by(4093)
+        .find(|n| nodes.iter().all(|e| e.nid != *n))
+        .unwrap();
+    assert!(ndb.node(missing, &mut w).is_err());
+    assert!(w.is_empty(), "{w:?}");
+}
