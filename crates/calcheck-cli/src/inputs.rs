@@ -18,7 +18,7 @@ use calcheck_model::CalendarSource;
 use calcheck_model::source::bag::{BagErrorKind, BagSource};
 use calcheck_model::source::fts::FtsSource;
 use calcheck_model::source::msg::{MsgFolderSource, MsgSource, read_msg_file};
-use calcheck_model::source::pst::PstSource;
+use calcheck_model::source::pst::{PstSelection, PstSource};
 use calcheck_report::InputError;
 
 /// What a file holds.
@@ -95,8 +95,12 @@ pub fn kind_by_content(path: &Path) -> std::io::Result<Option<FileKind>> {
 }
 
 /// Opens a PST or OST file (the reader tells the two apart by the header, whatever the extension).
-fn open_pst(path: &Path) -> Result<Box<dyn CalendarSource>, String> {
-    PstSource::open(path)
+fn open_pst(path: &Path, threads: usize) -> Result<Box<dyn CalendarSource>, String> {
+    let selection = PstSelection {
+        threads,
+        ..PstSelection::default()
+    };
+    PstSource::open_with(path, selection)
         .map(|s| Box::new(s) as Box<dyn CalendarSource>)
         .map_err(|e| {
             let reason = e.source.to_string();
@@ -156,6 +160,8 @@ pub struct Inputs {
     pub files: Vec<PathBuf>,
     /// A folder on the command line held PST/OST files (readable or not): batch mode, one log per input.
     pub pst_in_folder: bool,
+    /// Threads a PST/OST may use to list its calendar items (0: one per core), as `--threads` says.
+    threads: usize,
 }
 
 impl Inputs {
@@ -169,7 +175,7 @@ impl Inputs {
     fn file(&mut self, path: &Path, kind: FileKind) {
         self.files.push(path.to_path_buf());
         let opened = match kind {
-            FileKind::Pst | FileKind::Ost => open_pst(path),
+            FileKind::Pst | FileKind::Ost => open_pst(path, self.threads),
             FileKind::Msg => open_msg(path),
             FileKind::Json => open_json(path),
             FileKind::FastTransfer => open_fts(path),
@@ -266,9 +272,13 @@ impl Inputs {
     }
 }
 
-/// Opens every input named on the command line.
-pub fn open_all(paths: &[PathBuf]) -> Inputs {
-    let mut inputs = Inputs::default();
+/// Opens every input named on the command line; a PST/OST lists its items on up to `threads`
+/// threads (0: one per core).
+pub fn open_all(paths: &[PathBuf], threads: usize) -> Inputs {
+    let mut inputs = Inputs {
+        threads,
+        ..Inputs::default()
+    };
     for path in paths {
         let meta = match std::fs::metadata(path) {
             Ok(m) => m,

@@ -152,7 +152,7 @@ fn check(a: &CheckArgs) -> anyhow::Result<u8> {
         })?;
     }
 
-    let inputs = inputs::open_all(&a.inputs);
+    let inputs = inputs::open_all(&a.inputs, a.threads);
     for t in &targets {
         output::ensure_not_input(t, &inputs.files)?;
     }

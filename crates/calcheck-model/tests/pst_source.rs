@@ -199,6 +199,7 @@ fn pst_source_ost_4k_items_and_selection() {
         &path,
         PstSelection {
             meeting_objects_elsewhere: false,
+            ..PstSelection::default()
         },
     )
     .unwrap();

@@ -192,3 +192,32 @@ fn lookups_through_remembered_leaves_agree_with_a_full_walk() {
     assert!(ndb.node(missing, &mut w).is_err());
     assert!(w.is_empty(), "{w:?}");
 }
+
+#[test]
+fn listing_on_several_threads_gives_the_same_entries_counts_and_warnings() {
+    let pst = Pst::open(common::corpus_dir().join(OST)).unwrap();
+    let list = |threads| {
+        let mut tree = pst.folders_uncounted().unwrap();
+        let selection = Selection {
+            threads,
+            ..Selection::default()
+        };
+        let (entries, warnings) = pst.calendar_entries(&mut tree, selection);
+        let counts: Vec<u32> = tree.folders.iter().map(|f| f.message_count).collect();
+        (entries, warnings, counts)
+    };
+    let one = list(1);
+    assert_eq!(one.0.len(), 175);
+    for threads in [2, 3, 8] {
+        assert_eq!(list(threads), one, "{threads} threads");
+    }
+    // The counts are the contents tables' rows, as the counted folder walk finds them.
+    let counted: Vec<u32> = pst
+        .folders()
+        .unwrap()
+        .folders
+        .iter()
+        .map(|f| f.message_count)
+        .collect();
+    assert_eq!(one.2, counted);
+}
