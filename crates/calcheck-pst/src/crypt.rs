@@ -118,6 +118,19 @@ pub fn decode(method: CryptMethod, data: &mut [u8], bid: u64) {
     }
 }
 
+/// `data` decoded into a new vector, in one pass over the bytes (the in-place [`decode`] needs a
+/// copy first).
+pub fn decoded(method: CryptMethod, data: &[u8], bid: u64) -> Vec<u8> {
+    match method {
+        CryptMethod::Permute => data.iter().map(|&b| mpbb_i(b)).collect(),
+        CryptMethod::None | CryptMethod::Cyclic => {
+            let mut out = data.to_vec();
+            decode(method, &mut out, bid);
+            out
+        }
+    }
+}
+
 /// Encodes `data` in place; the inverse of [`decode`] (used by tests to build synthetic files).
 pub fn encode(method: CryptMethod, data: &mut [u8], bid: u64) {
     match method {
@@ -140,6 +153,14 @@ mod tests {
         // symmetric).
         for b in 0..=255u8 {
             assert_eq!(mpbb_i(mpbb_r(b)), b);
+            for method in [CryptMethod::None, CryptMethod::Permute, CryptMethod::Cyclic] {
+                let mut in_place = [b, b.wrapping_mul(7), 0xFF];
+                decode(method, &mut in_place, 0x1234_5678);
+                assert_eq!(
+                    decoded(method, &[b, b.wrapping_mul(7), 0xFF], 0x1234_5678),
+                    in_place
+                );
+            }
             assert_eq!(mpbb_s(mpbb_s(b)), b);
         }
         // First bytes of each table as printed in the spec.

@@ -304,6 +304,21 @@ impl Ndb {
 
     /// Reads `len` bytes at `offset` after checking they lie inside the file.
     fn read_range(&self, offset: u64, len: usize, structure: &'static str) -> Result<Vec<u8>> {
+        self.with_range(offset, len, structure, <[u8]>::to_vec)
+    }
+
+    /// Calls `f` with the `len` bytes at `offset`, after checking they lie inside the file: from
+    /// the thread's read windows when they hold them, else from a read of just those bytes.
+    ///
+    /// Handing out a borrowed slice lets a block be checked and decoded straight out of the
+    /// window, in one pass instead of a copy followed by an in-place decode.
+    fn with_range<R>(
+        &self,
+        offset: u64,
+        len: usize,
+        structure: &'static str,
+        f: impl FnOnce(&[u8]) -> R,
+    ) -> Result<R> {
         let end = offset.checked_add(len as u64);
         if end.is_none_or(|e| e > self.len) {
             return Err(Error::corrupt(
@@ -315,8 +330,9 @@ impl Ndb {
                 ),
             ));
         }
-        if let Some(bytes) = self.read_windowed(offset, len) {
-            return Ok(bytes);
+        let mut f = Some(f);
+        if let Some(r) = self.read_windowed(offset, len, &mut f) {
+            return Ok(r);
         }
         let mut buf = vec![0u8; len];
         self.src
@@ -326,13 +342,21 @@ impl Ndb {
                 offset,
                 source,
             })?;
-        Ok(buf)
+        let f = f.ok_or_else(|| {
+            Error::corrupt(structure, format!("file offset {offset:#x}"), "read twice")
+        })?;
+        Ok(f(&buf))
     }
 
-    /// `len` bytes at `offset` through the calling thread's read windows, or `None` when the
-    /// range crosses a window boundary or the window cannot be read (the caller then reads the
-    /// range itself, so an I/O error names the exact range).
-    fn read_windowed(&self, offset: u64, len: usize) -> Option<Vec<u8>> {
+    /// `f` applied to the `len` bytes at `offset` in the calling thread's read windows, or `None`
+    /// (and `f` left in place) when the range crosses a window boundary or the window cannot be
+    /// read: the caller then reads the range itself, so an I/O error names the exact range.
+    fn read_windowed<R>(
+        &self,
+        offset: u64,
+        len: usize,
+        f: &mut Option<impl FnOnce(&[u8]) -> R>,
+    ) -> Option<R> {
         let start = offset - offset % WINDOW_SIZE;
         let at = usize::try_from(offset - start).ok()?;
         let end = at.checked_add(len)?;
@@ -385,11 +409,8 @@ impl Ndb {
                 let span = windows.spans.remove(index);
                 windows.spans.insert(0, span);
             }
-            windows
-                .spans
-                .first()
-                .and_then(|(_, b)| b.get(at..end))
-                .map(<[u8]>::to_vec)
+            let bytes = windows.spans.first().and_then(|(_, b)| b.get(at..end))?;
+            f.take().map(|f| f(bytes))
         })
     }
 
@@ -689,61 +710,63 @@ impl Ndb {
         let trailer_size = format.block_trailer_size();
         let align = format.block_alignment();
         let total = ((cb + trailer_size) as u64).div_ceil(align) * align;
-        let mut bytes = self.read_range(ib, total as usize, "BLOCK")?;
-        let trailer_at = total as usize - trailer_size;
-        let perr = |e| Error::parse(location(), e);
-        let mut t = Reader::new(&bytes, "BLOCKTRAILER");
-        t.skip(trailer_at, "block data").map_err(perr)?;
-        let t_cb = t.u16("cb").map_err(perr)?;
-        let t_sig = t.u16("wSig").map_err(perr)?;
-        let (t_crc, t_bid) = if format == Format::Ansi {
-            let b = u64::from(t.u32("bid").map_err(perr)?);
-            (t.u32("dwCRC").map_err(perr)?, b)
-        } else {
-            let c = t.u32("dwCRC").map_err(perr)?;
-            (c, t.u64("bid").map_err(perr)?)
-        };
-        if bid_key(t_bid) != bid_key(bid) {
-            return Err(Error::corrupt(
-                "BLOCKTRAILER",
-                location(),
-                format!("trailer bid {t_bid:#x} is not the block that was looked up"),
-            ));
-        }
-        if t_cb != entry.cb {
-            warnings.push(Warning::new(
-                "BLOCKTRAILER",
-                location(),
-                format!(
-                    "trailer cb {t_cb} differs from the BBT's {}; the BBT size is used",
-                    entry.cb
-                ),
-            ));
-        }
-        // The trailer sits after the data, so dropping everything from `cb` on leaves the data
-        // alone, without copying it out of the buffer the read filled.
-        bytes.truncate(cb);
-        let computed = compute_crc(&bytes);
-        if computed != t_crc {
-            warnings.push(Warning::new(
-                "BLOCKTRAILER",
-                location(),
-                format!("crc mismatch (stored {t_crc:#010x}, computed {computed:#010x}); data used anyway"),
-            ));
-        } else if t_sig != compute_sig(ib, bid_key(bid)) {
-            warnings.push(Warning::new(
-                "BLOCKTRAILER",
-                location(),
-                format!("wSig {t_sig:#06x} differs from ComputeSig(ib, bid)"),
-            ));
-        }
-        if !bid_is_internal(bid) {
-            crypt::decode(self.header.crypt, &mut bytes, bid_key(bid));
-        }
+        let crypt = self.header.crypt;
+        let decoded = self.with_range(ib, total as usize, "BLOCK", |raw| -> Result<Vec<u8>> {
+            let trailer_at = total as usize - trailer_size;
+            let perr = |e| Error::parse(location(), e);
+            let mut t = Reader::new(raw, "BLOCKTRAILER");
+            t.skip(trailer_at, "block data").map_err(perr)?;
+            let t_cb = t.u16("cb").map_err(perr)?;
+            let t_sig = t.u16("wSig").map_err(perr)?;
+            let (t_crc, t_bid) = if format == Format::Ansi {
+                let b = u64::from(t.u32("bid").map_err(perr)?);
+                (t.u32("dwCRC").map_err(perr)?, b)
+            } else {
+                let c = t.u32("dwCRC").map_err(perr)?;
+                (c, t.u64("bid").map_err(perr)?)
+            };
+            if bid_key(t_bid) != bid_key(bid) {
+                return Err(Error::corrupt(
+                    "BLOCKTRAILER",
+                    location(),
+                    format!("trailer bid {t_bid:#x} is not the block that was looked up"),
+                ));
+            }
+            if t_cb != entry.cb {
+                warnings.push(Warning::new(
+                    "BLOCKTRAILER",
+                    location(),
+                    format!(
+                        "trailer cb {t_cb} differs from the BBT's {}; the BBT size is used",
+                        entry.cb
+                    ),
+                ));
+            }
+            let data = raw.get(..cb).unwrap_or_default();
+            let computed = compute_crc(data);
+            if computed != t_crc {
+                warnings.push(Warning::new(
+                    "BLOCKTRAILER",
+                    location(),
+                    format!("crc mismatch (stored {t_crc:#010x}, computed {computed:#010x}); data used anyway"),
+                ));
+            } else if t_sig != compute_sig(ib, bid_key(bid)) {
+                warnings.push(Warning::new(
+                    "BLOCKTRAILER",
+                    location(),
+                    format!("wSig {t_sig:#06x} differs from ComputeSig(ib, bid)"),
+                ));
+            }
+            Ok(if bid_is_internal(bid) {
+                data.to_vec()
+            } else {
+                crypt::decoded(crypt, data, bid_key(bid))
+            })
+        })??;
         if format == Format::Unicode4k && entry.cb_inflated != entry.cb {
-            bytes = inflate(&bytes, usize::from(entry.cb_inflated), location)?;
+            return inflate(&decoded, usize::from(entry.cb_inflated), location);
         }
-        Ok(bytes)
+        Ok(decoded)
     }
 
     /// The data blocks of a node, in order: one block, or the leaves of an XBLOCK/XXBLOCK tree.
