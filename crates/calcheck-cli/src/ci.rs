@@ -14,7 +14,13 @@ use crate::{inputs, output};
 /// `calcheck dump INPUT [-o FILE]`: every item of every source of `input`, readable or not, as one
 /// calcheck-bag/1 document. Exit status 2 when the input cannot be read.
 pub fn dump(input: &Path, out: Option<&PathBuf>) -> anyhow::Result<u8> {
-    let opened = inputs::open_all(std::slice::from_ref(&input.to_path_buf()), 0);
+    let opened = inputs::open_all(
+        std::slice::from_ref(&input.to_path_buf()),
+        inputs::OpenOptions {
+            threads: 0,
+            every_property: true,
+        },
+    );
     if let Some(e) = opened.errors.first() {
         bail!("{}: {}", e.path, e.reason);
     }

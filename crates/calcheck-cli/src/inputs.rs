@@ -95,12 +95,19 @@ pub fn kind_by_content(path: &Path) -> std::io::Result<Option<FileKind>> {
 }
 
 /// Opens a PST or OST file (the reader tells the two apart by the header, whatever the extension).
-fn open_pst(path: &Path, threads: usize) -> Result<Box<dyn CalendarSource>, String> {
+fn open_pst(path: &Path, options: OpenOptions) -> Result<Box<dyn CalendarSource>, String> {
     let selection = PstSelection {
-        threads,
+        threads: options.threads,
         ..PstSelection::default()
     };
     PstSource::open_with(path, selection)
+        .map(|s| {
+            if options.every_property {
+                s
+            } else {
+                s.reading_only(calcheck_model::names::read_keys())
+            }
+        })
         .map(|s| Box::new(s) as Box<dyn CalendarSource>)
         .map_err(|e| {
             let reason = e.source.to_string();
@@ -160,8 +167,18 @@ pub struct Inputs {
     pub files: Vec<PathBuf>,
     /// A folder on the command line held PST/OST files (readable or not): batch mode, one log per input.
     pub pst_in_folder: bool,
+    /// How PST/OST files are opened.
+    options: OpenOptions,
+}
+
+/// How [`open_all`] opens PST/OST files.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OpenOptions {
     /// Threads a PST/OST may use to list its calendar items (0: one per core), as `--threads` says.
-    threads: usize,
+    pub threads: usize,
+    /// Read every property of every item (for `dump`); otherwise only those checks and reports
+    /// read (`calcheck_model::names::read_keys`), which gives the same findings faster.
+    pub every_property: bool,
 }
 
 impl Inputs {
@@ -175,7 +192,7 @@ impl Inputs {
     fn file(&mut self, path: &Path, kind: FileKind) {
         self.files.push(path.to_path_buf());
         let opened = match kind {
-            FileKind::Pst | FileKind::Ost => open_pst(path, self.threads),
+            FileKind::Pst | FileKind::Ost => open_pst(path, self.options),
             FileKind::Msg => open_msg(path),
             FileKind::Json => open_json(path),
             FileKind::FastTransfer => open_fts(path),
@@ -272,11 +289,10 @@ impl Inputs {
     }
 }
 
-/// Opens every input named on the command line; a PST/OST lists its items on up to `threads`
-/// threads (0: one per core).
-pub fn open_all(paths: &[PathBuf], threads: usize) -> Inputs {
+/// Opens every input named on the command line, PST/OST files as `options` say.
+pub fn open_all(paths: &[PathBuf], options: OpenOptions) -> Inputs {
     let mut inputs = Inputs {
-        threads,
+        options,
         ..Inputs::default()
     };
     for path in paths {

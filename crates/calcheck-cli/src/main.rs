@@ -152,7 +152,13 @@ fn check(a: &CheckArgs) -> anyhow::Result<u8> {
         })?;
     }
 
-    let inputs = inputs::open_all(&a.inputs, a.threads);
+    let inputs = inputs::open_all(
+        &a.inputs,
+        inputs::OpenOptions {
+            threads: a.threads,
+            every_property: false,
+        },
+    );
     for t in &targets {
         output::ensure_not_input(t, &inputs.files)?;
     }

@@ -250,6 +250,19 @@ registry! {
     INSTANCE_KEY = "PidTagInstanceKey", "PR_INSTANCE_KEY", Tag(0x0FF6), Binary;
 }
 
+/// Tagged properties that no check reads, so they are not registered, but that a report shows:
+/// PR_LAST_MODIFIER_NAME (0x3FFA), a column of the CalCheck.log item listing.
+pub const LISTING_ONLY_TAGS: &[u16] = &[0x3FFA];
+
+/// Every property key checks and reports read: the registry and [`LISTING_ONLY_TAGS`]. A reader
+/// that is told to read only these (`PstSource::reading_only`) gives the same findings and
+/// listings as one that reads everything.
+pub fn read_keys() -> impl Iterator<Item = PropKey> {
+    ALL.iter()
+        .map(|d| d.key.to_key())
+        .chain(LISTING_ONLY_TAGS.iter().map(|&id| PropKey::Tagged(id)))
+}
+
 /// Looks a registered property up by canonical or alternate name (case-insensitive).
 pub fn by_name(name: &str) -> Option<&'static PropDef> {
     ALL.iter()

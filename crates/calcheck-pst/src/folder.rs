@@ -237,7 +237,7 @@ impl Pst {
                 return Vec::new();
             }
         };
-        match self.read_table(&node, &|_| false, 1252, w) {
+        match self.read_table(&node, &|_, _| false, 1252, w) {
             Ok(rows) => rows.into_iter().map(|r| r.row_id).collect(),
             Err(e) => {
                 w.push(Warning::new(

@@ -296,11 +296,11 @@ impl Pst {
         }
     }
 
-    /// Reads every row of a table context; `keep` selects columns by property id.
+    /// Reads every row of a table context; `keep` selects columns by property id and type.
     pub(crate) fn read_table(
         &self,
         node: &Node,
-        keep: &dyn Fn(u16) -> bool,
+        keep: &dyn Fn(u16, u16) -> bool,
         codepage: u16,
         w: &mut Warnings,
     ) -> Result<Vec<TableRow>> {
@@ -314,7 +314,7 @@ impl Pst {
             for col in &info.columns {
                 let id = (col.tag >> 16) as u16;
                 let ty = col.tag as u16;
-                if LTP_ROW_COLUMNS.contains(&id) || !keep(id) {
+                if LTP_ROW_COLUMNS.contains(&id) || !keep(id, ty) {
                     continue;
                 }
                 let location = ValueLoc::Cell {
@@ -473,7 +473,7 @@ impl Pst {
         };
         let rows = self.read_table(
             &node,
-            &|id| id == PROP_MESSAGE_CLASS,
+            &|id, _| id == PROP_MESSAGE_CLASS,
             DEFAULT_CODEPAGE,
             &mut w,
         )?;
@@ -492,6 +492,18 @@ impl Pst {
     /// Reads the message with node id `nid`: properties, recipients, attachments and embedded
     /// messages.
     pub fn message(&self, nid: u32) -> Result<Message> {
+        self.message_with(nid, &|_, _| true)
+    }
+
+    /// Like [`Pst::message`], reading only the property values `keep` accepts (by property id,
+    /// store-local for named properties, and type code), in the message, its recipient and
+    /// attachment rows, its attachments and its embedded messages. The structure is read whole:
+    /// every recipient row, attachment and embedded message is there, with the kept values.
+    ///
+    /// A check that reads a known set of properties skips decoding the others (bodies, headers,
+    /// search keys), which is most of the values of a typical item; values that are not read
+    /// cannot report damage either, so [`Message::warnings`] only covers what was kept.
+    pub fn message_with(&self, nid: u32, keep: &dyn Fn(u16, u16) -> bool) -> Result<Message> {
         let mut w = Vec::new();
         let e = self.ndb().node(nid, &mut w)?;
         let entry = NodeEntry {
@@ -499,7 +511,7 @@ impl Pst {
             bid_data: e.bid_data,
             bid_sub: e.bid_sub,
         };
-        self.read_message(entry, format!("nid {nid:#x}"), 0, w)
+        self.read_message(entry, format!("nid {nid:#x}"), 0, w, keep)
     }
 
     fn read_message(
@@ -508,17 +520,20 @@ impl Pst {
         location: String,
         depth: u32,
         mut w: Warnings,
+        keep: &dyn Fn(u16, u16) -> bool,
     ) -> Result<Message> {
         let node = self.open_node(entry, location.clone(), &mut w)?;
-        let (props, _) = self.read_props(&node, &|_, _| false, None, &mut w)?;
-        let codepage = codepage_of_props(&props);
+        let (props, entries) = self.read_props(&node, &|id, ty| !keep(id, ty), None, &mut w)?;
+        // From the entries, not the kept values, so leaving the code page properties out does
+        // not change how the other strings decode.
+        let codepage = codepage_of_entries(&entries);
 
         let mut recipients = Vec::new();
         if let Some(e) = node.subs.get(NID_RECIPIENT_TABLE) {
             let loc = format!("{location}/sub {NID_RECIPIENT_TABLE:#x}");
             match self
                 .open_node(e, loc.clone(), &mut w)
-                .and_then(|t| self.read_table(&t, &|_| true, codepage, &mut w))
+                .and_then(|t| self.read_table(&t, keep, codepage, &mut w))
             {
                 Ok(rows) => recipients = rows,
                 Err(err) => w.push(Warning::new(
@@ -534,11 +549,12 @@ impl Pst {
             let loc = format!("{location}/sub {NID_ATTACHMENT_TABLE:#x}");
             match self
                 .open_node(e, loc.clone(), &mut w)
-                .and_then(|t| self.read_table(&t, &|_| true, codepage, &mut w))
+                .and_then(|t| self.read_table(&t, keep, codepage, &mut w))
             {
                 Ok(rows) => {
                     for row in rows {
-                        attachments.push(self.read_attachment(&node, row, codepage, depth, &mut w));
+                        attachments
+                            .push(self.read_attachment(&node, row, codepage, depth, &mut w, keep));
                     }
                 }
                 Err(err) => w.push(Warning::new(
@@ -567,6 +583,7 @@ impl Pst {
         codepage: u16,
         depth: u32,
         w: &mut Warnings,
+        keep: &dyn Fn(u16, u16) -> bool,
     ) -> Attachment {
         let nid = row.row_id;
         let loc = format!("{}/sub {nid:#x}", msg.location);
@@ -583,7 +600,9 @@ impl Pst {
             };
         };
         // The file data of ordinary attachments is not needed by any calendar check.
-        let skip = |id: u16, ty: u16| id == PROP_ATTACH_DATA && ty == PropType::Binary.code();
+        let skip = |id: u16, ty: u16| {
+            (id == PROP_ATTACH_DATA && ty == PropType::Binary.code()) || !keep(id, ty)
+        };
         let node = match self.open_node(entry, loc.clone(), w) {
             Ok(n) => n,
             Err(err) => {
@@ -614,7 +633,11 @@ impl Pst {
                 };
             }
         };
-        let method = find_prop(&props, PROP_ATTACH_METHOD).and_then(|p| p.value.as_i32());
+        // From the entries, so the embedded message is found whether or not the method is kept.
+        let method = entries
+            .iter()
+            .find(|e| e.id == PROP_ATTACH_METHOD && e.ty == PropType::Integer32.code())
+            .map(|e| e.value as i32);
         let object = entries
             .iter()
             .find(|e| e.id == PROP_ATTACH_DATA && e.ty == PropType::Object.code());
@@ -629,7 +652,7 @@ impl Pst {
                     ),
                 ));
             } else {
-                match self.open_embedded(&node, obj, &loc, depth) {
+                match self.open_embedded(&node, obj, &loc, depth, keep) {
                     Ok(m) => embedded = Some(Box::new(m)),
                     Err(err) => w.push(Warning::new(
                         "embedded message",
@@ -648,7 +671,14 @@ impl Pst {
 
     /// Opens the embedded message PR_ATTACH_DATA_OBJ names ([MS-PST] 2.3.3.5: a heap allocation
     /// holding the sub-node id and size of the object).
-    fn open_embedded(&self, att: &Node, obj: &PcEntry, loc: &str, depth: u32) -> Result<Message> {
+    fn open_embedded(
+        &self,
+        att: &Node,
+        obj: &PcEntry,
+        loc: &str,
+        depth: u32,
+        keep: &dyn Fn(u16, u16) -> bool,
+    ) -> Result<Message> {
         let reference = att.heap.item(obj.value)?;
         let sub = u32_at(reference).ok_or_else(|| {
             Error::corrupt(
@@ -662,7 +692,13 @@ impl Pst {
             what: "embedded message nid",
             id: u64::from(sub),
         })?;
-        self.read_message(entry, format!("{loc}/sub {sub:#x}"), depth + 1, Vec::new())
+        self.read_message(
+            entry,
+            format!("{loc}/sub {sub:#x}"),
+            depth + 1,
+            Vec::new(),
+            keep,
+        )
     }
 }
 
@@ -675,18 +711,6 @@ fn codepage_of_entries(entries: &[PcEntry]) -> u16 {
                 .iter()
                 .find(|e| e.id == *id && e.ty == PropType::Integer32.code())
                 .and_then(|e| u16::try_from(e.value).ok())
-                .filter(|&cp| cp != 0)
-        })
-        .unwrap_or(DEFAULT_CODEPAGE)
-}
-
-fn codepage_of_props(props: &[Prop]) -> u16 {
-    [PROP_MESSAGE_CODEPAGE, PROP_INTERNET_CPID]
-        .iter()
-        .find_map(|id| {
-            find_prop(props, *id)
-                .and_then(|p| p.value.as_i32())
-                .and_then(|v| u16::try_from(v).ok())
                 .filter(|&cp| cp != 0)
         })
         .unwrap_or(DEFAULT_CODEPAGE)

@@ -60,6 +60,11 @@ impl NameMap {
         self.map.get(&id).cloned()
     }
 
+    /// True when the map names the local id `id` (0x8000 and above).
+    pub fn contains(&self, id: u16) -> bool {
+        id >= 0x8000 && self.map.contains_key(&id)
+    }
+
     /// The local id a named property has in this store.
     pub fn local_id(&self, named: &NamedProp) -> Option<u16> {
         self.map.iter().find(|(_, v)| *v == named).map(|(k, _)| *k)

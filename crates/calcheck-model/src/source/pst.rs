@@ -47,6 +47,8 @@ pub struct PstSource {
     info: SourceInfo,
     store: StoreInfo,
     entries: Vec<Entry>,
+    /// With [`PstSource::reading_only`]: one bit per store-local property id to read.
+    wanted: Option<Box<[u64]>>,
 }
 
 impl core::fmt::Debug for PstSource {
@@ -162,7 +164,51 @@ impl PstSource {
             info,
             store,
             entries,
+            wanted: None,
         })
+    }
+
+    /// Reads only the properties with these keys (and the named ids the store's map cannot
+    /// resolve, so their read issue is still reported); the structure of every item, its
+    /// recipient rows, attachments and exceptions, is read whole.
+    ///
+    /// A check reads about a hundred and fifty known properties; an item stores many more (bodies,
+    /// headers, search keys, flags), so reading only [`names::read_keys`](crate::names::read_keys)
+    /// skips decoding and storing most values. Damage inside a value that is not read is not
+    /// reported.
+    #[must_use]
+    pub fn reading_only(mut self, keys: impl IntoIterator<Item = PropKey>) -> Self {
+        let mut bits = vec![0u64; 1024].into_boxed_slice();
+        let mut set = |id: u16| {
+            if let Some(word) = bits.get_mut(usize::from(id / 64)) {
+                *word |= 1 << (id % 64);
+            }
+        };
+        let names = self.pst.name_map();
+        for key in keys {
+            match key {
+                PropKey::Tagged(id) => set(id),
+                PropKey::Named { set: guid, id } => {
+                    let named = calcheck_pst::NamedProp {
+                        guid,
+                        id: match id {
+                            NamedId::Lid(lid) => NameId::Lid(lid),
+                            NamedId::Name(name) => NameId::Name(name),
+                        },
+                    };
+                    if let Some(local) = names.local_id(&named) {
+                        set(local);
+                    }
+                }
+            }
+        }
+        for id in 0x8000..=u16::MAX {
+            if !names.contains(id) {
+                set(id);
+            }
+        }
+        self.wanted = Some(bits);
+        self
     }
 
     /// The underlying reader, for structure-level access.
@@ -190,7 +236,14 @@ impl PstSource {
             Locator::PstNode(entry.nid),
         );
         item_ref.entry_id = self.store.entry_id(entry.nid).map(|id| hex_upper(&id));
-        match self.pst.message(entry.nid) {
+        let read = match &self.wanted {
+            Some(bits) => self.pst.message_with(entry.nid, &|id, _| {
+                bits.get(usize::from(id / 64))
+                    .is_some_and(|w| w & (1 << (id % 64)) != 0)
+            }),
+            None => self.pst.message(entry.nid),
+        };
+        match read {
             Ok(m) => Ok(to_item(m, item_ref)),
             Err(e) => Err(UnreadableItem {
                 item_ref,
