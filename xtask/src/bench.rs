@@ -6,6 +6,8 @@
 //! - `calcheck FILE` (the full check: open, decode every calendar item, run every check, write
 //!   CalCheck.log and CalCheckErr.csv) on every core, on one thread and on two;
 //! - `pffexport -m all FILE` (libpff, Debian `pff-tools`), which reads and writes out every item;
+//! - `readpst -D FILE` (libpst, Debian `pst-utils`), which converts every folder to mbox files,
+//!   deleted items included;
 //! - a pypff (PyPI `libpff-python`, installed here when missing, never in CI) script that walks only the
 //!   calendar folders and reads every property of their messages, recipients and attachments.
 //!
@@ -18,8 +20,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use calcheck_checks::{Engine, Options, RowMode, registry};
-use calcheck_model::CalendarSource;
 use calcheck_model::source::pst::PstSource;
+use calcheck_model::{CalendarSource, names};
 
 /// The pypff walk: every folder whose PR_CONTAINER_CLASS starts with `IPF.Appointment`, every message in
 /// it, and every property (named ones resolved through the map, as calcheck does) of the message, its
@@ -259,7 +261,8 @@ fn in_process(
     let mut items = 0;
     for _ in 0..runs.max(1) {
         let start = Instant::now();
-        let source = PstSource::open(file)?;
+        // As the CLI opens it: only the properties checks and reports read.
+        let source = PstSource::open(file)?.reading_only(names::read_keys());
         opens.push(start.elapsed());
         let mut engine = Engine::new(registry::CHECKS.to_vec(), Options::current());
         engine.collect_rows(RowMode::Flagged);
@@ -284,7 +287,7 @@ fn bytes_read() -> Option<u64> {
 /// does not change the count).
 fn bytes_read_by_check(file: &Path) -> anyhow::Result<Option<u64>> {
     let before = bytes_read();
-    let source = PstSource::open(file)?;
+    let source = PstSource::open(file)?.reading_only(names::read_keys());
     let engine = Engine::new(registry::CHECKS.to_vec(), Options::current());
     std::hint::black_box(engine.run(&[&source as &dyn CalendarSource]));
     Ok(before.zip(bytes_read()).map(|(b, a)| a.saturating_sub(b)))
@@ -360,6 +363,23 @@ fn bench_file(file: &Path, calcheck: &Path, runs: usize, peer_runs: usize) -> an
     })?;
     let _ = std::fs::remove_dir_all(&pff_out);
 
+    let pst_out = out.join("readpst");
+    let readpst = repeat(peer_runs, || {
+        let _ = std::fs::remove_dir_all(&pst_out);
+        std::fs::create_dir_all(&pst_out)?;
+        timed(
+            Path::new("readpst"),
+            &[
+                "-q".as_ref(),
+                "-D".as_ref(),
+                "-o".as_ref(),
+                pst_out.as_os_str(),
+                file.as_os_str(),
+            ],
+        )
+    });
+    let _ = std::fs::remove_dir_all(&pst_out);
+
     let script = out.join("pypff_calendar.py");
     std::fs::write(&script, PYPFF_SCRIPT)?;
     let pypff = ensure_pypff().and_then(|()| {
@@ -391,6 +411,16 @@ fn bench_file(file: &Path, calcheck: &Path, runs: usize, peer_runs: usize) -> an
     row("calcheck --threads 1", one, one_rss);
     row("calcheck --threads 2", two, two_rss);
     row("pffexport -m all", pff, pff_rss);
+    let readpst = match readpst {
+        Ok((d, r, _)) => {
+            row("readpst -D", d, r);
+            Some(d)
+        }
+        Err(e) => {
+            println!("  readpst -D: not measured ({e:#})");
+            None
+        }
+    };
     let pypff = match pypff {
         Ok((d, r, stdout)) => {
             row("pypff calendar walk", d, r);
@@ -430,6 +460,12 @@ fn bench_file(file: &Path, calcheck: &Path, runs: usize, peer_runs: usize) -> an
         "    pffexport time / calcheck time: {vs_pff:.1}x (target >= 20x: {})",
         verdict(vs_pff >= 20.0)
     );
+    if let Some(r) = readpst {
+        println!(
+            "    readpst time / calcheck time: {:.1}x (no target)",
+            secs(r) / secs(all)
+        );
+    }
     if let Some(p) = pypff {
         let vs_pypff = secs(p) / secs(all);
         println!(
