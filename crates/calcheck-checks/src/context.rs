@@ -456,6 +456,31 @@ impl<'a> StoreCx<'a> {
     }
 }
 
+/// For items taken in some order, each with an optional key: for every item that is not the first with its
+/// key, the position (in that order) of the first one that is. Store checks use it to find duplicates
+/// within a folder by sorting, which takes O(n log n) whatever the keys are, where a hash map of keys
+/// that came from the input could be driven into long probe chains.
+pub fn first_with_same_key(keys: &[Option<(FolderId, u128)>]) -> Vec<Option<usize>> {
+    let mut keyed: Vec<((FolderId, u128), usize)> = keys
+        .iter()
+        .enumerate()
+        .filter_map(|(at, k)| k.map(|k| (k, at)))
+        .collect();
+    // Equal keys end up next to each other, the earliest position first.
+    keyed.sort_unstable();
+    let mut first = vec![None; keys.len()];
+    for group in keyed.chunk_by(|a, b| a.0 == b.0) {
+        if let Some(((_, head), rest)) = group.split_first() {
+            for (_, at) in rest {
+                if let Some(slot) = first.get_mut(*at) {
+                    *slot = Some(*head);
+                }
+            }
+        }
+    }
+    first
+}
+
 /// PR_LAST_MODIFIER_NAME (0x3FFA, PtypString): not in the property registry because no check reads it;
 /// CALITEMS.CSV and the log's "Last Modifier" line show it, as CalCheck did.
 const LAST_MODIFIER_NAME: u16 = 0x3FFA;
@@ -625,6 +650,26 @@ mod tests {
             "/Top of Personal Folders/Calendar/Holidays"
         );
         assert_eq!(folders.path(FolderId(7)), "");
+    }
+
+    #[test]
+    fn first_with_same_key_names_the_earliest_item_of_each_folder_and_key() {
+        let (a, b) = (FolderId(0), FolderId(1));
+        let keys = [
+            Some((a, 7)),
+            None,
+            Some((b, 7)),
+            Some((a, 7)),
+            Some((a, 9)),
+            Some((b, 7)),
+            Some((a, 7)),
+        ];
+        // The same key in another folder is not a duplicate; every later copy names the first one.
+        assert_eq!(
+            first_with_same_key(&keys),
+            [None, None, None, Some(0), None, Some(2), Some(0)]
+        );
+        assert!(first_with_same_key(&[]).is_empty());
     }
 
     #[test]

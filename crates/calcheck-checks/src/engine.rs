@@ -318,8 +318,13 @@ impl Engine {
     /// Runs the checks over one source, on the current [`rayon`] pool; findings are not yet sorted.
     pub fn run_source(&self, source: &dyn CalendarSource) -> (SourceReport, Vec<Finding>) {
         let info = source.info();
-        let mut merged = Merged::default();
         let indexed = source.indexed_len();
+        // One summary per position at most: reserving them up front keeps the list from doubling past
+        // the size it needs (the source already holds its list of positions, so this is no new bound).
+        let mut merged = Merged {
+            summaries: Vec::with_capacity(indexed.unwrap_or(0)),
+            ..Merged::default()
+        };
         // With `Flagged`, a source that can read an item again keeps only the rows of items with item
         // findings now and reads the few that store checks flag afterwards; a streaming source cannot,
         // so it keeps every row until the store checks have run.

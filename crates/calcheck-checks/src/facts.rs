@@ -71,12 +71,41 @@ const BIRTHDAY_WORDS: [&str; 5] = [
     "cumpleaños",
 ];
 
+/// The subject as displayed, borrowed from the item (see [`subject`]).
+pub fn subject_str(item: &CalendarItem) -> Option<&str> {
+    item.props
+        .str(&names::SUBJECT)
+        .map(calcheck_model::item::display_subject_str)
+}
+
 /// True when the subject contains one of CalCheck's birthday words (case-insensitive).
 pub fn has_birthday_text(item: &CalendarItem) -> bool {
-    subject(item).is_some_and(|s| {
-        let s = s.to_lowercase();
-        BIRTHDAY_WORDS.iter().any(|w| s.contains(w))
+    subject_str(item).is_some_and(|s| contains_any_lowercase(s, &BIRTHDAY_WORDS))
+}
+
+/// True when `text`, lowercased, contains one of `words` (which are lowercase), as
+/// `text.to_lowercase().contains(word)` says. ASCII text, the common case, is compared in place; other
+/// text is lowercased first, because Unicode lowercasing can turn a non-ASCII character into ASCII
+/// letters (KELVIN SIGN into `k`).
+pub fn contains_any_lowercase(text: &str, words: &[&str]) -> bool {
+    if !text.is_ascii() {
+        let lower = text.to_lowercase();
+        return words.iter().any(|w| lower.contains(w));
+    }
+    let hay = text.as_bytes();
+    words.iter().any(|w| {
+        let w = w.as_bytes();
+        // An ASCII text cannot contain a non-ASCII word.
+        w.is_ascii()
+            && (w.is_empty() || hay.windows(w.len()).any(|win| win.eq_ignore_ascii_case(w)))
     })
+}
+
+/// `text.to_ascii_uppercase().starts_with(prefix)` for an ASCII `prefix`, without the copy.
+pub fn starts_with_ignore_ascii_case(text: &str, prefix: &str) -> bool {
+    text.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
 /// True when the "unusual date" warnings skip the item: CalCheck exempts all-day events and items
@@ -198,6 +227,31 @@ pub fn report_incomplete_recipient_rows(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lowercase_search_matches_to_lowercase_contains() {
+        let words = BIRTHDAY_WORDS;
+        assert!(contains_any_lowercase("Anna's BIRTHDAY party", &words));
+        assert!(contains_any_lowercase("Geburtstag Oma", &words));
+        assert!(contains_any_lowercase("CUMPLEAÑOS de Ana", &words));
+        assert!(!contains_any_lowercase("Weekly sync", &words));
+        assert!(!contains_any_lowercase("", &words));
+        // Unicode lowercases KELVIN SIGN (U+212A) to an ASCII `k`, so non-ASCII text is lowercased whole.
+        assert!("\u{212A}elvin".to_lowercase().contains("kelvin"));
+        assert!(contains_any_lowercase("\u{212A}elvin", &["kelvin"]));
+        assert!(starts_with_ignore_ascii_case(
+            "ipm.Appointment.X",
+            "IPM.APPOINTMENT"
+        ));
+        assert!(!starts_with_ignore_ascii_case(
+            "IPM.Appoint",
+            "IPM.APPOINTMENT"
+        ));
+        assert!(!starts_with_ignore_ascii_case(
+            "IPM.Äppointment",
+            "IPM.APPOINTMENT"
+        ));
+    }
 
     #[test]
     fn classify_time_uses_calchecks_bounds() {

@@ -48,14 +48,27 @@ impl DecodedViews {
             .and_then(|c| u16::try_from(c).ok())
             .unwrap_or(calcheck_format::props::CP_WINDOWS_1252);
         let bin = |def: &PropDef| props.binary(def);
+        // An item usually carries the same time zone in two or three of its definitions, byte for byte;
+        // decoding is a function of the bytes alone, so a repeated blob takes a copy of the first decode.
+        let start_bytes = bin(&names::APPOINTMENT_TIME_ZONE_DEFINITION_START_DISPLAY);
+        let end_bytes = bin(&names::APPOINTMENT_TIME_ZONE_DEFINITION_END_DISPLAY);
+        let recur_bytes = bin(&names::APPOINTMENT_TIME_ZONE_DEFINITION_RECUR);
+        let tz_start_display = start_bytes.map(decode_tz_definition);
+        let tz_end_display = match end_bytes {
+            Some(b) if start_bytes == Some(b) => tz_start_display.clone(),
+            other => other.map(decode_tz_definition),
+        };
+        let tz_recur = match recur_bytes {
+            Some(b) if start_bytes == Some(b) => tz_start_display.clone(),
+            Some(b) if end_bytes == Some(b) => tz_end_display.clone(),
+            other => other.map(decode_tz_definition),
+        };
         DecodedViews {
             recurrence: bin(&names::APPOINTMENT_RECUR)
                 .map(|b| decode_appointment_recurrence_with_codepage(b, codepage)),
-            tz_start_display: bin(&names::APPOINTMENT_TIME_ZONE_DEFINITION_START_DISPLAY)
-                .map(decode_tz_definition),
-            tz_end_display: bin(&names::APPOINTMENT_TIME_ZONE_DEFINITION_END_DISPLAY)
-                .map(decode_tz_definition),
-            tz_recur: bin(&names::APPOINTMENT_TIME_ZONE_DEFINITION_RECUR).map(decode_tz_definition),
+            tz_start_display,
+            tz_end_display,
+            tz_recur,
             tz_struct: bin(&names::TIME_ZONE_STRUCT).map(decode_tzreg),
             global_object_id: bin(&names::GLOBAL_OBJECT_ID).map(decode_global_object_id),
             clean_global_object_id: bin(&names::CLEAN_GLOBAL_OBJECT_ID)

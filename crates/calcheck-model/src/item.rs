@@ -109,13 +109,18 @@ pub fn is_calendar_class(class: &str) -> bool {
 
 /// Strips the `\u{1}` + prefix-length marker that PST subjects carry ([MS-PST] 2.5.3.1.1).
 pub fn display_subject(raw: &str) -> String {
+    display_subject_str(raw).to_owned()
+}
+
+/// [`display_subject`] without the copy: the displayed part of `raw`.
+pub fn display_subject_str(raw: &str) -> &str {
     let mut chars = raw.chars();
     if chars.next() == Some('\u{1}') {
         // The second character encodes the length of a prefix such as "RE: "; the rest is the subject.
         chars.next();
-        return chars.as_str().to_owned();
+        return chars.as_str();
     }
-    raw.to_owned()
+    raw
 }
 
 /// Bytes as uppercase hex without separators.
@@ -312,6 +317,9 @@ mod tests {
         // [MS-PST] 2.5.3.1.1.1: PidTagSubject starts with 0x01 and a prefix length when it has a prefix.
         assert_eq!(display_subject("\u{1}\u{4}RE: Lunch"), "RE: Lunch");
         assert_eq!(display_subject("Lunch"), "Lunch");
+        assert_eq!(display_subject_str("\u{1}\u{4}RE: Lunch"), "RE: Lunch");
+        // A marker with nothing after it leaves an empty subject.
+        assert_eq!(display_subject_str("\u{1}"), "");
         assert_eq!(hex_upper(&[0x00, 0xAB, 0x10]), "00AB10");
     }
 

@@ -1,11 +1,8 @@
 //! CC503 duplicate-global-object-id: two calendar items share a GlobalObjectId or CleanGlobalObjectId.
 
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
-
 use calcheck_model::item::hex_upper;
 
-use crate::context::{FolderId, ItemSummary, StoreCx};
+use crate::context::{FolderId, ItemSummary, StoreCx, first_with_same_key};
 use crate::declare_check;
 use crate::engine::Check;
 
@@ -48,26 +45,31 @@ impl Check for DuplicateGlobalObjectId {
     fn check_store(&self, cx: &mut StoreCx<'_>) {
         let mut order: Vec<&ItemSummary> =
             cx.items.iter().filter(|s| !s.meeting_message()).collect();
-        order.sort_by_key(|s| (s.creation_time().unwrap_or(u64::MAX), s.index));
+        // Positions are unique, so the unstable sort gives the one order there is.
+        order.sort_unstable_by_key(|s| (s.creation_time().unwrap_or(u64::MAX), s.index));
         // Ids are compared within one folder: the same meeting in two calendar folders (a copied
-        // archive calendar, say) is two calendars' business, not a duplicate in one of them.
-        let mut first_goid: HashMap<(FolderId, u128), &ItemSummary> = HashMap::new();
-        let mut first_clean: HashMap<(FolderId, u128), &ItemSummary> = HashMap::new();
-        let mut hits = Vec::new();
-        for s in order {
-            let goid_dup = s
-                .goid()
-                .and_then(|g| seen_before(&mut first_goid, (s.folder, g), s));
-            let clean_dup = if s.is_exception() {
-                None
-            } else {
+        // archive calendar, say) is two calendars' business, not a duplicate in one of them. Each item
+        // is reported against the oldest item with its id.
+        let goids: Vec<Option<(FolderId, u128)>> = order
+            .iter()
+            .map(|s| s.goid().map(|g| (s.folder, g)))
+            .collect();
+        let cleans: Vec<Option<(FolderId, u128)>> = order
+            .iter()
+            .map(|s| {
                 s.clean_goid()
-                    .and_then(|g| seen_before(&mut first_clean, (s.folder, g), s))
-            };
-            if goid_dup.is_some() || clean_dup.is_some() {
-                hits.push((s, goid_dup, clean_dup));
-            }
-        }
+                    .filter(|_| !s.is_exception())
+                    .map(|c| (s.folder, c))
+            })
+            .collect();
+        let earlier = |first: Option<usize>| first.and_then(|i| order.get(i).copied());
+        let hits: Vec<(&ItemSummary, Option<&ItemSummary>, Option<&ItemSummary>)> = order
+            .iter()
+            .zip(first_with_same_key(&goids))
+            .zip(first_with_same_key(&cleans))
+            .filter(|((_, g), c)| g.is_some() || c.is_some())
+            .map(|((s, g), c)| (*s, earlier(g), earlier(c)))
+            .collect();
         for (s, goid_dup, clean_dup) in hits {
             let (message, number, earlier) = match (goid_dup, clean_dup) {
                 (Some(g), Some(_)) => (
@@ -111,21 +113,6 @@ impl Check for DuplicateGlobalObjectId {
             if let Some(Some(other)) = other {
                 f.related(other.item_ref.clone());
             }
-        }
-    }
-}
-
-/// The item that first carried `id` (in a folder), or `None` after recording `s` as its first carrier.
-fn seen_before<'a>(
-    first: &mut HashMap<(FolderId, u128), &'a ItemSummary>,
-    id: (FolderId, u128),
-    s: &'a ItemSummary,
-) -> Option<&'a ItemSummary> {
-    match first.entry(id) {
-        Entry::Occupied(e) => Some(*e.get()),
-        Entry::Vacant(v) => {
-            v.insert(s);
-            None
         }
     }
 }

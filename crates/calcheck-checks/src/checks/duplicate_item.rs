@@ -1,8 +1,6 @@
 //! CC502 duplicate-item: two items with the same subject, organizer, location, recurrence flag, start and end.
 
-use std::collections::{HashMap, hash_map::Entry};
-
-use crate::context::{FolderId, ItemSummary, StoreCx};
+use crate::context::{FolderId, ItemSummary, StoreCx, first_with_same_key};
 use crate::declare_check;
 use crate::engine::Check;
 
@@ -46,25 +44,24 @@ impl Check for DuplicateItem {
         // Order by creation time as CalCheck does, so the newer copy is the one reported.
         // Meeting messages (a request in the Inbox, two copies of one request in Deleted Items) carry the
         // times of their meeting and are not calendar items; they are left out.
-        let mut order: Vec<(&ItemSummary, u128)> = cx
+        let mut order: Vec<&ItemSummary> = cx
             .items
             .iter()
-            .filter(|s| !s.meeting_message())
-            .filter_map(|s| s.dup_key().map(|k| (s, k)))
+            .filter(|s| s.dup_key().is_some() && !s.meeting_message())
             .collect();
-        order.sort_by_key(|(s, _)| (s.creation_time().unwrap_or(u64::MAX), s.index));
-        // Duplicates are looked for within one folder, as CalCheck looked within the calendar it opened.
-        let mut first: HashMap<(FolderId, u128), &ItemSummary> =
-            HashMap::with_capacity(order.len());
-        let mut hits = Vec::new();
-        for (s, key) in order {
-            match first.entry((s.folder, key)) {
-                Entry::Occupied(earlier) => hits.push((s, *earlier.get())),
-                Entry::Vacant(v) => {
-                    v.insert(s);
-                }
-            }
-        }
+        // Positions are unique, so the unstable sort gives the one order there is.
+        order.sort_unstable_by_key(|s| (s.creation_time().unwrap_or(u64::MAX), s.index));
+        // Duplicates are looked for within one folder, as CalCheck looked within the calendar it opened;
+        // each copy is reported against the oldest item with its key.
+        let keys: Vec<Option<(FolderId, u128)>> = order
+            .iter()
+            .map(|s| s.dup_key().map(|k| (s.folder, k)))
+            .collect();
+        let hits: Vec<(&ItemSummary, &ItemSummary)> = first_with_same_key(&keys)
+            .into_iter()
+            .zip(&order)
+            .filter_map(|(first, s)| Some((*s, *order.get(first?)?)))
+            .collect();
         for (s, earlier) in hits {
             let other = cx.detail(earlier);
             let f = cx.report(self, s, "Duplicate item in the Calendar");

@@ -40,8 +40,8 @@ declare_check! {
 }
 
 /// CalCheck's duplicate key of a row: display name, address, address type, recipient type, flags.
-fn key(r: &Recipient) -> (String, String, String, Option<i32>, Option<i32>) {
-    let text = |d: &names::PropDef| r.props.str(d).unwrap_or("").to_owned();
+fn key(r: &Recipient) -> (&str, &str, &str, Option<i32>, Option<i32>) {
+    let text = |d: &names::PropDef| r.props.str(d).unwrap_or("");
     (
         text(&names::DISPLAY_NAME),
         text(&names::EMAIL_ADDRESS),
@@ -55,6 +55,9 @@ fn key(r: &Recipient) -> (String, String, String, Option<i32>, Option<i32>) {
 
 impl Check for DuplicateRecipients {
     fn check_item(&self, item: &CalendarItem, cx: &mut ItemCx<'_>) {
+        if item.recipients.len() < 2 {
+            return;
+        }
         let keys: Vec<_> = item.recipients.iter().map(key).collect();
         let mut pairs: Vec<(&Recipient, &Recipient)> = Vec::new();
         for (i, k) in keys.iter().enumerate() {

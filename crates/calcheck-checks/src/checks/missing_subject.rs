@@ -5,7 +5,7 @@ use calcheck_model::{CalendarItem, names};
 use crate::context::{ItemCx, prop_evidence};
 use crate::declare_check;
 use crate::engine::Check;
-use crate::facts::{is_current, subject};
+use crate::facts::{is_current, subject_str};
 
 declare_check! {
     /// ## What it checks
@@ -37,7 +37,7 @@ declare_check! {
 
 impl Check for MissingSubject {
     fn check_item(&self, item: &CalendarItem, cx: &mut ItemCx<'_>) {
-        if subject(item).is_some_and(|s| !s.is_empty()) || !is_current(item, cx.options.now) {
+        if subject_str(item).is_some_and(|s| !s.is_empty()) || !is_current(item, cx.options.now) {
             return;
         }
         let f = cx.report(

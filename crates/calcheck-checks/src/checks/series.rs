@@ -13,6 +13,7 @@ use calcheck_format::{Decoded, DiagKind, DiagSeverity, Diagnostic};
 use calcheck_model::decoded::View;
 use calcheck_model::{CalendarItem, PropDef, names};
 
+use crate::facts::{contains_any_lowercase, starts_with_ignore_ascii_case};
 use crate::finding::Finding;
 use crate::meta::Severity;
 
@@ -35,12 +36,16 @@ const BIRTHDAY_WORDS: [&str; 5] = [
 /// may also hold notes, contacts or tasks, which carry no appointment properties at all. Items whose
 /// class is missing or empty count as appointments (CC109 and CC111 report the class itself).
 pub(crate) fn is_appointment_class(item: &CalendarItem) -> bool {
-    let class = item.message_class().to_ascii_uppercase();
+    let class = item.message_class();
     class.is_empty()
-        || class.starts_with("IPM.APPOINTMENT")
-        || class.starts_with("IPM.SCHEDULE.MEETING.REQUEST")
-        || class.starts_with("IPM.SCHEDULE.MEETING.CANCELED")
-        || class.starts_with("IPM.OLE.CLASS.{00061055")
+        || [
+            "IPM.APPOINTMENT",
+            "IPM.SCHEDULE.MEETING.REQUEST",
+            "IPM.SCHEDULE.MEETING.CANCELED",
+            "IPM.OLE.CLASS.{00061055",
+        ]
+        .iter()
+        .any(|p| starts_with_ignore_ascii_case(class, p))
 }
 
 /// PidLidRecurring is true (the only authoritative recurrence flag, formats.md §9.19).
@@ -55,11 +60,11 @@ pub(crate) fn exempt_from_date_warnings(item: &CalendarItem) -> bool {
         .props
         .bool(&names::APPOINTMENT_SUB_TYPE)
         .unwrap_or(false);
-    let birthday = item.props.str(&names::SUBJECT).is_some_and(|s| {
-        let s = s.to_lowercase();
-        BIRTHDAY_WORDS.iter().any(|w| s.contains(w))
-    });
-    all_day || birthday
+    all_day
+        || item
+            .props
+            .str(&names::SUBJECT)
+            .is_some_and(|s| contains_any_lowercase(s, &BIRTHDAY_WORDS))
 }
 
 /// The decoded PidLidAppointmentRecur, when the property is present and decodes.

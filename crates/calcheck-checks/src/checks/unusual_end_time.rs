@@ -45,11 +45,13 @@ impl Check for UnusualEndTime {
         let Some(end) = item.props.time(&names::APPOINTMENT_END_WHOLE) else {
             return;
         };
-        if exempt_from_date_warnings(item) {
+        let limit = cx.options.future_limit();
+        let class = classify_time(end, limit);
+        // The exemption reads the subject, so it is asked only about the few unusual times.
+        if !matches!(class, TimeClass::Early | TimeClass::Late) || exempt_from_date_warnings(item) {
             return;
         }
-        let limit = cx.options.future_limit();
-        let (message, number) = match classify_time(end, limit) {
+        let (message, number) = match class {
             TimeClass::Early => (
                 "End Date/Time is earlier than Jan 1 1995. This might be intentional but may also indicate a problem".to_owned(),
                 "0022",

@@ -50,13 +50,19 @@ impl Check for UnusualRecurrenceEnd {
     fn check_item(&self, item: &CalendarItem, cx: &mut ItemCx<'_>) {
         let Some(r) = recurrence(item) else { return };
         let a = &r.value;
-        if a.pattern.end_type.is_never() || exempt_from_date_warnings(item) {
+        if a.pattern.end_type.is_never() {
             return;
         }
         let end = series_end(a);
         let ticks = minutes_ticks(end);
         let limit = cx.options.future_limit();
-        let (message, number) = if end == 0 || ticks > time::FILETIME_4501_01_02 {
+        let unusual = ticks <= time::FILETIME_1995_01_01 || ticks > limit;
+        // The exemption reads the subject, so it is asked only about the few unusual dates.
+        let (message, number) = if end == 0
+            || ticks > time::FILETIME_4501_01_02
+            || !unusual
+            || exempt_from_date_warnings(item)
+        {
             return;
         } else if ticks <= time::FILETIME_1995_01_01 {
             (

@@ -49,14 +49,17 @@ declare_check! {
 impl Check for UnusualRecurrenceStart {
     fn check_item(&self, item: &CalendarItem, cx: &mut ItemCx<'_>) {
         let Some(r) = recurrence(item) else { return };
-        if exempt_from_date_warnings(item) {
-            return;
-        }
         let a = &r.value;
         let start = series_start(a);
         let ticks = minutes_ticks(start);
         let limit = cx.options.future_limit();
-        let (message, number) = if start == 0 || ticks > time::FILETIME_4501_01_02 {
+        let unusual = ticks <= time::FILETIME_1995_01_01 || ticks > limit;
+        // The exemption reads the subject, so it is asked only about the few unusual dates.
+        let (message, number) = if start == 0
+            || ticks > time::FILETIME_4501_01_02
+            || !unusual
+            || exempt_from_date_warnings(item)
+        {
             return;
         } else if ticks <= time::FILETIME_1995_01_01 {
             (
