@@ -30,8 +30,9 @@ pub struct PstError {
     /// The file.
     pub file: PathBuf,
     /// Why: an I/O error, not a PST/OST file, a corrupt header (CRC mismatch), an unreadable root.
+    /// Boxed so the error stays small where paths are large (Windows), as `Result`s should.
     #[source]
-    pub source: calcheck_pst::Error,
+    pub source: Box<calcheck_pst::Error>,
 }
 
 /// One calendar item to read: its NID and the path of its folder.
@@ -74,7 +75,7 @@ impl PstSource {
         let path = path.as_ref();
         let err = |source| PstError {
             file: path.to_path_buf(),
-            source,
+            source: Box::new(source),
         };
         let pst = Pst::open(path).map_err(err)?;
         let store = pst.store().map_err(err)?;
