@@ -210,7 +210,8 @@ impl ItemSummary {
     /// Summarises `item`, at position `index` of its source, in folder 0 (the engine sets the folder).
     pub fn of(index: usize, item: &CalendarItem) -> Self {
         let p = &item.props;
-        let recurring = p.bool(&names::RECURRING).unwrap_or(false);
+        let facts = item.facts();
+        let recurring = facts.recurring.unwrap_or(false);
         let mut flags = 0;
         let mut set = |flag: u8, on: bool| {
             if on {
@@ -232,10 +233,7 @@ impl ItemSummary {
         set(FLAG_CREATION_TIME, creation_time.is_some());
         // The duplicate key: subject, organizer, location, recurring, start and end in UTC. No report
         // shows it (a duplicate finding names the other item), so its hash is all that is kept.
-        let dup_key = match (
-            p.time(&names::APPOINTMENT_START_WHOLE),
-            p.time(&names::APPOINTMENT_END_WHOLE),
-        ) {
+        let dup_key = match (facts.start, facts.end) {
             (Some(s), Some(e)) => Some(key_hash(&(
                 p.str(&names::SUBJECT).unwrap_or(""),
                 p.str(&names::SENT_REPRESENTING_NAME).unwrap_or(""),
@@ -600,19 +598,19 @@ impl ItemRow {
             item_ref: item.item_ref.clone(),
             location: text(&names::LOCATION),
             size,
-            end: p.time(&names::APPOINTMENT_END_WHOLE),
+            end: item.facts().end,
             message_class: text(&names::MESSAGE_CLASS),
             last_modifier,
             last_modified: p.time(&names::LAST_MODIFICATION_TIME),
             recipients: item.recipients.len(),
-            recurring: p.bool(&names::RECURRING).unwrap_or(false),
+            recurring: item.facts().recurring.unwrap_or(false),
             attachments: item.attachments.len(),
             all_day: p.bool(&names::APPOINTMENT_SUB_TYPE),
             organizer_name: text(&names::SENT_REPRESENTING_NAME),
             organizer_address: text(&names::SENT_REPRESENTING_EMAIL_ADDRESS),
             sender_name: text(&names::SENDER_NAME),
             sender_address: text(&names::SENDER_EMAIL_ADDRESS),
-            state_flags: p.i32(&names::APPOINTMENT_STATE_FLAGS),
+            state_flags: item.facts().state_flags,
             clip_start: p.time(&names::CLIP_START),
             clip_end: p.time(&names::CLIP_END),
             time_zone_struct: p

@@ -28,7 +28,7 @@ pub const MSGSTATUS_IN_CONFLICT: i32 = 0x800;
 
 /// PidLidAppointmentStateFlags, or 0 when absent (CalCheck's default).
 pub fn state_flags(item: &CalendarItem) -> i32 {
-    item.props.i32(&names::APPOINTMENT_STATE_FLAGS).unwrap_or(0)
+    item.facts().state_flags.unwrap_or(0)
 }
 
 /// True when asfMeeting is set.
@@ -45,7 +45,7 @@ pub fn is_organized_by_me(item: &CalendarItem) -> bool {
 
 /// PidLidRecurring is true (the only authoritative recurrence flag, formats.md §9.19).
 pub fn is_recurring(item: &CalendarItem) -> bool {
-    item.props.bool(&names::RECURRING).unwrap_or(false)
+    item.facts().recurring.unwrap_or(false)
 }
 
 /// PidLidAppointmentSubType is true (an all-day event).
@@ -118,11 +118,7 @@ pub fn exempt_from_date_warnings(item: &CalendarItem) -> bool {
 /// subject and message-class warnings are worth raising). A missing end counts as the distant past,
 /// as in CalCheck.
 pub fn is_current(item: &CalendarItem, now: u64) -> bool {
-    is_recurring(item)
-        || item
-            .props
-            .time(&names::APPOINTMENT_END_WHOLE)
-            .is_some_and(|end| end >= now)
+    is_recurring(item) || item.facts().end.is_some_and(|end| end >= now)
 }
 
 /// CalCheck's classes of a start or end time (`TimeCheck` for single items).

@@ -125,10 +125,12 @@ pub fn display_subject_str(raw: &str) -> &str {
 
 /// Bytes as uppercase hex without separators.
 pub fn hex_upper(bytes: &[u8]) -> String {
-    use core::fmt::Write;
+    // Every item's entry id goes through here, so the digits are computed rather than formatted.
+    let digit = |n: u8| char::from(if n < 10 { b'0' + n } else { b'A' - 10 + n });
     let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02X}");
+    for &b in bytes {
+        s.push(digit(b >> 4));
+        s.push(digit(b & 0x0F));
     }
     s
 }
@@ -190,8 +192,40 @@ impl Attachment {
     }
 }
 
+/// The item's most-read scalar properties, read once (see [`CalendarItem::facts`]).
+///
+/// Each field holds what the matching [`PropertyBag`] accessor returns, so `item.facts().start` is
+/// `item.props.time(&names::APPOINTMENT_START_WHOLE)`: checks ask for these dozens of times per item,
+/// and a bag lookup hashes and compares a property key every time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ItemFacts {
+    /// PidLidAppointmentStartWhole as a FILETIME (`props.time`).
+    pub start: Option<u64>,
+    /// PidLidAppointmentEndWhole as a FILETIME (`props.time`).
+    pub end: Option<u64>,
+    /// PidLidRecurring (`props.bool`).
+    pub recurring: Option<bool>,
+    /// PidLidAppointmentStateFlags (`props.i32`).
+    pub state_flags: Option<i32>,
+}
+
+impl ItemFacts {
+    /// Reads the facts from `props`.
+    pub fn of(props: &PropertyBag) -> Self {
+        ItemFacts {
+            start: props.time(&names::APPOINTMENT_START_WHOLE),
+            end: props.time(&names::APPOINTMENT_END_WHOLE),
+            recurring: props.bool(&names::RECURRING),
+            state_flags: props.i32(&names::APPOINTMENT_STATE_FLAGS),
+        }
+    }
+}
+
 /// One calendar item as read from any source.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Two items are equal when what was read is equal; the views and facts computed from it on first use
+/// are not compared.
+#[derive(Debug, Clone)]
 pub struct CalendarItem {
     /// Where it lives.
     pub item_ref: ItemRef,
@@ -207,6 +241,19 @@ pub struct CalendarItem {
     pub coverage: Coverage,
     /// The blobs decoded once, on first use (see [`CalendarItem::decoded`]).
     views: OnceLock<DecodedViews>,
+    /// The most-read properties, read once, on first use (see [`CalendarItem::facts`]).
+    facts: OnceLock<ItemFacts>,
+}
+
+impl PartialEq for CalendarItem {
+    fn eq(&self, other: &Self) -> bool {
+        self.item_ref == other.item_ref
+            && self.props == other.props
+            && self.recipients == other.recipients
+            && self.attachments == other.attachments
+            && self.issues == other.issues
+            && self.coverage == other.coverage
+    }
 }
 
 impl CalendarItem {
@@ -220,6 +267,7 @@ impl CalendarItem {
             issues: Vec::new(),
             coverage: Coverage::default(),
             views: OnceLock::new(),
+            facts: OnceLock::new(),
         }
     }
 
@@ -231,9 +279,17 @@ impl CalendarItem {
         self.views.get_or_init(|| DecodedViews::of(&self.props))
     }
 
-    /// Forgets the decoded views, so the next [`CalendarItem::decoded`] decodes the current properties.
+    /// Forgets the decoded views and the facts, so the next [`CalendarItem::decoded`] and
+    /// [`CalendarItem::facts`] read the current properties.
     pub fn reset_decoded(&mut self) {
         self.views = OnceLock::new();
+        self.facts = OnceLock::new();
+    }
+
+    /// The item's most-read properties, read on first use and kept (the same caveat as for
+    /// [`CalendarItem::decoded`] applies to properties changed afterwards).
+    pub fn facts(&self) -> &ItemFacts {
+        self.facts.get_or_init(|| ItemFacts::of(&self.props))
     }
 
     /// The message class, or an empty string.
@@ -321,6 +377,60 @@ mod tests {
         // A marker with nothing after it leaves an empty subject.
         assert_eq!(display_subject_str("\u{1}"), "");
         assert_eq!(hex_upper(&[0x00, 0xAB, 0x10]), "00AB10");
+        let all: Vec<u8> = (0..=255).collect();
+        let formatted = all.iter().fold(String::new(), |mut s, b| {
+            use core::fmt::Write;
+            let _ = write!(s, "{b:02X}");
+            s
+        });
+        assert_eq!(hex_upper(&all), formatted);
+        assert_eq!(hex_upper(&[]), "");
+    }
+
+    #[test]
+    fn facts_are_the_bag_values_read_once() {
+        use calcheck_format::props::PropValue;
+        let mut item = CalendarItem::new(ItemRef::new(
+            Arc::from(Path::new("x.msg")),
+            "",
+            Locator::MsgFile,
+        ));
+        let put = |item: &mut CalendarItem, def: &names::PropDef, v: PropValue| {
+            item.props
+                .insert(crate::Property::new(def.key.to_key(), def.ty.code(), v));
+        };
+        put(
+            &mut item,
+            &names::APPOINTMENT_START_WHOLE,
+            PropValue::Time(5),
+        );
+        // A PtypErrorCode placeholder reads as missing, as the bag's accessors say.
+        put(
+            &mut item,
+            &names::APPOINTMENT_END_WHOLE,
+            PropValue::ErrorCode(0x8004_010F),
+        );
+        put(&mut item, &names::RECURRING, PropValue::Bool(false));
+        let copy = item.clone();
+        assert_eq!(
+            *item.facts(),
+            ItemFacts {
+                start: Some(5),
+                end: None,
+                recurring: Some(false),
+                state_flags: None,
+            }
+        );
+        // What was read is compared, not what was computed from it.
+        assert_eq!(item, copy);
+        put(
+            &mut item,
+            &names::APPOINTMENT_STATE_FLAGS,
+            PropValue::I32(3),
+        );
+        assert_eq!(item.facts().state_flags, None);
+        item.reset_decoded();
+        assert_eq!(item.facts().state_flags, Some(3));
     }
 
     fn assert_send_sync<T: Send + Sync>() {}

@@ -40,7 +40,7 @@ declare_check! {
 impl Check for BlobWithoutRecurringFlag {
     fn check_item(&self, item: &CalendarItem, cx: &mut ItemCx<'_>) {
         let p = &item.props;
-        if p.bool(&names::RECURRING) != Some(false) {
+        if item.facts().recurring != Some(false) {
             return;
         }
         let blob = p.binary(&names::APPOINTMENT_RECUR).is_some();

@@ -33,7 +33,7 @@ declare_check! {
 
 impl Check for InvalidEndTime {
     fn check_item(&self, item: &CalendarItem, cx: &mut ItemCx<'_>) {
-        let Some(end) = item.props.time(&names::APPOINTMENT_END_WHOLE) else {
+        let Some(end) = item.facts().end else {
             return;
         };
         let (message, number) = match classify_time(end, cx.options.future_limit()) {

@@ -36,7 +36,7 @@ declare_check! {
 
 impl Check for InvalidStartTime {
     fn check_item(&self, item: &CalendarItem, cx: &mut ItemCx<'_>) {
-        let Some(start) = item.props.time(&names::APPOINTMENT_START_WHOLE) else {
+        let Some(start) = item.facts().start else {
             return;
         };
         let (message, number) = match classify_time(start, cx.options.future_limit()) {

@@ -32,7 +32,7 @@ declare_check! {
 
 impl Check for MissingEndTime {
     fn check_item(&self, item: &CalendarItem, cx: &mut ItemCx<'_>) {
-        if item.props.time(&names::APPOINTMENT_END_WHOLE).is_none() {
+        if item.facts().end.is_none() {
             let f = cx.report(self, "Missing Appointment End Time! Please check this item");
             prop_evidence(f, item, &names::APPOINTMENT_END_WHOLE);
             prop_evidence(f, item, &names::MESSAGE_CLASS);

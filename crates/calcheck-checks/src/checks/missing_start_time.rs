@@ -34,7 +34,7 @@ impl Check for MissingStartTime {
     fn check_item(&self, item: &CalendarItem, cx: &mut ItemCx<'_>) {
         // CalCheck reads the property as PT_SYSTIME; absent, an error placeholder or another type all
         // leave the item without a usable start.
-        if item.props.time(&names::APPOINTMENT_START_WHOLE).is_none() {
+        if item.facts().start.is_none() {
             let f = cx.report(self, "Missing Appointment Start Time");
             prop_evidence(f, item, &names::APPOINTMENT_START_WHOLE);
             prop_evidence(f, item, &names::MESSAGE_CLASS);

@@ -50,7 +50,7 @@ pub(crate) fn is_appointment_class(item: &CalendarItem) -> bool {
 
 /// PidLidRecurring is true (the only authoritative recurrence flag, formats.md §9.19).
 pub(crate) fn is_recurring(item: &CalendarItem) -> bool {
-    item.props.bool(&names::RECURRING).unwrap_or(false)
+    item.facts().recurring.unwrap_or(false)
 }
 
 /// True when CalCheck skips its "unusual date" warnings for the item: an all-day event
@@ -228,7 +228,7 @@ impl<'a> SeriesZones<'a> {
         }
         if zones.is_empty()
             && has_tail_header(a)
-            && let Some(start) = item.props.time(&names::APPOINTMENT_START_WHOLE)
+            && let Some(start) = item.facts().start
         {
             let local = i64::try_from(series_start(a)).unwrap_or(i64::MAX);
             let utc = i64::try_from(start / TICKS_PER_MINUTE).unwrap_or(i64::MAX);

@@ -31,11 +31,8 @@ declare_check! {
 
 impl Check for StartAfterEnd {
     fn check_item(&self, item: &CalendarItem, cx: &mut ItemCx<'_>) {
-        let p = &item.props;
-        if let (Some(start), Some(end)) = (
-            p.time(&names::APPOINTMENT_START_WHOLE),
-            p.time(&names::APPOINTMENT_END_WHOLE),
-        ) && start > end
+        if let (Some(start), Some(end)) = (item.facts().start, item.facts().end)
+            && start > end
         {
             let f = cx.report(self, "Start Time is later than the End Time");
             prop_evidence(f, item, &names::APPOINTMENT_START_WHOLE);

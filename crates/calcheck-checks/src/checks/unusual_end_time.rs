@@ -42,7 +42,7 @@ declare_check! {
 
 impl Check for UnusualEndTime {
     fn check_item(&self, item: &CalendarItem, cx: &mut ItemCx<'_>) {
-        let Some(end) = item.props.time(&names::APPOINTMENT_END_WHOLE) else {
+        let Some(end) = item.facts().end else {
             return;
         };
         let limit = cx.options.future_limit();

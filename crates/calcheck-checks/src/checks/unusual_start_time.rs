@@ -44,7 +44,7 @@ declare_check! {
 
 impl Check for UnusualStartTime {
     fn check_item(&self, item: &CalendarItem, cx: &mut ItemCx<'_>) {
-        let Some(start) = item.props.time(&names::APPOINTMENT_START_WHOLE) else {
+        let Some(start) = item.facts().start else {
             return;
         };
         let limit = cx.options.future_limit();
