@@ -45,9 +45,24 @@ fuzz_target!(|data: &[u8]| {
         let _ = f.is_calendar();
         let _ = pst.associated_contents(f.nid);
     }
-    let (entries, _) = pst.calendar_entries(&mut tree, Selection::default());
-    for e in entries.iter().take(MAX_MESSAGES) {
-        if let Ok(m) = pst.message(e.nid) {
+    // One thread, so an input's run does not depend on the machine; the listing on several
+    // threads is compared with this one by the reader's tests.
+    let selection = Selection {
+        threads: 1,
+        ..Selection::default()
+    };
+    let (entries, _) = pst.calendar_entries(&mut tree, selection);
+    if let Ok(mut uncounted) = pst.folders_uncounted() {
+        let _ = pst.calendar_entries(&mut uncounted, selection);
+    }
+    for (i, e) in entries.iter().take(MAX_MESSAGES).enumerate() {
+        // Every other message is read as the checks read it, with only some property values.
+        let read = if i % 2 == 0 {
+            pst.message(e.nid)
+        } else {
+            pst.message_with(e.nid, &|id, ty| (id ^ ty) % 3 != 0)
+        };
+        if let Ok(m) = read {
             let _ = m.message_class();
             for w in &m.warnings {
                 let _ = w.to_string();
