@@ -5,7 +5,7 @@
 //! ticks since 1601-01-01 UTC), so they convert to `DateTime<Utc>`. Every function is total:
 //! no input panics, and conversions back return `None` outside the representable range.
 
-use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 
 /// Minutes in a day; blob dates must be multiples of this.
 pub const MINUTES_PER_DAY: u32 = 1440;
@@ -40,39 +40,51 @@ pub const FILETIME_4501_01_01: u64 = 0x0CB3_4557_A3DD_4000;
 /// FILETIME of 4501-01-02 00:00 UTC, CalCheck's "past the upper limit" boundary.
 pub const FILETIME_4501_01_02: u64 = 0x0CB3_4620_CE47_0000;
 
+/// 1601-01-01, built once at compile time: decoders convert blob dates by the thousand.
+const EPOCH_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1601, 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+
 /// 1601-01-01 00:00, the epoch of both RTime and FILETIME.
 pub fn epoch_1601() -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(1601, 1, 1)
-        .unwrap_or(NaiveDate::MIN)
-        .and_time(NaiveTime::MIN)
+    EPOCH_DATE.and_time(NaiveTime::MIN)
 }
 
 /// Minutes since 1601 (local wall clock) to a date and time.
 ///
 /// Every `u32` is representable (the largest is in the year 9767).
 pub fn minutes_to_naive(minutes: u32) -> NaiveDateTime {
-    let days = u64::from(minutes / MINUTES_PER_DAY);
-    let rest = i64::from(minutes % MINUTES_PER_DAY);
-    epoch_1601()
-        .checked_add_days(Days::new(days))
-        .and_then(|d| d.checked_add_signed(TimeDelta::minutes(rest)))
-        .unwrap_or(NaiveDateTime::MAX)
+    // The minute of the day is below 1440, so it is always a valid time of day.
+    let time = NaiveTime::from_num_seconds_from_midnight_opt((minutes % MINUTES_PER_DAY) * 60, 0)
+        .unwrap_or(NaiveTime::MIN);
+    match days_after_epoch(minutes / MINUTES_PER_DAY) {
+        Some(date) => date.and_time(time),
+        None => NaiveDateTime::MAX,
+    }
+}
+
+/// The date `days` days after 1601-01-01, counted from the start of the common era rather than added
+/// day by day to the epoch.
+fn days_after_epoch(days: u32) -> Option<NaiveDate> {
+    let days = i32::try_from(days).ok()?;
+    NaiveDate::from_num_days_from_ce_opt(EPOCH_DATE.num_days_from_ce().checked_add(days)?)
 }
 
 /// A date and time to minutes since 1601; `None` before 1601 or past the `u32` range.
 ///
 /// Seconds and fractions are dropped (the value is floored to the minute).
 pub fn naive_to_minutes(dt: NaiveDateTime) -> Option<u32> {
-    let minutes = dt.signed_duration_since(epoch_1601()).num_minutes();
-    if dt < epoch_1601() {
+    let epoch = epoch_1601();
+    if dt < epoch {
         return None;
     }
-    u32::try_from(minutes).ok()
+    u32::try_from(dt.signed_duration_since(epoch).num_minutes()).ok()
 }
 
 /// The calendar date of a minutes-since-1601 value.
 pub fn minutes_to_date(minutes: u32) -> NaiveDate {
-    minutes_to_naive(minutes).date()
+    days_after_epoch(minutes / MINUTES_PER_DAY).unwrap_or(NaiveDate::MAX)
 }
 
 /// FILETIME (100 ns ticks since 1601-01-01 UTC) to a UTC time.
@@ -125,7 +137,7 @@ pub fn format_filetime(ticks: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{Datelike, Timelike, Weekday};
+    use chrono::{Days, TimeDelta, Timelike, Weekday};
 
     fn ymd_hm(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
         NaiveDate::from_ymd_opt(y, m, d)
@@ -164,6 +176,32 @@ mod tests {
         assert_eq!(minutes_to_naive(0x0CBC_AD20), ymd_hm(2007, 4, 20, 0, 0));
         // MFCMAPI APPOINTMENTRECURRENCEPATTERN-1: 0x0CDB6DE6 = 02:30 PM 2/17/2011.
         assert_eq!(minutes_to_naive(0x0CDB_6DE6), ymd_hm(2011, 2, 17, 14, 30));
+    }
+
+    #[test]
+    fn minutes_agree_with_chrono_arithmetic_from_the_epoch() {
+        // The conversion counts days from the common era; chrono's own addition of days and minutes
+        // to 1601-01-01 must give the same instant everywhere in the u32 range.
+        let epoch = NaiveDate::from_ymd_opt(1601, 1, 1)
+            .unwrap()
+            .and_time(NaiveTime::MIN);
+        let mut m: u32 = 0;
+        loop {
+            let want = epoch
+                .checked_add_days(Days::new(u64::from(m / MINUTES_PER_DAY)))
+                .unwrap()
+                + TimeDelta::minutes(i64::from(m % MINUTES_PER_DAY));
+            assert_eq!(minutes_to_naive(m), want, "{m}");
+            assert_eq!(minutes_to_date(m), want.date(), "{m}");
+            let Some(next) = m.checked_add(999_983) else {
+                break;
+            };
+            m = next;
+        }
+        for m in [1, 1439, 1440, 1441, u32::MAX - 1, u32::MAX] {
+            let want = epoch + TimeDelta::minutes(i64::from(m));
+            assert_eq!(minutes_to_naive(m), want, "{m}");
+        }
     }
 
     #[test]

@@ -816,6 +816,9 @@ fn compare_strings(
     offset: usize,
     diags: &mut Vec<Diagnostic>,
 ) {
+    if ascii_equal(ansi, wide, codepage) == Some(true) {
+        return;
+    }
     let a = ansi.text(codepage);
     let w = wide.text();
     let lossy_equal = a.chars().count() == w.chars().count()
@@ -832,6 +835,31 @@ fn compare_strings(
             format!("{field} {w:?} differs from the ExceptionInfo's ANSI string {a:?} (code page {codepage})"),
         ));
     }
+}
+
+/// The comparison of [`compare_strings`] for the common case of two ASCII strings, without decoding
+/// either: `None` unless both are ASCII and the code page decodes ASCII bytes as themselves (as every
+/// code page does except UTF-16 and the ISO-2022 family). The ANSI string's trailing NULs are not
+/// part of its text; the wide string's units are all of its text.
+fn ascii_equal(ansi: &AnsiString, wide: &WideString, codepage: u16) -> Option<bool> {
+    let bytes = ansi.bytes.as_slice();
+    let bytes = bytes
+        .get(..bytes.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1))
+        .unwrap_or_default();
+    let transparent = codepage != crate::props::CP_UTF16LE
+        && codepage::to_encoding(codepage)
+            .unwrap_or(encoding_rs::WINDOWS_1252)
+            .is_ascii_compatible();
+    if !transparent || !bytes.is_ascii() || !wide.units.iter().all(|&u| u < 0x80) {
+        return None;
+    }
+    Some(
+        bytes.len() == wide.units.len()
+            && bytes
+                .iter()
+                .zip(&wide.units)
+                .all(|(&b, &u)| u16::from(b) == u),
+    )
 }
 
 /// The diagnostic for a blob that stops before ReservedBlock2 ends.
@@ -1145,7 +1173,11 @@ fn check_exceptions(v: &AppointmentRecurrencePattern, diags: &mut Vec<Diagnostic
         }
     }
     let complete = v.exception_info.len() == usize::from(v.exception_count);
-    if complete && v.exception_info.len() == p.modified_instance_dates.len() {
+    // Two empty lists agree; most series have no exception.
+    if complete
+        && !v.exception_info.is_empty()
+        && v.exception_info.len() == p.modified_instance_dates.len()
+    {
         let mut starts: Vec<u32> = v
             .exception_info
             .iter()
@@ -1290,6 +1322,68 @@ mod tests {
             ee.change_highlight.clone_from(&ch);
         }
         a
+    }
+
+    #[test]
+    fn ascii_comparison_agrees_with_decoding_both_strings() {
+        // The shortcut may decline (None) but never disagree with decoding both strings and comparing
+        // their characters, which is what compare_strings does otherwise.
+        let cases: [(&[u8], &str, u16); 8] = [
+            (b"Lunch", "Lunch", 1252),
+            (b"Lunch\0\0", "Lunch", 1252),
+            (b"Lunch", "Lunch\0", 1252),
+            (b"Lunch", "lunch", 1252),
+            (b"Caf?", "Caf\u{e9}", 1252),
+            (b"Room 1", "Room 1", 932),
+            (b"\x1b$B", "\x1b$B", 50220),
+            (b"ab", "ab", 1200),
+        ];
+        for (ansi, wide, codepage) in cases {
+            let a = AnsiString::new(ansi.to_vec());
+            let w = WideString::new(wide);
+            let (at, wt) = (a.text(codepage), w.text());
+            let decoded = at.chars().count() == wt.chars().count()
+                && at
+                    .chars()
+                    .zip(wt.chars())
+                    .all(|(ca, cw)| ca == cw || (ca == '?' && !cw.is_ascii()));
+            if let Some(quick) = ascii_equal(&a, &w, codepage) {
+                assert_eq!(quick, decoded, "{ansi:?} {wide:?} {codepage}");
+            }
+        }
+        // ISO-2022-JP and UTF-16 do not read ASCII bytes as themselves; non-ASCII text is decoded.
+        assert_eq!(
+            ascii_equal(
+                &AnsiString::new(b"ab".to_vec()),
+                &WideString::new("ab"),
+                50220
+            ),
+            None
+        );
+        assert_eq!(
+            ascii_equal(
+                &AnsiString::new(b"ab".to_vec()),
+                &WideString::new("ab"),
+                1200
+            ),
+            None
+        );
+        assert_eq!(
+            ascii_equal(
+                &AnsiString::new(b"Caf?".to_vec()),
+                &WideString::new("Caf\u{e9}"),
+                1252
+            ),
+            None
+        );
+        assert_eq!(
+            ascii_equal(
+                &AnsiString::new(b"Lunch\0".to_vec()),
+                &WideString::new("Lunch"),
+                1252
+            ),
+            Some(true)
+        );
     }
 
     #[test]

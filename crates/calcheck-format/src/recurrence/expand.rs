@@ -58,9 +58,15 @@ impl fmt::Display for Unsupported {
 
 impl std::error::Error for Unsupported {}
 
+/// Outlook's last representable date, built once at compile time.
+const LAST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(4500, 12, 31) {
+    Some(d) => d,
+    None => NaiveDate::MAX,
+};
+
 /// Outlook's last representable date (EndDate of a never-ending series, 0x5AE980DF).
 pub fn last_date() -> NaiveDate {
-    NaiveDate::from_ymd_opt(4500, 12, 31).unwrap_or(NaiveDate::MAX)
+    LAST_DATE
 }
 
 /// The weekday numbered from Sunday = 0, as FirstDOW stores it.
@@ -247,12 +253,12 @@ fn month_index(date: NaiveDate) -> i64 {
     i64::from(date.year()) * 12 + i64::from(date.month0())
 }
 
-/// Number of days in a month.
+/// Number of days in a month of the proleptic Gregorian calendar (31 for a month that is not one).
 fn days_in_month(year: i32, month: u32) -> u32 {
-    let first = NaiveDate::from_ymd_opt(year, month, 1);
-    let next = first.and_then(|d| d.checked_add_months(Months::new(1)));
-    match (first, next) {
-        (Some(a), Some(b)) => u32::try_from(b.signed_duration_since(a).num_days()).unwrap_or(31),
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
         _ => 31,
     }
 }
@@ -264,16 +270,24 @@ fn pick_in_month(year: i32, month: u32, day: MonthDay) -> Option<NaiveDate> {
         MonthDay::Day(d) => NaiveDate::from_ymd_opt(year, month, d.min(dim)),
         MonthDay::End => NaiveDate::from_ymd_opt(year, month, dim),
         MonthDay::Nth { mask, n } => {
-            let mut matches = (1..=dim)
-                .filter_map(|d| NaiveDate::from_ymd_opt(year, month, d))
-                .filter(|d| day_mask::contains(mask, d.weekday()));
-            if n >= 5 {
+            // The weekday of day d follows from the weekday of the 1st, so only the picked day is
+            // built as a date.
+            let first = NaiveDate::from_ymd_opt(year, month, 1)?.weekday();
+            let mut matches =
+                (1..=dim).filter(|d| day_mask::contains(mask, weekday_after(first, d - 1)));
+            let picked = if n >= 5 {
                 matches.next_back()
             } else {
                 matches.nth((n as usize).saturating_sub(1))
-            }
+            }?;
+            NaiveDate::from_ymd_opt(year, month, picked)
         }
     }
+}
+
+/// The weekday `days` days after `day`.
+fn weekday_after(day: Weekday, days: u32) -> Weekday {
+    weekday_from_sunday((day.num_days_from_sunday() + days % 7) % 7)
 }
 
 /// Where the iteration stops.
@@ -290,6 +304,9 @@ struct Limit {
 pub struct Occurrences {
     rule: Rule,
     start: NaiveDate,
+    /// Where blocks are counted from: the start of StartDate's week for a weekly rule, the 1st of its
+    /// month for a monthly one, StartDate itself for a daily one.
+    origin: NaiveDate,
     limit: Limit,
     /// Index of the next block (day, week or month period) to generate.
     block: u64,
@@ -320,9 +337,16 @@ pub fn occurrences(pattern: &RecurrencePattern, cap: usize) -> Result<Occurrence
             }
         }
     }
+    let origin = match rule {
+        Rule::Daily { .. } => Some(start),
+        Rule::Weekly { first_dow, .. } => Some(week_start(start, first_dow)),
+        Rule::Monthly { .. } => start.with_day(1),
+    };
     Ok(Occurrences {
         rule,
         start,
+        // StartDate always has a 1st of its month; MIN is never reached.
+        origin: origin.unwrap_or(NaiveDate::MIN),
         limit: Limit { last, count },
         block: 0,
         day_in_week: 0,
@@ -352,43 +376,46 @@ pub fn expected_first_date_time(pattern: &RecurrencePattern) -> Result<u32, Unsu
 impl Occurrences {
     /// The next candidate date of the rule, in ascending order; `None` past 4500-12-31.
     fn next_candidate(&mut self) -> Option<NaiveDate> {
-        let last = last_date();
+        let last = LAST_DATE;
         loop {
             let candidate = match self.rule {
                 Rule::Daily { days } => {
                     let offset = self.block.checked_mul(days)?;
                     self.block += 1;
-                    self.start.checked_add_days(Days::new(offset))?
+                    self.origin.checked_add_days(Days::new(offset))?
                 }
                 Rule::Weekly {
                     weeks,
                     mask,
                     first_dow,
                 } => {
-                    let week = week_start(self.start, first_dow).checked_add_days(Days::new(
-                        self.block.checked_mul(weeks)?.checked_mul(7)?,
-                    ))?;
-                    let day = week.checked_add_days(Days::new(u64::from(self.day_in_week)))?;
+                    let in_week = self.day_in_week;
+                    let block = self.block;
                     self.day_in_week += 1;
                     if self.day_in_week == 7 {
                         self.day_in_week = 0;
                         self.block += 1;
                     }
+                    // Weeks start on FirstDOW, so the weekday of a day follows from its place in the
+                    // week and days outside the mask are passed over without building their date.
+                    // A later day of the mask stops the walk wherever a skipped day would have.
+                    if !day_mask::contains(mask, weekday_after(first_dow, u32::from(in_week))) {
+                        continue;
+                    }
+                    let offset = block
+                        .checked_mul(weeks)?
+                        .checked_mul(7)?
+                        .checked_add(u64::from(in_week))?;
+                    let day = self.origin.checked_add_days(Days::new(offset))?;
                     if day > last {
                         return None;
-                    }
-                    if !day_mask::contains(mask, day.weekday()) {
-                        continue;
                     }
                     day
                 }
                 Rule::Monthly { months, day } => {
                     let offset = u32::try_from(self.block.checked_mul(u64::from(months))?).ok()?;
                     self.block += 1;
-                    let first = self
-                        .start
-                        .with_day(1)?
-                        .checked_add_months(Months::new(offset))?;
+                    let first = self.origin.checked_add_months(Months::new(offset))?;
                     if first > last {
                         return None;
                     }
@@ -471,6 +498,80 @@ mod tests {
             modified_instance_dates: vec![],
             start_date: minutes(start),
             end_date: NO_END_DATE,
+        }
+    }
+
+    #[test]
+    fn walk_lists_exactly_the_dates_the_rule_matches() {
+        // The walk steps through weeks and months; `Rule::matches` is arithmetic on one date. Over every
+        // day of two years they must agree, for weekly masks with every FirstDOW and for every monthly
+        // kind, including February of a leap year and of 1900 (not a leap year).
+        let mut rules = Vec::new();
+        for first_dow in 0..7 {
+            for mask in [0x01, 0x22, 0x3E, 0x7F, 0x40] {
+                rules.push((
+                    PatternType::Week,
+                    PatternTypeSpecific::Week { day_mask: mask },
+                    2,
+                    first_dow,
+                ));
+            }
+        }
+        for n in 1..=5 {
+            rules.push((
+                PatternType::MonthNth,
+                PatternTypeSpecific::MonthNth { day_mask: 0x3E, n },
+                1,
+                0,
+            ));
+            rules.push((
+                PatternType::MonthNth,
+                PatternTypeSpecific::MonthNth { day_mask: 0x41, n },
+                3,
+                0,
+            ));
+        }
+        for day in [1, 29, 30, 31] {
+            rules.push((PatternType::Month, PatternTypeSpecific::Month { day }, 1, 0));
+        }
+        rules.push((
+            PatternType::MonthEnd,
+            PatternTypeSpecific::Month { day: 31 },
+            1,
+            0,
+        ));
+        for start in [ymd(1899, 11, 13), ymd(2023, 12, 28), ymd(2024, 1, 31)] {
+            for &(pattern_type, specific, period, first_dow) in &rules {
+                let mut p = pattern(
+                    RecurFrequency::Weekly,
+                    pattern_type,
+                    specific,
+                    period,
+                    start,
+                );
+                p.first_dow = first_dow;
+                let rule = Rule::from_pattern(&p).unwrap();
+                let walked: Vec<NaiveDate> = occurrences(&p, 1000)
+                    .unwrap()
+                    .take_while(|d| *d < start + chrono::Days::new(731))
+                    .collect();
+                let matched: Vec<NaiveDate> = (0..731)
+                    .map(|i| start + chrono::Days::new(i))
+                    .filter(|d| rule.matches(start, *d))
+                    .collect();
+                assert_eq!(
+                    walked, matched,
+                    "{pattern_type:?} {specific:?} {first_dow} {start}"
+                );
+            }
+        }
+        for year in [1900, 2000, 2023, 2024] {
+            for month in 1..=12 {
+                let first = ymd(year, month, 1);
+                let next = first.checked_add_months(Months::new(1)).unwrap();
+                let days = u32::try_from((next - first).num_days()).unwrap();
+                assert_eq!(days_in_month(year, month), days, "{year}-{month}");
+            }
         }
     }
 
