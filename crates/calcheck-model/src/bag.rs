@@ -85,11 +85,19 @@ impl Property {
 /// times per item, and SipHash was a tenth of a whole check. Fx gives up SipHash's resistance to
 /// chosen collisions, which costs little here: a store has at most 32 768 tagged and 32 768 named
 /// property ids, so even keys crafted to collide only slow the one object that holds them down.
+///
+/// Small bags (a recipient row, an attachment) have no index at all: up to [`LINEAR_MAX`]
+/// properties are found by comparing keys one by one, which is faster than hashing them and saves
+/// a table per object. The index is built when a bag grows past that.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PropertyBag {
     props: Vec<Property>,
+    /// Empty while the bag has at most [`LINEAR_MAX`] properties.
     index: FxHashMap<PropKey, usize>,
 }
+
+/// Most properties a bag holds without a hash index.
+const LINEAR_MAX: usize = 16;
 
 impl PropertyBag {
     /// An empty bag.
@@ -99,22 +107,45 @@ impl PropertyBag {
 
     /// An empty bag with room for `capacity` properties, for readers that know how many follow.
     pub fn with_capacity(capacity: usize) -> Self {
+        let index = if capacity > LINEAR_MAX {
+            FxHashMap::with_capacity_and_hasher(capacity, rustc_hash::FxBuildHasher)
+        } else {
+            FxHashMap::default()
+        };
         PropertyBag {
             props: Vec::with_capacity(capacity),
-            index: FxHashMap::with_capacity_and_hasher(capacity, rustc_hash::FxBuildHasher),
+            index,
         }
     }
 
     /// Adds a property. A later value for the same key replaces the earlier one, because MAPI
     /// objects hold one value per property id; the readers report the duplicate where it matters.
     pub fn insert(&mut self, prop: Property) {
-        if let Some(&i) = self.index.get(&prop.key) {
-            if let Some(existing) = self.props.get_mut(i) {
+        if self.index.is_empty() {
+            if let Some(existing) = self.props.iter_mut().find(|p| p.key == prop.key) {
                 *existing = prop;
+                return;
             }
-        } else {
-            self.index.insert(prop.key.clone(), self.props.len());
-            self.props.push(prop);
+            if self.props.len() < LINEAR_MAX {
+                self.props.push(prop);
+                return;
+            }
+            // The bag outgrows comparing keys one by one: index what it holds (keys are unique).
+            self.index.reserve(self.props.len() * 2);
+            for (i, p) in self.props.iter().enumerate() {
+                self.index.insert(p.key.clone(), i);
+            }
+        }
+        match self.index.entry(prop.key.clone()) {
+            std::collections::hash_map::Entry::Occupied(e) => {
+                if let Some(existing) = self.props.get_mut(*e.get()) {
+                    *existing = prop;
+                }
+            }
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(self.props.len());
+                self.props.push(prop);
+            }
         }
     }
 
@@ -135,6 +166,9 @@ impl PropertyBag {
 
     /// The property with this key.
     pub fn get_key(&self, key: &PropKey) -> Option<&Property> {
+        if self.index.is_empty() {
+            return self.props.iter().find(|p| &p.key == key);
+        }
         self.index.get(key).and_then(|&i| self.props.get(i))
     }
 
@@ -215,6 +249,42 @@ mod tests {
         assert_eq!(bag.i32(&names::MESSAGE_FLAGS), Some(1));
         let order: Vec<&PropKey> = bag.iter().map(|p| &p.key).collect();
         assert_eq!(order[1], &PropKey::Tagged(0x0E07));
+    }
+
+    #[test]
+    fn bag_keeps_one_value_per_key_below_and_above_the_index_threshold() {
+        // Tagged ids 0x0001.. inserted twice each, the second value winning, in a bag that grows
+        // from key-by-key lookups to an index; the order of first insertion is kept.
+        let mut bag = PropertyBag::new();
+        for round in 0..2 {
+            for id in 1..=40u16 {
+                bag.insert(Property::new(
+                    PropKey::Tagged(id),
+                    0x0003,
+                    PropValue::I32(i32::from(id) * 10 + round),
+                ));
+            }
+        }
+        assert_eq!(bag.len(), 40);
+        for id in 1..=40u16 {
+            let p = bag.get_key(&PropKey::Tagged(id)).unwrap();
+            assert_eq!(p.value, PropValue::I32(i32::from(id) * 10 + 1));
+        }
+        let ids: Vec<u16> = bag
+            .iter()
+            .map(|p| match p.key {
+                PropKey::Tagged(id) => id,
+                PropKey::Named { .. } => 0,
+            })
+            .collect();
+        assert_eq!(ids, (1..=40).collect::<Vec<_>>());
+        assert!(bag.get_key(&PropKey::Tagged(41)).is_none());
+        // A small bag built in one go answers the same as one grown past the threshold.
+        let small: PropertyBag = (1..=5u16)
+            .map(|id| Property::new(PropKey::Tagged(id), 0x0003, PropValue::I32(1)))
+            .collect();
+        assert!(small.get_key(&PropKey::Tagged(5)).is_some());
+        assert!(small.get_key(&PropKey::Tagged(6)).is_none());
     }
 
     #[test]

@@ -316,15 +316,15 @@ fn to_item(m: Message, item_ref: ItemRef) -> CalendarItem {
 }
 
 /// The model key of a PST property: tagged ids as they are, named ids resolved through the
-/// store's map. `None` for a named id the map does not know.
-fn key_of(p: &Prop) -> Option<PropKey> {
+/// store's map (taken from the property, not copied). `None` for a named id the map does not know.
+fn key_of(p: &mut Prop) -> Option<PropKey> {
     if !p.tag.is_named() {
         return Some(PropKey::Tagged(p.tag.id()));
     }
-    let named = p.named.as_ref()?;
-    let id = match &named.id {
-        NameId::Lid(lid) => NamedId::Lid(*lid),
-        NameId::Name(name) => NamedId::Name(name.clone()),
+    let named = p.named.take()?;
+    let id = match named.id {
+        NameId::Lid(lid) => NamedId::Lid(lid),
+        NameId::Name(name) => NamedId::Name(name),
     };
     Some(PropKey::Named {
         set: named.guid,
@@ -337,8 +337,8 @@ fn key_of(p: &Prop) -> Option<PropKey> {
 fn bag(props: Vec<Prop>, item: &mut CalendarItem, what: impl Fn() -> String) -> PropertyBag {
     let mut out = PropertyBag::with_capacity(props.len());
     let mut unresolved = Vec::new();
-    for p in props {
-        let Some(key) = key_of(&p) else {
+    for mut p in props {
+        let Some(key) = key_of(&mut p) else {
             unresolved.push(p.tag);
             continue;
         };
