@@ -86,7 +86,7 @@ impl Property {
 /// chosen collisions, which costs little here: a store has at most 32 768 tagged and 32 768 named
 /// property ids, so even keys crafted to collide only slow the one object that holds them down.
 ///
-/// Small bags (a recipient row, an attachment) have no index at all: up to [`LINEAR_MAX`]
+/// Small bags (a recipient row, an attachment) have no index at all: up to 16
 /// properties are found by comparing keys one by one, which is faster than hashing them and saves
 /// a table per object. The index is built when a bag grows past that.
 #[derive(Debug, Clone, PartialEq, Default)]
