@@ -48,21 +48,10 @@ impl DecodedViews {
             .and_then(|c| u16::try_from(c).ok())
             .unwrap_or(calcheck_format::props::CP_WINDOWS_1252);
         let bin = |def: &PropDef| props.binary(def);
-        // An item usually carries the same time zone in two or three of its definitions, byte for byte;
-        // decoding is a function of the bytes alone, so a repeated blob takes a copy of the first decode.
-        let start_bytes = bin(&names::APPOINTMENT_TIME_ZONE_DEFINITION_START_DISPLAY);
-        let end_bytes = bin(&names::APPOINTMENT_TIME_ZONE_DEFINITION_END_DISPLAY);
-        let recur_bytes = bin(&names::APPOINTMENT_TIME_ZONE_DEFINITION_RECUR);
-        let tz_start_display = start_bytes.map(decode_tz_definition);
-        let tz_end_display = match end_bytes {
-            Some(b) if start_bytes == Some(b) => tz_start_display.clone(),
-            other => other.map(decode_tz_definition),
-        };
-        let tz_recur = match recur_bytes {
-            Some(b) if start_bytes == Some(b) => tz_start_display.clone(),
-            Some(b) if end_bytes == Some(b) => tz_end_display.clone(),
-            other => other.map(decode_tz_definition),
-        };
+        let tz = |def: &PropDef| bin(def).map(decode_tz_definition_memo);
+        let tz_start_display = tz(&names::APPOINTMENT_TIME_ZONE_DEFINITION_START_DISPLAY);
+        let tz_end_display = tz(&names::APPOINTMENT_TIME_ZONE_DEFINITION_END_DISPLAY);
+        let tz_recur = tz(&names::APPOINTMENT_TIME_ZONE_DEFINITION_RECUR);
         DecodedViews {
             recurrence: bin(&names::APPOINTMENT_RECUR)
                 .map(|b| decode_appointment_recurrence_with_codepage(b, codepage)),
@@ -75,6 +64,67 @@ impl DecodedViews {
                 .map(decode_global_object_id),
         }
     }
+}
+
+/// How many TZDEFINITION decodes each thread remembers: a mailbox's items use a handful of zones, each
+/// in a StartDisplay/EndDisplay form and a Recur form.
+const TZ_MEMO_LEN: usize = 16;
+
+/// Blobs longer than this are decoded without being remembered (real ones are a few hundred bytes).
+const TZ_MEMO_MAX_BYTES: usize = 2048;
+
+/// A remembered decode: the blob and what it decoded to.
+type TzMemoEntry = (Box<[u8]>, Result<Decoded<TzDefinition>, Error>);
+
+/// The TZDEFINITION decodes one thread remembers.
+struct TzMemo {
+    /// Blobs and what they decoded to.
+    entries: Vec<TzMemoEntry>,
+    /// The entry the next new blob replaces once the memo is full (the oldest one).
+    next: usize,
+}
+
+thread_local! {
+    /// The TZDEFINITION blobs last decoded on this thread.
+    static RECENT_TZ: std::cell::RefCell<TzMemo> = const {
+        std::cell::RefCell::new(TzMemo { entries: Vec::new(), next: 0 })
+    };
+}
+
+/// [`decode_tz_definition`], remembering the last blobs decoded on this thread.
+///
+/// An item usually carries one time zone in two or three of its definitions, and the items of a
+/// mailbox share a handful of zones, so most blobs were decoded a moment ago. Decoding is a function
+/// of the bytes alone, so a blob equal to a remembered one takes a copy of its decode.
+fn decode_tz_definition_memo(bytes: &[u8]) -> Result<Decoded<TzDefinition>, Error> {
+    let remembered = RECENT_TZ.with(|memo| {
+        let memo = memo.try_borrow().ok()?;
+        memo.entries
+            .iter()
+            .find(|(b, _)| **b == *bytes)
+            .map(|(_, decoded)| decoded.clone())
+    });
+    if let Some(out) = remembered {
+        return out;
+    }
+    let out = decode_tz_definition(bytes);
+    if bytes.len() <= TZ_MEMO_MAX_BYTES {
+        RECENT_TZ.with(|memo| {
+            if let Ok(mut memo) = memo.try_borrow_mut() {
+                let entry = (Box::from(bytes), out.clone());
+                if memo.entries.len() < TZ_MEMO_LEN {
+                    memo.entries.push(entry);
+                } else {
+                    let at = memo.next % TZ_MEMO_LEN;
+                    if let Some(slot) = memo.entries.get_mut(at) {
+                        *slot = entry;
+                    }
+                    memo.next = (at + 1) % TZ_MEMO_LEN;
+                }
+            }
+        });
+    }
+    out
 }
 
 #[cfg(test)]
@@ -99,6 +149,33 @@ mod tests {
             .step_by(2)
             .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
             .collect()
+    }
+
+    #[test]
+    fn remembered_time_zone_decodes_equal_fresh_ones() {
+        use calcheck_format::tzdef::decode_tz_definition;
+        // Blobs of more zones than the memo holds, each decoded again after others pushed it out or
+        // not, and a broken one: the memo gives what a fresh decode gives, errors included.
+        let mut blobs = Vec::new();
+        for rel in [
+            "tzdefinition/mfcmapi-TIMEZONEDEFINITION-1.hex",
+            "tzdefinition/mfcmapi-TIMEZONEDEFINITION-2.hex",
+            "tzdefinition/hughbe-recurring-appointment-morocco-15-rules-enddisplay.hex",
+            "tzdefinition/oxocal-4.1.4-pacific-2-rules.hex",
+            "tzdefinition/msgreader-appointment-sample-est-startdisplay.hex",
+        ] {
+            blobs.push(vector(rel));
+        }
+        blobs.push(vec![0x02, 0x01, 0x30]);
+        for round in 0..3 {
+            for b in blobs.iter().chain(blobs.iter().rev()) {
+                assert_eq!(
+                    super::decode_tz_definition_memo(b),
+                    decode_tz_definition(b),
+                    "{round}"
+                );
+            }
+        }
     }
 
     #[test]
