@@ -535,27 +535,20 @@ impl<'a> StoreCx<'a> {
 
 /// For items taken in some order, each with an optional key: for every item that is not the first with its
 /// key, the position (in that order) of the first one that is. Store checks use it to find duplicates
-/// within a folder by sorting, which takes O(n log n) whatever the keys are, where a hash map of keys
-/// that came from the input could be driven into long probe chains.
+/// within a folder. The map hashes with the standard library's randomly keyed SipHash, so keys taken
+/// from the input cannot be chosen to fall into one bucket.
 pub fn first_with_same_key(keys: &[Option<(FolderId, u128)>]) -> Vec<Option<usize>> {
-    let mut keyed: Vec<((FolderId, u128), usize)> = keys
-        .iter()
+    let mut first: HashMap<(FolderId, u128), usize> = HashMap::with_capacity(keys.len());
+    keys.iter()
         .enumerate()
-        .filter_map(|(at, k)| k.map(|k| (k, at)))
-        .collect();
-    // Equal keys end up next to each other, the earliest position first.
-    keyed.sort_unstable();
-    let mut first = vec![None; keys.len()];
-    for group in keyed.chunk_by(|a, b| a.0 == b.0) {
-        if let Some(((_, head), rest)) = group.split_first() {
-            for (_, at) in rest {
-                if let Some(slot) = first.get_mut(*at) {
-                    *slot = Some(*head);
-                }
+        .map(|(at, key)| match first.entry((*key)?) {
+            std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(at);
+                None
             }
-        }
-    }
-    first
+        })
+        .collect()
 }
 
 /// PR_LAST_MODIFIER_NAME (0x3FFA, PtypString): not in the property registry because no check reads it;

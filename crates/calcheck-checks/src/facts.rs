@@ -200,12 +200,15 @@ pub fn report_incomplete_recipient_rows(
     partner: &names::PropDef,
     message: &str,
 ) {
+    // One lookup of `field` answers both "damaged" and "missing or empty"; the partner is read only for
+    // the few rows without the field.
     let bad: Vec<&Recipient> = item
         .recipients
         .iter()
-        .filter(|r| {
-            is_error_value(&r.props, field)
-                || (non_empty(&r.props, field).is_none() && non_empty(&r.props, partner).is_some())
+        .filter(|r| match r.props.get(field).map(|p| &p.value) {
+            Some(PropValue::ErrorCode(_)) => true,
+            Some(v) if v.as_str().is_some_and(|s| !s.is_empty()) => false,
+            _ => non_empty(&r.props, partner).is_some(),
         })
         .collect();
     if bad.is_empty() {

@@ -93,9 +93,7 @@ impl<'a> Candidate<'a> {
             .time(&names::EXCEPTION_REPLACE_TIME_ATTACH)
             .map(filetime_minutes);
         let exception_class = embedded.is_some_and(|e| {
-            e.message_class()
-                .to_ascii_uppercase()
-                .starts_with(EXCEPTION_CLASS_PREFIX)
+            crate::facts::starts_with_ignore_ascii_case(e.message_class(), EXCEPTION_CLASS_PREFIX)
         });
         let is_exception = att.is_exception()
             || replace_attach.is_some()

@@ -37,7 +37,13 @@ declare_check! {
 }
 
 impl TrackStatusTime1601 {
-    fn check_rows(&self, item: &CalendarItem, top: &CalendarItem, cx: &mut ItemCx<'_>, path: &str) {
+    fn check_rows(
+        &self,
+        item: &CalendarItem,
+        top: &CalendarItem,
+        cx: &mut ItemCx<'_>,
+        attachment: Option<u32>,
+    ) {
         for r in &item.recipients {
             let Some(p) = r.props.get(&names::RECIPIENT_TRACK_STATUS_TIME) else {
                 continue;
@@ -51,6 +57,9 @@ impl TrackStatusTime1601 {
                     .unwrap_or("(no name)")
                     .to_owned();
                 let derived = p.provenance == calcheck_model::Provenance::Derived;
+                let path = attachment
+                    .map(|n| format!(" of the exception in attachment {n}"))
+                    .unwrap_or_default();
                 let f = cx.report(
                     self,
                     format!("Recipient {who:?}{path} has a response time of 1601-01-01"),
@@ -77,14 +86,9 @@ impl TrackStatusTime1601 {
 
 impl Check for TrackStatusTime1601 {
     fn check_item(&self, item: &CalendarItem, cx: &mut ItemCx<'_>) {
-        self.check_rows(item, item, cx, "");
+        self.check_rows(item, item, cx, None);
         for (a, e) in item.exception_items() {
-            self.check_rows(
-                e,
-                item,
-                cx,
-                &format!(" of the exception in attachment {}", a.index),
-            );
+            self.check_rows(e, item, cx, Some(a.index));
         }
     }
 }

@@ -32,19 +32,25 @@ declare_check! {
 
 impl Check for UnreadableProperty {
     fn check_item(&self, item: &CalendarItem, cx: &mut ItemCx<'_>) {
-        report_issues(self, item, cx, "");
+        report_issues(self, item, cx, None);
         for (a, e) in item.exception_items() {
-            report_issues(
-                self,
-                e,
-                cx,
-                &format!(" (exception in attachment {})", a.index),
-            );
+            report_issues(self, e, cx, Some(a.index));
         }
     }
 }
 
-fn report_issues(check: &UnreadableProperty, item: &CalendarItem, cx: &mut ItemCx<'_>, path: &str) {
+fn report_issues(
+    check: &UnreadableProperty,
+    item: &CalendarItem,
+    cx: &mut ItemCx<'_>,
+    attachment: Option<u32>,
+) {
+    if item.issues.is_empty() {
+        return;
+    }
+    let path = attachment
+        .map(|n| format!(" (exception in attachment {n})"))
+        .unwrap_or_default();
     for issue in &item.issues {
         let f = cx.report(check, format!("Could not read {}{path}", issue.what));
         f.detail(issue.reason.clone());
