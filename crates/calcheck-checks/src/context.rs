@@ -144,18 +144,28 @@ pub struct FolderId(pub u32);
 pub struct Folders {
     paths: Vec<Box<str>>,
     ids: HashMap<Box<str>, FolderId>,
+    /// The folder numbered last, which the next item usually shares (sources list a folder's items
+    /// together).
+    last: Option<FolderId>,
 }
 
 impl Folders {
     /// The number of `path`, numbering it when it is new.
     pub fn intern(&mut self, path: &str) -> FolderId {
+        if let Some(last) = self.last
+            && self.path(last) == path
+        {
+            return last;
+        }
         if let Some(&id) = self.ids.get(path) {
+            self.last = Some(id);
             return id;
         }
         // More than 4 billion folders cannot be listed in one store; saturating keeps the count honest.
         let id = FolderId(u32::try_from(self.paths.len()).unwrap_or(u32::MAX));
         self.paths.push(path.into());
         self.ids.insert(path.into(), id);
+        self.last = Some(id);
         id
     }
 
@@ -715,6 +725,12 @@ mod tests {
         let b = folders.intern("/Top of Personal Folders/Calendar/Holidays");
         assert_ne!(a, b);
         assert_eq!(folders.intern("/Top of Personal Folders/Calendar"), a);
+        // Asked again right away (the next item of the same folder), and after another folder.
+        assert_eq!(folders.intern("/Top of Personal Folders/Calendar"), a);
+        assert_eq!(
+            folders.intern("/Top of Personal Folders/Calendar/Holidays"),
+            b
+        );
         assert_eq!(
             folders.path(b),
             "/Top of Personal Folders/Calendar/Holidays"

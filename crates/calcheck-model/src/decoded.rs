@@ -42,11 +42,14 @@ impl DecodedViews {
     /// ANSI strings inside the recurrence blob use the item's code page (PR_MESSAGE_CODEPAGE, then
     /// PR_INTERNET_CPID, then windows-1252).
     pub fn of(props: &PropertyBag) -> Self {
-        let codepage = props
-            .i32(&names::MESSAGE_CODEPAGE)
-            .or_else(|| props.i32(&names::INTERNET_CODEPAGE))
-            .and_then(|c| u16::try_from(c).ok())
-            .unwrap_or(calcheck_format::props::CP_WINDOWS_1252);
+        // Only the recurrence blob needs the code page, and most items have none.
+        let codepage = || {
+            props
+                .i32(&names::MESSAGE_CODEPAGE)
+                .or_else(|| props.i32(&names::INTERNET_CODEPAGE))
+                .and_then(|c| u16::try_from(c).ok())
+                .unwrap_or(calcheck_format::props::CP_WINDOWS_1252)
+        };
         let bin = |def: &PropDef| props.binary(def);
         let tz = |def: &PropDef| bin(def).map(decode_tz_definition_memo);
         let tz_start_display = tz(&names::APPOINTMENT_TIME_ZONE_DEFINITION_START_DISPLAY);
@@ -54,7 +57,7 @@ impl DecodedViews {
         let tz_recur = tz(&names::APPOINTMENT_TIME_ZONE_DEFINITION_RECUR);
         DecodedViews {
             recurrence: bin(&names::APPOINTMENT_RECUR)
-                .map(|b| decode_appointment_recurrence_with_codepage(b, codepage)),
+                .map(|b| decode_appointment_recurrence_with_codepage(b, codepage())),
             tz_start_display,
             tz_end_display,
             tz_recur,

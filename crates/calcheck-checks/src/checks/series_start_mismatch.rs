@@ -65,7 +65,12 @@ impl Check for SeriesStartMismatch {
             ),
             (&names::APPOINTMENT_END_WHOLE, a.end_time_offset, "end"),
         ] {
-            let Some(t) = item.props.time(def) else {
+            let stored = if what == "start" {
+                item.facts().start
+            } else {
+                item.facts().end
+            };
+            let Some(t) = stored else {
                 continue;
             };
             let local = date + u64::from(offset);
