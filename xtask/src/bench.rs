@@ -23,6 +23,8 @@ use calcheck_checks::{Engine, Options, RowMode, registry};
 use calcheck_model::source::pst::PstSource;
 use calcheck_model::{CalendarSource, names};
 
+use crate::measure::{self, Timed, corpus_files, median, timed, workspace_root};
+
 /// The pypff walk: every folder whose PR_CONTAINER_CLASS starts with `IPF.Appointment`, every message in
 /// it, and every property (named ones resolved through the map, as calcheck does) of the message, its
 /// recipients and its attachments. pypff does not open embedded messages, so exceptions are not read;
@@ -73,33 +75,6 @@ counts = [0, 0, 0]
 walk(f.root_folder, counts)
 print(counts[0], counts[1], counts[2])
 "#;
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-}
-
-fn corpus_dir() -> PathBuf {
-    std::env::var_os("CALCHECK_CORPUS")
-        .map_or_else(|| workspace_root().join("../shared/corpus"), PathBuf::from)
-        .join("pst")
-}
-
-/// Corpus PST/OST files, smallest first.
-fn corpus_files() -> anyhow::Result<Vec<PathBuf>> {
-    let dir = corpus_dir();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .with_context(|| format!("cannot list {}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.extension()
-                .is_some_and(|x| x.eq_ignore_ascii_case("pst") || x.eq_ignore_ascii_case("ost"))
-        })
-        .collect();
-    files.sort_by_key(|p| std::fs::metadata(p).map_or(0, |m| m.len()));
-    Ok(files)
-}
 
 /// The largest PST under `dir`, if any.
 fn largest_pst(dir: &Path) -> Option<PathBuf> {
@@ -162,49 +137,6 @@ fn generated_mailbox() -> Option<PathBuf> {
             None
         }
     }
-}
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v.get(v.len() / 2).copied().unwrap_or_default()
-}
-
-/// One timed child process: wall time and peak RSS in KiB (from `/usr/bin/time -f %M`, when present).
-struct Timed {
-    elapsed: Duration,
-    rss_kib: Option<u64>,
-    stdout: String,
-}
-
-fn timed(program: &Path, args: &[&std::ffi::OsStr]) -> anyhow::Result<Timed> {
-    let time = Path::new("/usr/bin/time");
-    let mut cmd = if time.exists() {
-        let mut c = Command::new(time);
-        c.args(["-f", "%M"]).arg(program);
-        c
-    } else {
-        Command::new(program)
-    };
-    cmd.args(args);
-    let start = Instant::now();
-    let out = cmd
-        .output()
-        .with_context(|| format!("cannot run {}", program.display()))?;
-    let elapsed = start.elapsed();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    if !out.status.success() {
-        bail!(
-            "{} failed with {}: {}",
-            program.display(),
-            out.status,
-            stderr.trim()
-        );
-    }
-    Ok(Timed {
-        elapsed,
-        rss_kib: stderr.lines().last().and_then(|l| l.trim().parse().ok()),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-    })
 }
 
 /// Median time and largest peak RSS over `runs` runs of `f`.
@@ -522,17 +454,7 @@ fn rss_table(calcheck: &Path, extra: &[PathBuf]) -> anyhow::Result<()> {
 
 /// Entry point of `cargo xtask bench`.
 pub fn run(args: &[String]) -> anyhow::Result<()> {
-    // Timings of a debug build say nothing; rerun the task from an optimized build.
-    if cfg!(debug_assertions) {
-        eprintln!("bench: rerunning in release mode");
-        let status = Command::new("cargo")
-            .args(["run", "--quiet", "--release", "-p", "xtask", "--", "bench"])
-            .args(args)
-            .status()
-            .context("could not start cargo")?;
-        if !status.success() {
-            bail!("bench failed with {status}");
-        }
+    if measure::rerun_in_release("bench", args)? {
         return Ok(());
     }
     let mut files = Vec::new();

@@ -16,25 +16,7 @@ use anyhow::{Context, bail};
 use calcheck_model::CalendarSource;
 use calcheck_model::source::pst::PstSource;
 
-fn corpus_dir() -> PathBuf {
-    std::env::var_os("CALCHECK_CORPUS")
-        .map_or_else(|| PathBuf::from("/work/shared/corpus"), PathBuf::from)
-        .join("pst")
-}
-
-fn corpus_files() -> anyhow::Result<Vec<PathBuf>> {
-    let dir = corpus_dir();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .with_context(|| format!("cannot list {}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.extension()
-                .is_some_and(|x| x.eq_ignore_ascii_case("pst") || x.eq_ignore_ascii_case("ost"))
-        })
-        .collect();
-    files.sort_by_key(|p| std::fs::metadata(p).map_or(0, |m| m.len()));
-    Ok(files)
-}
+use crate::measure::{self, corpus_files, median, timed};
 
 /// What one walk did.
 struct Walk {
@@ -79,67 +61,31 @@ fn peak_rss_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v.get(v.len() / 2).copied().unwrap_or_default()
-}
-
 /// Runs `pffexport -q -m all -t OUT FILE` once; returns its time and peak RSS (KiB) when
 /// `/usr/bin/time` can measure it.
 fn pffexport_once(path: &Path, out: &Path) -> anyhow::Result<(Duration, Option<u64>)> {
     let _ = std::fs::remove_dir_all(out);
     std::fs::create_dir_all(out)?;
     let target = out.join("x");
-    let time = Path::new("/usr/bin/time");
-    let mut cmd = if time.exists() {
-        let mut c = Command::new(time);
-        c.args(["-f", "%M", "pffexport"]);
-        c
-    } else {
-        Command::new("pffexport")
-    };
-    cmd.args(["-q", "-m", "all", "-t"]).arg(&target).arg(path);
-    let start = Instant::now();
-    let output = cmd
-        .output()
-        .context("cannot run pffexport (install pff-tools: scripts/ci-deps.sh)")?;
-    let elapsed = start.elapsed();
-    if !output.status.success() {
-        bail!(
-            "pffexport failed on {}: {}",
-            path.display(),
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    let rss = String::from_utf8_lossy(&output.stderr)
-        .lines()
-        .last()
-        .and_then(|l| l.trim().parse().ok());
+    let t = timed(
+        Path::new("pffexport"),
+        &[
+            "-q".as_ref(),
+            "-m".as_ref(),
+            "all".as_ref(),
+            "-t".as_ref(),
+            target.as_os_str(),
+            path.as_os_str(),
+        ],
+    )
+    .context("pffexport (install pff-tools: scripts/ci-deps.sh)")?;
     let _ = std::fs::remove_dir_all(out);
-    Ok((elapsed, rss))
+    Ok((t.elapsed, t.rss_kib))
 }
 
 /// Entry point of `cargo xtask bench-pst`.
 pub fn run(args: &[String]) -> anyhow::Result<()> {
-    // Timings of a debug build say nothing; rerun the task from an optimized build.
-    if cfg!(debug_assertions) {
-        eprintln!("bench-pst: rerunning in release mode");
-        let status = Command::new("cargo")
-            .args([
-                "run",
-                "--quiet",
-                "--release",
-                "-p",
-                "xtask",
-                "--",
-                "bench-pst",
-            ])
-            .args(args)
-            .status()
-            .context("could not start cargo")?;
-        if !status.success() {
-            bail!("bench-pst failed with {status}");
-        }
+    if measure::rerun_in_release("bench-pst", args)? {
         return Ok(());
     }
     let mut file = None;

@@ -10,6 +10,7 @@ mod docs;
 mod fuzz;
 mod r#gen;
 mod inspect;
+mod measure;
 mod tidy;
 
 use std::process::Command;
