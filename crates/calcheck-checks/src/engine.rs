@@ -469,11 +469,25 @@ impl Engine {
         // Every round reads only items that no earlier round read, so the loop ends; store checks are
         // deterministic, so the second round normally lacks nothing.
         loop {
-            let mut cx = StoreCx::new(&self.options, info, summaries, folders, details);
-            for check in &self.checks {
-                check.check_store(&mut cx);
+            // The store-wide checks are independent of each other, so each runs in its own
+            // context on the pool; their findings are put back in check order, the order they
+            // had when they ran one after another.
+            let details_now: &HashMap<usize, ItemDetail> = details;
+            let per_check: Vec<(Vec<Finding>, BTreeSet<usize>)> = self
+                .checks
+                .par_iter()
+                .map(|check| {
+                    let mut cx = StoreCx::new(&self.options, info, summaries, folders, details_now);
+                    check.check_store(&mut cx);
+                    cx.into_findings()
+                })
+                .collect();
+            let mut findings = Vec::new();
+            let mut missing = BTreeSet::new();
+            for (f, m) in per_check {
+                findings.extend(f);
+                missing.extend(m);
             }
-            let (findings, missing) = cx.into_findings();
             if missing.is_empty() {
                 return StoreRun { findings, rows };
             }
