@@ -296,6 +296,43 @@ impl Pst {
         }
     }
 
+    /// The bytes of one table cell, or `None` when the cell existence bitmap says the row has no
+    /// such property or the cell cannot be read (then a warning at `location` says why).
+    fn cell_bytes<'a>(
+        &self,
+        node: &'a Node,
+        info: &ltp::TableInfo,
+        row: &'a [u8],
+        col: &ltp::ColumnDesc,
+        location: ValueLoc,
+        w: &mut Warnings,
+    ) -> Option<Cow<'a, [u8]>> {
+        let full = || format!("{}/{location}", node.location);
+        match ltp::cell(info, row, col) {
+            None => {
+                w.push(Warning::new(
+                    "TCOLDESC",
+                    full(),
+                    "cell lies outside the row",
+                ));
+                None
+            }
+            Some(Cell::Absent) => None,
+            Some(Cell::Inline(b)) => Some(Cow::Borrowed(b)),
+            Some(Cell::Hnid(h)) => match self.hnid_bytes(node, h, w) {
+                Ok(b) => Some(b),
+                Err(e) => {
+                    w.push(Warning::new(
+                        "TC",
+                        full(),
+                        format!("cell value unreadable: {e}"),
+                    ));
+                    None
+                }
+            },
+        }
+    }
+
     /// Reads every row of a table context; `keep` selects columns by property id and type.
     pub(crate) fn read_table(
         &self,
@@ -321,30 +358,8 @@ impl Pst {
                     row: u32::try_from(i).unwrap_or(u32::MAX),
                     column: col.tag,
                 };
-                let full = || format!("{}/{location}", node.location);
-                let bytes: Cow<'_, [u8]> = match ltp::cell(&info, row, col) {
-                    None => {
-                        w.push(Warning::new(
-                            "TCOLDESC",
-                            full(),
-                            "cell lies outside the row",
-                        ));
-                        continue;
-                    }
-                    // The cell existence bitmap says the row has no such property.
-                    Some(Cell::Absent) => continue,
-                    Some(Cell::Inline(b)) => Cow::Borrowed(b),
-                    Some(Cell::Hnid(h)) => match self.hnid_bytes(node, h, w) {
-                        Ok(b) => b,
-                        Err(e) => {
-                            w.push(Warning::new(
-                                "TC",
-                                full(),
-                                format!("cell value unreadable: {e}"),
-                            ));
-                            continue;
-                        }
-                    },
+                let Some(bytes) = self.cell_bytes(node, &info, row, col, location, w) else {
+                    continue;
                 };
                 match value::decode(ty, &bytes, codepage) {
                     Ok(v) => props.push(Prop {
@@ -353,7 +368,11 @@ impl Pst {
                         value: v,
                         location,
                     }),
-                    Err(why) => w.push(Warning::new("TC", full(), why)),
+                    Err(why) => w.push(Warning::new(
+                        "TC",
+                        format!("{}/{location}", node.location),
+                        why,
+                    )),
                 }
             }
             out.push(TableRow { row_id, props });
@@ -396,7 +415,21 @@ impl Pst {
         folder_nid: u32,
         prefix: &str,
     ) -> Result<(Vec<ContentsRow>, usize, Vec<Warning>)> {
-        let nid = (folder_nid & !0x1F) | 0x0E;
+        self.contents_rows((folder_nid & !0x1F) | 0x0E, Some(prefix))
+    }
+
+    fn contents_table(&self, nid: u32) -> Result<(Vec<ContentsRow>, Vec<Warning>)> {
+        self.contents_rows(nid, None).map(|(rows, _, w)| (rows, w))
+    }
+
+    /// The rows of the contents table `nid` with their cached class, and the table's row count:
+    /// every row without `prefix`, else only those whose class starts with it, matched on the
+    /// stored bytes before anything is decoded.
+    fn contents_rows(
+        &self,
+        nid: u32,
+        prefix: Option<&str>,
+    ) -> Result<(Vec<ContentsRow>, usize, Vec<Warning>)> {
         let mut w = Vec::new();
         let node = match self.open_top_node(nid, &mut w) {
             Ok(n) => n,
@@ -412,81 +445,47 @@ impl Pst {
             .iter()
             .find(|c| (c.tag >> 16) as u16 == PROP_MESSAGE_CLASS);
         let mut out = Vec::new();
-        let Some(col) = column else {
-            return Ok((out, total, w));
-        };
-        let ty = col.tag as u16;
         for (i, (row_id, row)) in rows.into_iter().enumerate() {
-            let full = || {
-                format!(
-                    "{}/{}",
-                    node.location,
-                    ValueLoc::Cell {
-                        row: u32::try_from(i).unwrap_or(u32::MAX),
-                        column: col.tag,
-                    }
-                )
+            let location = |col: &ltp::ColumnDesc| ValueLoc::Cell {
+                row: u32::try_from(i).unwrap_or(u32::MAX),
+                column: col.tag,
             };
-            let bytes: Cow<'_, [u8]> = match ltp::cell(&info, row, col) {
-                None => {
-                    w.push(Warning::new(
-                        "TCOLDESC",
-                        full(),
-                        "cell lies outside the row",
-                    ));
-                    continue;
+            let bytes = column.and_then(|col| {
+                self.cell_bytes(&node, &info, row, col, location(col), &mut w)
+                    .map(|b| (col, b))
+            });
+            let class = match (bytes, prefix) {
+                (Some((col, b)), Some(p)) if starts_with_ascii_ci(col.tag as u16, &b, p) => {
+                    Some((col, b))
                 }
-                Some(Cell::Absent) => continue,
-                Some(Cell::Inline(b)) => Cow::Borrowed(b),
-                Some(Cell::Hnid(h)) => match self.hnid_bytes(&node, h, &mut w) {
-                    Ok(b) => b,
-                    Err(e) => {
+                (_, Some(_)) => continue,
+                (found, None) => found,
+            };
+            let mut message_class = None;
+            if let Some((col, b)) = class {
+                match value::decode(col.tag as u16, &b, DEFAULT_CODEPAGE) {
+                    Ok(v) => message_class = v.as_str().map(str::to_owned),
+                    Err(why) => {
                         w.push(Warning::new(
                             "TC",
-                            full(),
-                            format!("cell value unreadable: {e}"),
+                            format!("{}/{}", node.location, location(col)),
+                            why,
                         ));
-                        continue;
+                        // Listing every row, one whose class cannot be decoded stays without a
+                        // class, as any unreadable cell leaves its row in the table; a row
+                        // selected by class cannot show that it has one.
+                        if prefix.is_some() {
+                            continue;
+                        }
                     }
-                },
-            };
-            if !starts_with_ascii_ci(ty, &bytes, prefix) {
-                continue;
+                }
             }
-            match value::decode(ty, &bytes, DEFAULT_CODEPAGE) {
-                Ok(v) => out.push(ContentsRow {
-                    nid: row_id,
-                    message_class: v.as_str().map(str::to_owned),
-                }),
-                Err(why) => w.push(Warning::new("TC", full(), why)),
-            }
+            out.push(ContentsRow {
+                nid: row_id,
+                message_class,
+            });
         }
         Ok((out, total, w))
-    }
-
-    fn contents_table(&self, nid: u32) -> Result<(Vec<ContentsRow>, Vec<Warning>)> {
-        let mut w = Vec::new();
-        let node = match self.open_top_node(nid, &mut w) {
-            Ok(n) => n,
-            Err(e) if e.is_missing_node(nid) => return Ok((Vec::new(), w)),
-            Err(e) => return Err(e),
-        };
-        let rows = self.read_table(
-            &node,
-            &|id, _| id == PROP_MESSAGE_CLASS,
-            DEFAULT_CODEPAGE,
-            &mut w,
-        )?;
-        let rows = rows
-            .into_iter()
-            .map(|r| ContentsRow {
-                nid: r.row_id,
-                message_class: find_prop(&r.props, PROP_MESSAGE_CLASS)
-                    .and_then(|p| p.value.as_str())
-                    .map(str::to_owned),
-            })
-            .collect();
-        Ok((rows, w))
     }
 
     /// Reads the message with node id `nid`: properties, recipients, attachments and embedded
