@@ -106,16 +106,21 @@ thread_local! {
     };
 }
 
-thread_local! {
-    static READ_WINDOWS: RefCell<ReadWindows> = const {
-        RefCell::new(ReadWindows {
-            owner: 0,
+impl ReadWindows {
+    /// No window yet, for the file numbered `owner`.
+    const fn new(owner: u64) -> Self {
+        ReadWindows {
+            owner,
             spans: Vec::new(),
             reads: 0,
             hits: 0,
             paused: 0,
-        })
-    };
+        }
+    }
+}
+
+thread_local! {
+    static READ_WINDOWS: RefCell<ReadWindows> = const { RefCell::new(ReadWindows::new(0)) };
 }
 
 /// The node database of one file: the input, its header, and a small cache of B-tree pages.
@@ -366,11 +371,7 @@ impl Ndb {
         READ_WINDOWS.with(|cell| {
             let mut windows = cell.try_borrow_mut().ok()?;
             if windows.owner != self.id {
-                windows.owner = self.id;
-                windows.spans.clear();
-                windows.reads = 0;
-                windows.hits = 0;
-                windows.paused = 0;
+                *windows = ReadWindows::new(self.id);
             }
             if windows.paused > 0 {
                 windows.paused -= 1;
@@ -518,26 +519,38 @@ impl Ndb {
 
     /// Looks a node up in the node B-tree.
     pub fn node(&self, nid: u32, warnings: &mut Warnings) -> Result<NbtEntry> {
-        let key = u64::from(nid);
-        let find = |page: &BtPage| match &page.entries {
-            PageEntries::Nodes(entries) => entries.iter().find(|e| e.nid == nid).copied(),
-            _ => None,
-        };
-        if let Some(e) = self.cached_leaf(Tree::Node, key, find) {
-            return Ok(e);
-        }
-        let (page, clean) = self.descend_path(Tree::Node, key, warnings)?;
-        if let Some(e) = find(&page) {
-            if clean {
-                self.remember_leaf(Tree::Node, page);
+        self.lookup(Tree::Node, u64::from(nid), warnings, |page| {
+            match &page.entries {
+                PageEntries::Nodes(entries) => entries.iter().find(|e| e.nid == nid).copied(),
+                _ => None,
             }
-            return Ok(e);
-        }
-        Err(Error::NotFound {
+        })?
+        .ok_or_else(|| Error::NotFound {
             tree: "NBT".to_owned(),
             what: "nid",
             id: u64::from(nid),
         })
+    }
+
+    /// The entry `find` picks for `key` out of its leaf of `tree`: from a leaf this thread
+    /// remembers, else after a descent from the root (whose leaf is remembered when no page on the
+    /// way had a warning). `Ok(None)` when the leaf has no such entry.
+    fn lookup<T>(
+        &self,
+        tree: Tree,
+        key: u64,
+        warnings: &mut Warnings,
+        find: impl Fn(&BtPage) -> Option<T>,
+    ) -> Result<Option<T>> {
+        if let Some(e) = self.cached_leaf(tree, key, &find) {
+            return Ok(Some(e));
+        }
+        let (page, clean) = self.descend_path(tree, key, warnings)?;
+        let found = find(&page);
+        if found.is_some() && clean {
+            self.remember_leaf(tree, page);
+        }
+        Ok(found)
     }
 
     /// Looks `key` up in the leaves of `tree` this thread remembers.
@@ -598,23 +611,13 @@ impl Ndb {
     /// Looks a block up in the block B-tree.
     pub fn block_entry(&self, bid: u64, warnings: &mut Warnings) -> Result<BbtEntry> {
         let key = bid_key(bid);
-        let find = |page: &BtPage| match &page.entries {
+        self.lookup(Tree::Block, key, warnings, |page| match &page.entries {
             PageEntries::Blocks(entries) => {
                 entries.iter().find(|e| bid_key(e.bref.bid) == key).copied()
             }
             _ => None,
-        };
-        if let Some(e) = self.cached_leaf(Tree::Block, key, find) {
-            return Ok(e);
-        }
-        let (page, clean) = self.descend_path(Tree::Block, key, warnings)?;
-        if let Some(e) = find(&page) {
-            if clean {
-                self.remember_leaf(Tree::Block, page);
-            }
-            return Ok(e);
-        }
-        Err(Error::NotFound {
+        })?
+        .ok_or_else(|| Error::NotFound {
             tree: "BBT".to_owned(),
             what: "bid",
             id: bid,
