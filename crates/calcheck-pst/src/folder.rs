@@ -100,10 +100,8 @@ impl Pst {
         while let Some(folder) = stack.pop() {
             let children = self.subfolder_nids(folder.nid, &mut tree.warnings);
             let mut folder = folder;
-            if !count {
-                // The hierarchy table was just read, so its row count costs nothing more.
-                folder.subfolder_count = u32::try_from(children.len()).unwrap_or(u32::MAX);
-            }
+            // The hierarchy table was just read, so its row count costs nothing more.
+            folder.subfolder_count = u32::try_from(children.len()).unwrap_or(u32::MAX);
             let parent_nid = folder.nid;
             let parent_path = folder.path.clone();
             let depth = folder.depth + 1;
@@ -189,22 +187,17 @@ impl Pst {
                 .map(|v| v as u32)
         };
         let content_count = stored_count(0x3602);
-        let (message_count, associated_count, subfolder_count) = if is_search_folder && count {
-            (0, 0, self.table_row_count((nid & !0x1F) | 0x0D, w))
-        } else if is_search_folder {
-            (0, 0, 0)
+        let (message_count, associated_count) = if is_search_folder {
+            (0, 0)
         } else if count {
             (
                 self.table_row_count((nid & !0x1F) | 0x0E, w),
                 self.table_row_count((nid & !0x1F) | 0x0F, w),
-                self.table_row_count((nid & !0x1F) | 0x0D, w),
             )
         } else {
-            // The walk sets the sub-folder count from the hierarchy table it reads next.
             (
                 content_count.unwrap_or(0),
                 stored_count(0x3617).unwrap_or(0),
-                0,
             )
         };
         Ok(Folder {
@@ -217,7 +210,8 @@ impl Pst {
             content_count,
             message_count,
             associated_count,
-            subfolder_count,
+            // The walk sets it from the hierarchy table it reads next.
+            subfolder_count: 0,
             is_search_folder,
         })
     }
