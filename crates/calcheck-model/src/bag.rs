@@ -5,7 +5,7 @@ use rustc_hash::FxHashMap;
 use calcheck_format::props::{PropType, PropValue};
 
 use crate::key::PropKey;
-use crate::names::PropDef;
+use crate::names::{self, PropDef};
 
 /// Where a property value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -19,7 +19,7 @@ pub enum Provenance {
 }
 
 /// One property: identity, stored type, value, and where in the input it was found.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Property {
     /// Store-independent identity.
     pub key: PropKey,
@@ -31,6 +31,9 @@ pub struct Property {
     pub provenance: Provenance,
     /// A source-specific locator of the raw bytes (stream name, byte offset, heap id), for forensic output.
     pub location: Option<ValueLocation>,
+    /// The registered slot of `key` ([`PropDef::slot`]), or [`NO_SLOT`]: set by the bag that holds
+    /// the property, which keeps it in step with `key`.
+    slot: u16,
 }
 
 /// Where a property's raw bytes are in the input, for forensic output.
@@ -59,6 +62,17 @@ impl From<String> for ValueLocation {
     }
 }
 
+/// Properties are equal when everything but the bag's bookkeeping is.
+impl PartialEq for Property {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+            && self.type_code == other.type_code
+            && self.value == other.value
+            && self.provenance == other.provenance
+            && self.location == other.location
+    }
+}
+
 impl Property {
     /// A stored property without a location.
     pub fn new(key: PropKey, type_code: u16, value: PropValue) -> Self {
@@ -68,6 +82,7 @@ impl Property {
             value,
             provenance: Provenance::Stored,
             location: None,
+            slot: NO_SLOT,
         }
     }
 
@@ -79,25 +94,42 @@ impl Property {
 
 /// The properties of one object, in the order the source gave them.
 ///
-/// Lookups go through a hash index, so building a bag and reading it are linear in the number of
-/// properties even for hostile input with tens of thousands of them. The index uses the Fx hash,
-/// not the standard library's SipHash: keys are property ids and GUIDs, hashed several hundred
-/// times per item, and SipHash was a tenth of a whole check. Fx gives up SipHash's resistance to
-/// chosen collisions, which costs little here: a store has at most 32 768 tagged and 32 768 named
-/// property ids, so even keys crafted to collide only slow the one object that holds them down.
+/// Checks look registered properties ([`crate::names`]) up a few hundred times per item, so each
+/// property remembers its registered slot ([`PropDef::slot`]) and a bag of more than
+/// 16 properties keeps a table from slot to position: a lookup by definition is then
+/// one array read, with no key built and nothing hashed. Small bags (a recipient row, an
+/// attachment) compare the slots one by one, which is cheaper than any table for a handful.
 ///
-/// Small bags (a recipient row, an attachment) have no index at all: up to 16
-/// properties are found by comparing keys one by one, which is faster than hashing them and saves
-/// a table per object. The index is built when a bag grows past that.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Unregistered keys (shown by `calcheck dump`, never read by a check) are found by comparing
+/// keys, through a hash index once a bag holds more than 16 of them, so building a
+/// bag stays linear in its size even for hostile input with tens of thousands of properties. The
+/// index uses the Fx hash, not SipHash: keys are property ids and GUIDs, and a store has at most
+/// 32 768 tagged and 32 768 named ids, so even keys crafted to collide only slow the one object
+/// that holds them down.
+#[derive(Debug, Clone, Default)]
 pub struct PropertyBag {
     props: Vec<Property>,
-    /// Empty while the bag has at most [`LINEAR_MAX`] properties.
-    index: FxHashMap<PropKey, usize>,
+    /// Slot to position + 1 (0: absent); empty while the bag has at most [`LINEAR_MAX`] properties.
+    table: Box<[u16]>,
+    /// Unregistered key to position; empty while the bag has at most [`LINEAR_MAX`] of them.
+    others: FxHashMap<PropKey, usize>,
+    /// How many unregistered keys the bag holds.
+    other_count: usize,
 }
 
-/// Most properties a bag holds without a hash index.
+/// Two bags are equal when they hold the same properties in the same order; the indexes are
+/// derived from them.
+impl PartialEq for PropertyBag {
+    fn eq(&self, other: &Self) -> bool {
+        self.props == other.props
+    }
+}
+
+/// Most properties (and most unregistered ones) a bag finds without an index.
 const LINEAR_MAX: usize = 16;
+
+/// The slot of a property no definition registers.
+const NO_SLOT: u16 = u16::MAX;
 
 impl PropertyBag {
     /// An empty bag.
@@ -107,46 +139,129 @@ impl PropertyBag {
 
     /// An empty bag with room for `capacity` properties, for readers that know how many follow.
     pub fn with_capacity(capacity: usize) -> Self {
-        let index = if capacity > LINEAR_MAX {
-            FxHashMap::with_capacity_and_hasher(capacity, rustc_hash::FxBuildHasher)
-        } else {
-            FxHashMap::default()
-        };
         PropertyBag {
             props: Vec::with_capacity(capacity),
-            index,
+            ..Self::default()
         }
     }
 
     /// Adds a property. A later value for the same key replaces the earlier one, because MAPI
     /// objects hold one value per property id; the readers report the duplicate where it matters.
     pub fn insert(&mut self, prop: Property) {
-        if self.index.is_empty() {
-            if let Some(existing) = self.props.iter_mut().find(|p| p.key == prop.key) {
-                *existing = prop;
-                return;
-            }
-            if self.props.len() < LINEAR_MAX {
-                self.props.push(prop);
-                return;
-            }
-            // The bag outgrows comparing keys one by one: index what it holds (keys are unique).
-            self.index.reserve(self.props.len() * 2);
-            for (i, p) in self.props.iter().enumerate() {
-                self.index.insert(p.key.clone(), i);
-            }
+        let slot = names::slot_of(&prop.key);
+        self.insert_at(prop, slot);
+    }
+
+    /// [`PropertyBag::insert`] for a reader that already knows the key's registered slot
+    /// (`names::slot_of(&prop.key)`), for example from a table it built once per store. A wrong
+    /// slot makes lookups by definition miss the property, so debug builds check it.
+    #[inline]
+    pub fn insert_at(&mut self, prop: Property, slot: Option<usize>) {
+        debug_assert_eq!(
+            slot,
+            names::slot_of(&prop.key),
+            "wrong slot for {}",
+            prop.key
+        );
+        match slot
+            .and_then(|s| u16::try_from(s).ok())
+            .filter(|&s| usize::from(s) < names::SLOTS)
+        {
+            Some(slot) => self.insert_registered(prop, slot),
+            None => self.insert_other(prop),
         }
-        match self.index.entry(prop.key.clone()) {
-            std::collections::hash_map::Entry::Occupied(e) => {
-                if let Some(existing) = self.props.get_mut(*e.get()) {
-                    *existing = prop;
+    }
+
+    #[inline]
+    fn insert_registered(&mut self, mut prop: Property, slot: u16) {
+        prop.slot = slot;
+        if let Some(i) = self.position_of_slot(slot) {
+            if let Some(existing) = self.props.get_mut(i) {
+                *existing = prop;
+            }
+            return;
+        }
+        self.push(prop, slot);
+    }
+
+    fn insert_other(&mut self, prop: Property) {
+        if let Some(i) = self.position_of_other(&prop.key) {
+            if let Some(existing) = self.props.get_mut(i) {
+                *existing = prop;
+            }
+            return;
+        }
+        self.other_count += 1;
+        if !self.others.is_empty() {
+            self.others.insert(prop.key.clone(), self.props.len());
+        } else if self.other_count > LINEAR_MAX {
+            // Too many unregistered keys to compare one by one: index them (they are unique).
+            let mut others = FxHashMap::default();
+            others.reserve(self.other_count * 2);
+            for (i, p) in self.props.iter().enumerate() {
+                if p.slot == NO_SLOT {
+                    others.insert(p.key.clone(), i);
                 }
             }
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(self.props.len());
-                self.props.push(prop);
-            }
+            others.insert(prop.key.clone(), self.props.len());
+            self.others = others;
         }
+        self.push(prop, NO_SLOT);
+    }
+
+    /// Appends a property whose key the bag does not hold yet.
+    #[inline]
+    fn push(&mut self, mut prop: Property, slot: u16) {
+        let position = self.props.len();
+        prop.slot = slot;
+        self.props.push(prop);
+        if self.table.is_empty() {
+            if self.props.len() <= LINEAR_MAX {
+                return;
+            }
+            // The bag outgrows comparing slots one by one: give it a slot table.
+            let mut table = vec![0u16; names::SLOTS].into_boxed_slice();
+            for (i, p) in self.props.iter().enumerate() {
+                if let (Some(t), Ok(p)) = (table.get_mut(usize::from(p.slot)), u16::try_from(i + 1))
+                {
+                    *t = p;
+                }
+            }
+            self.table = table;
+        } else if let (Some(t), Ok(p)) = (
+            self.table.get_mut(usize::from(slot)),
+            u16::try_from(position + 1),
+        ) {
+            *t = p;
+        }
+    }
+
+    /// The position of the property in registered slot `slot`.
+    #[inline]
+    fn position_of_slot(&self, slot: u16) -> Option<usize> {
+        if self.table.is_empty() {
+            return self.props.iter().position(|p| p.slot == slot);
+        }
+        match self.table.get(usize::from(slot)) {
+            Some(&p) if p != 0 => Some(usize::from(p) - 1),
+            // Positions past u16::MAX are not in the table (only a hostile object has that many
+            // properties); find them by comparing slots.
+            _ if self.props.len() >= usize::from(u16::MAX) => {
+                self.props.iter().position(|p| p.slot == slot)
+            }
+            _ => None,
+        }
+    }
+
+    /// The position of the property with the unregistered key `key`.
+    fn position_of_other(&self, key: &PropKey) -> Option<usize> {
+        if self.others.is_empty() {
+            return self
+                .props
+                .iter()
+                .position(|p| p.slot == NO_SLOT && &p.key == key);
+        }
+        self.others.get(key).copied()
     }
 
     /// Number of properties.
@@ -166,15 +281,17 @@ impl PropertyBag {
 
     /// The property with this key.
     pub fn get_key(&self, key: &PropKey) -> Option<&Property> {
-        if self.index.is_empty() {
-            return self.props.iter().find(|p| &p.key == key);
-        }
-        self.index.get(key).and_then(|&i| self.props.get(i))
+        let position = match names::slot_of(key).and_then(|s| u16::try_from(s).ok()) {
+            Some(slot) => self.position_of_slot(slot),
+            None => self.position_of_other(key),
+        };
+        position.and_then(|i| self.props.get(i))
     }
 
     /// The registered property `def`, whatever type it was stored with.
     pub fn get(&self, def: &PropDef) -> Option<&Property> {
-        self.get_key(&def.key.to_key())
+        let slot = u16::try_from(def.slot()).ok()?;
+        self.position_of_slot(slot).and_then(|i| self.props.get(i))
     }
 
     /// The value of `def`, unless it is missing or a PtypErrorCode placeholder.
@@ -285,6 +402,62 @@ mod tests {
             .collect();
         assert!(small.get_key(&PropKey::Tagged(5)).is_some());
         assert!(small.get_key(&PropKey::Tagged(6)).is_none());
+    }
+
+    #[test]
+    fn registered_properties_are_found_by_definition_in_small_and_large_bags() {
+        // Every registered property, twice (the second value wins), with unregistered ones in
+        // between: the bag grows from comparing slots to a slot table.
+        for count in [3, names::ALL.len()] {
+            let mut bag = PropertyBag::new();
+            for round in 0..2 {
+                for (i, def) in names::ALL.iter().take(count).enumerate() {
+                    let value = i32::try_from(i).unwrap() * 10 + round;
+                    bag.insert(Property::new(
+                        def.key.to_key(),
+                        0x0003,
+                        PropValue::I32(value),
+                    ));
+                    bag.insert(Property::new(
+                        PropKey::Tagged(0x6000 + u16::try_from(i).unwrap()),
+                        0x0003,
+                        PropValue::I32(-value),
+                    ));
+                }
+            }
+            for (i, def) in names::ALL.iter().take(count).enumerate() {
+                // Definitions of one property with two types share its value: the later one's.
+                let first = names::ALL.iter().position(|d| d.key == def.key).unwrap();
+                let last = names::ALL
+                    .iter()
+                    .take(count)
+                    .rposition(|d| d.key == def.key)
+                    .unwrap();
+                assert_eq!(first, def.slot());
+                let want = i32::try_from(last).unwrap() * 10 + 1;
+                assert_eq!(bag.i32(def), Some(want), "{}", def.name);
+                assert_eq!(
+                    bag.get_key(&def.key.to_key()).map(|p| &p.value),
+                    Some(&PropValue::I32(want))
+                );
+                let other = PropKey::Tagged(0x6000 + u16::try_from(i).unwrap());
+                assert_eq!(
+                    bag.get_key(&other).map(|p| &p.value),
+                    Some(&PropValue::I32(-(i32::try_from(i).unwrap() * 10 + 1)))
+                );
+            }
+            let distinct = names::ALL
+                .iter()
+                .take(count)
+                .filter(|d| names::lookup(&d.key.to_key()).map(|f| f.name) == Some(d.name))
+                .count();
+            assert_eq!(bag.len(), distinct + count);
+        }
+        assert_eq!(
+            names::MESSAGE_SIZE.slot(),
+            names::MESSAGE_SIZE_EXTENDED.slot()
+        );
+        assert_ne!(names::SUBJECT.slot(), names::MESSAGE_SIZE.slot());
     }
 
     #[test]

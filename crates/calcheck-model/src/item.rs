@@ -125,14 +125,15 @@ pub fn display_subject_str(raw: &str) -> &str {
 
 /// Bytes as uppercase hex without separators.
 pub fn hex_upper(bytes: &[u8]) -> String {
-    // Every item's entry id goes through here, so the digits are computed rather than formatted.
-    let digit = |n: u8| char::from(if n < 10 { b'0' + n } else { b'A' - 10 + n });
-    let mut s = String::with_capacity(bytes.len() * 2);
+    // Every item's entry id goes through here, so the digits are looked up as bytes rather than
+    // formatted or pushed as chars (which encodes each one as UTF-8).
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = Vec::with_capacity(bytes.len() * 2);
     for &b in bytes {
-        s.push(digit(b >> 4));
-        s.push(digit(b & 0x0F));
+        out.extend_from_slice(&[DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 0x0F)]]);
     }
-    s
+    // The digits are ASCII, so this never fails.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Something that could not be read for an item: kept on the item so checks can report it.

@@ -3,8 +3,11 @@
 //! Checks, the input readers and `calcheck ci-props` all take property identities from here, so the
 //! list of what a CI job must request from Graph or EWS is the list the checks actually read.
 
+use std::sync::OnceLock;
+
 use calcheck_format::Guid;
 use calcheck_format::props::{MvBase, PropType};
+use rustc_hash::FxHashMap;
 
 use crate::key::{
     NamedId, PSETID_APPOINTMENT, PSETID_CALENDAR_ASSISTANT, PSETID_COMMON, PSETID_MEETING,
@@ -66,9 +69,18 @@ pub struct PropDef {
     pub key: KeyDef,
     /// The type the spec gives it.
     pub ty: PropType,
+    /// Where property bags keep this property's position: the index in [`ALL`] of the first
+    /// definition with the same identity. Private, so that only the registry makes definitions.
+    slot: u16,
 }
 
 impl PropDef {
+    /// The registered slot of this property: below [`SLOTS`], shared by definitions that name the
+    /// same property with different types (PR_MESSAGE_SIZE and PR_MESSAGE_SIZE_EXTENDED).
+    pub fn slot(&self) -> usize {
+        usize::from(self.slot)
+    }
+
     /// The full tag of a tagged property (`None` for named ones, whose id is store-local).
     pub fn tag(&self) -> Option<u32> {
         match self.key {
@@ -80,13 +92,90 @@ impl PropDef {
 
 macro_rules! registry {
     ($( $konst:ident = $name:literal, $alt:literal, $key:expr, $ty:expr; )*) => {
+        /// The definitions' positions in [`ALL`], so that each definition can name its own.
+        #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+        enum Position { $( $konst ),* }
+        /// The identities in declaration order, for [`first_with_key`].
+        const KEYS: &[KeyDef] = &[ $( $key ),* ];
         $(
             #[doc = concat!("`", $name, "` (`", $alt, "`).")]
-            pub const $konst: PropDef = PropDef { name: $name, alt_name: $alt, key: $key, ty: $ty };
+            pub const $konst: PropDef = PropDef {
+                name: $name,
+                alt_name: $alt,
+                key: $key,
+                ty: $ty,
+                slot: first_with_key(KEYS, Position::$konst as usize),
+            };
         )*
         /// Every registered property, in declaration order.
         pub const ALL: &[&PropDef] = &[ $( &$konst ),* ];
     };
+}
+
+/// The number of registered slots (one per definition; definitions of the same property share
+/// the first one's, leaving the others unused).
+pub const SLOTS: usize = ALL.len();
+
+/// The position of the first identity in `keys` equal to `keys[i]`, computed when compiling.
+// A const fn cannot call `get` on a slice of a non-Copy-comparable type in a loop any other way;
+// the loop bounds keep every index inside `keys`.
+#[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
+const fn first_with_key(keys: &[KeyDef], i: usize) -> u16 {
+    let mut j = 0;
+    while j < i {
+        if key_def_eq(&keys[j], &keys[i]) {
+            return j as u16;
+        }
+        j += 1;
+    }
+    i as u16
+}
+
+/// [`KeyDef`] equality usable in constants.
+const fn key_def_eq(left: &KeyDef, right: &KeyDef) -> bool {
+    match (left, right) {
+        (KeyDef::Tag(id), KeyDef::Tag(other_id)) => *id == *other_id,
+        (KeyDef::Lid(set, lid), KeyDef::Lid(other_set, other_lid)) => {
+            *lid == *other_lid && guid_eq(set, other_set)
+        }
+        (KeyDef::Name(set, name), KeyDef::Name(other_set, other_name)) => {
+            guid_eq(set, other_set) && str_eq(name, other_name)
+        }
+        _ => false,
+    }
+}
+
+/// [`Guid`] equality usable in constants.
+#[allow(clippy::indexing_slicing)]
+const fn guid_eq(a: &Guid, b: &Guid) -> bool {
+    if a.data1 != b.data1 || a.data2 != b.data2 || a.data3 != b.data3 {
+        return false;
+    }
+    let mut k = 0;
+    while k < 8 {
+        if a.data4[k] != b.data4[k] {
+            return false;
+        }
+        k += 1;
+    }
+    true
+}
+
+/// String equality usable in constants.
+#[allow(clippy::indexing_slicing)]
+const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut k = 0;
+    while k < a.len() {
+        if a[k] != b[k] {
+            return false;
+        }
+        k += 1;
+    }
+    true
 }
 
 const A: Guid = PSETID_APPOINTMENT;
@@ -272,7 +361,23 @@ pub fn by_name(name: &str) -> Option<&'static PropDef> {
 
 /// The registered definition of a key, if any (the first one whose identity matches).
 pub fn lookup(key: &PropKey) -> Option<&'static PropDef> {
-    ALL.iter().copied().find(|d| d.key.matches(key))
+    slot_of(key).and_then(|slot| ALL.get(slot).copied())
+}
+
+/// The registered slot of a key ([`PropDef::slot`]), if the key is registered.
+///
+/// Readers that build property bags call this once per property, so it is a hash lookup rather
+/// than a walk of the registry.
+pub fn slot_of(key: &PropKey) -> Option<usize> {
+    static SLOT_OF: OnceLock<FxHashMap<PropKey, u16>> = OnceLock::new();
+    let map = SLOT_OF.get_or_init(|| {
+        let mut map = FxHashMap::default();
+        for def in ALL {
+            map.entry(def.key.to_key()).or_insert(def.slot);
+        }
+        map
+    });
+    map.get(key).map(|&s| usize::from(s))
 }
 
 #[cfg(test)]

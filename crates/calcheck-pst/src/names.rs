@@ -70,6 +70,11 @@ impl NameMap {
         self.map.iter().find(|(_, v)| *v == named).map(|(k, _)| *k)
     }
 
+    /// Every mapped local id with its named property, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (u16, &NamedProp)> {
+        self.map.iter().map(|(&id, named)| (id, named))
+    }
+
     /// Number of mapped ids.
     pub fn len(&self) -> usize {
         self.map.len()

@@ -17,6 +17,7 @@ use calcheck_pst::{FileKind, Format, Message, NameId, Prop, Pst, Selection, Stor
 use crate::bag::{Property, PropertyBag, ValueLocation};
 use crate::item::{Attachment, CalendarItem, ItemRef, Locator, Recipient, hex_upper};
 use crate::key::{NamedId, PropKey};
+use crate::names::KeyDef;
 use crate::source::{
     CalendarSource, FolderInfo, ItemResult, SourceInfo, SourceKind, UnreadableItem,
 };
@@ -50,7 +51,14 @@ pub struct PstSource {
     entries: Vec<Entry>,
     /// With [`PstSource::reading_only`]: one bit per store-local property id to read.
     wanted: Option<Box<[u64]>>,
+    /// The registered slot ([`PropDef::slot`](crate::names::PropDef::slot)) of every store-local
+    /// property id, [`NO_SLOT`] for unregistered ones, resolved once per store so that building
+    /// an item's property bags neither hashes keys nor walks the name map per property.
+    slots: Box<[u16]>,
 }
+
+/// The slot of a store-local property id no registered definition names.
+const NO_SLOT: u16 = u16::MAX;
 
 impl core::fmt::Debug for PstSource {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -160,12 +168,14 @@ impl PstSource {
             folders,
             notes,
         };
+        let slots = slot_table(&pst);
         Ok(PstSource {
             pst,
             info,
             store,
             entries,
             wanted: None,
+            slots,
         })
     }
 
@@ -245,7 +255,7 @@ impl PstSource {
             None => self.pst.message(entry.nid),
         };
         match read {
-            Ok(m) => Ok(to_item(m, item_ref)),
+            Ok(m) => Ok(to_item(m, item_ref, &self.slots)),
             Err(e) => Err(UnreadableItem {
                 item_ref,
                 reason: e.to_string(),
@@ -278,12 +288,47 @@ impl CalendarSource for PstSource {
     }
 }
 
-/// Turns a decoded message into a calendar item at `item_ref`.
-fn to_item(m: Message, item_ref: ItemRef) -> CalendarItem {
+/// The registered slot of every store-local property id of `pst` (see [`PstSource::slots`]):
+/// tagged ids as the registry gives them, named ids through the store's name map. Every local id
+/// the map gives a registered named property gets its slot, even when a damaged map gives one
+/// property several ids, so that the slot always agrees with [`crate::names::slot_of`].
+fn slot_table(pst: &Pst) -> Box<[u16]> {
+    let mut slots = vec![NO_SLOT; 0x1_0000].into_boxed_slice();
+    let mut set = |id: u16, slot: usize| {
+        if let (Some(s), Ok(slot)) = (slots.get_mut(usize::from(id)), u16::try_from(slot)) {
+            *s = slot;
+        }
+    };
+    for def in crate::names::ALL {
+        if let KeyDef::Tag(id) = def.key {
+            set(id, def.slot());
+        }
+    }
+    for (local, named) in pst.name_map().iter() {
+        if local < 0x8000 {
+            continue;
+        }
+        let key = PropKey::Named {
+            set: named.guid,
+            id: match &named.id {
+                NameId::Lid(lid) => NamedId::Lid(*lid),
+                NameId::Name(name) => NamedId::Name(name.clone()),
+            },
+        };
+        if let Some(slot) = crate::names::slot_of(&key) {
+            set(local, slot);
+        }
+    }
+    slots
+}
+
+/// Turns a decoded message into a calendar item at `item_ref`; `slots` is the store's
+/// [`slot_table`].
+fn to_item(m: Message, item_ref: ItemRef, slots: &[u16]) -> CalendarItem {
     let mut item = CalendarItem::new(item_ref);
-    item.props = bag(m.props, &mut item, || "message".to_owned());
+    item.props = bag(m.props, &mut item, slots, || "message".to_owned());
     for (row, r) in m.recipients.into_iter().enumerate() {
-        let props = bag(r.props, &mut item, || format!("recipient row {row}"));
+        let props = bag(r.props, &mut item, slots, || format!("recipient row {row}"));
         item.recipients.push(Recipient {
             row: u32::try_from(row).unwrap_or(u32::MAX),
             props,
@@ -291,7 +336,7 @@ fn to_item(m: Message, item_ref: ItemRef) -> CalendarItem {
     }
     for (index, a) in m.attachments.into_iter().enumerate() {
         let index = u32::try_from(index).unwrap_or(u32::MAX);
-        let props = bag(a.props, &mut item, || format!("attachment {index}"));
+        let props = bag(a.props, &mut item, slots, || format!("attachment {index}"));
         let embedded = a.embedded.map(|e| {
             let mut child_ref = ItemRef::new(
                 item.item_ref.file.clone(),
@@ -300,7 +345,7 @@ fn to_item(m: Message, item_ref: ItemRef) -> CalendarItem {
             );
             child_ref.parents.clone_from(&item.item_ref.parents);
             child_ref.parents.push(item.item_ref.locator.clone());
-            Box::new(to_item(*e, child_ref))
+            Box::new(to_item(*e, child_ref, slots))
         });
         item.attachments.push(Attachment {
             index,
@@ -334,7 +379,12 @@ fn key_of(p: &mut Prop) -> Option<PropKey> {
 
 /// Builds a property bag. Named ids the store's map cannot resolve are left out and recorded as
 /// one issue on `item` (`what` names the object they belong to).
-fn bag(props: Vec<Prop>, item: &mut CalendarItem, what: impl Fn() -> String) -> PropertyBag {
+fn bag(
+    props: Vec<Prop>,
+    item: &mut CalendarItem,
+    slots: &[u16],
+    what: impl Fn() -> String,
+) -> PropertyBag {
     let mut out = PropertyBag::with_capacity(props.len());
     let mut unresolved = Vec::new();
     for mut p in props {
@@ -342,9 +392,13 @@ fn bag(props: Vec<Prop>, item: &mut CalendarItem, what: impl Fn() -> String) -> 
             unresolved.push(p.tag);
             continue;
         };
+        let slot = slots
+            .get(usize::from(p.tag.id()))
+            .filter(|&&s| s != NO_SLOT)
+            .map(|&s| usize::from(s));
         let mut prop = Property::new(key, p.tag.type_code(), p.value);
         prop.location = Some(ValueLocation::Pst(p.location));
-        out.insert(prop);
+        out.insert_at(prop, slot);
     }
     if !unresolved.is_empty() {
         let tags: Vec<String> = unresolved.iter().map(ToString::to_string).collect();
