@@ -3,6 +3,8 @@
 //! Checks read `item.decoded().recurrence` instead of decoding PidLidAppointmentRecur themselves, so every
 //! check sees the same decode and a blob is decoded once however many checks look at it.
 
+use std::sync::Arc;
+
 use calcheck_format::goid::{GlobalObjectId, decode_global_object_id};
 use calcheck_format::recurrence::{
     AppointmentRecurrencePattern, decode_appointment_recurrence_with_codepage,
@@ -23,11 +25,15 @@ pub struct DecodedViews {
     /// PidLidAppointmentRecur.
     pub recurrence: View<AppointmentRecurrencePattern>,
     /// PidLidAppointmentTimeZoneDefinitionStartDisplay.
-    pub tz_start_display: View<TzDefinition>,
+    ///
+    /// The three time-zone definitions hold their value behind an [`Arc`]: an item's definitions and
+    /// those of a mailbox's items mostly repeat a handful of zones, so a remembered decode is shared
+    /// instead of copied (see [`decode_tz_definition_memo`]).
+    pub tz_start_display: View<Arc<TzDefinition>>,
     /// PidLidAppointmentTimeZoneDefinitionEndDisplay.
-    pub tz_end_display: View<TzDefinition>,
+    pub tz_end_display: View<Arc<TzDefinition>>,
     /// PidLidAppointmentTimeZoneDefinitionRecur.
-    pub tz_recur: View<TzDefinition>,
+    pub tz_recur: View<Arc<TzDefinition>>,
     /// PidLidTimeZoneStruct.
     pub tz_struct: View<TzReg>,
     /// PidLidGlobalObjectId.
@@ -76,8 +82,11 @@ const TZ_MEMO_LEN: usize = 16;
 /// Blobs longer than this are decoded without being remembered (real ones are a few hundred bytes).
 const TZ_MEMO_MAX_BYTES: usize = 2048;
 
+/// A time-zone definition's decode with the value shared (see [`DecodedViews::tz_start_display`]).
+type SharedTz = Result<Decoded<Arc<TzDefinition>>, Error>;
+
 /// A remembered decode: the blob and what it decoded to.
-type TzMemoEntry = (Box<[u8]>, Result<Decoded<TzDefinition>, Error>);
+type TzMemoEntry = (Box<[u8]>, SharedTz);
 
 /// The TZDEFINITION decodes one thread remembers.
 struct TzMemo {
@@ -85,12 +94,14 @@ struct TzMemo {
     entries: Vec<TzMemoEntry>,
     /// The entry the next new blob replaces once the memo is full (the oldest one).
     next: usize,
+    /// The entry found or added last, tried first: an item's definitions usually repeat one blob.
+    last: usize,
 }
 
 thread_local! {
     /// The TZDEFINITION blobs last decoded on this thread.
     static RECENT_TZ: std::cell::RefCell<TzMemo> = const {
-        std::cell::RefCell::new(TzMemo { entries: Vec::new(), next: 0 })
+        std::cell::RefCell::new(TzMemo { entries: Vec::new(), next: 0, last: 0 })
     };
 }
 
@@ -98,30 +109,39 @@ thread_local! {
 ///
 /// An item usually carries one time zone in two or three of its definitions, and the items of a
 /// mailbox share a handful of zones, so most blobs were decoded a moment ago. Decoding is a function
-/// of the bytes alone, so a blob equal to a remembered one takes a copy of its decode.
-fn decode_tz_definition_memo(bytes: &[u8]) -> Result<Decoded<TzDefinition>, Error> {
+/// of the bytes alone, so a blob equal to a remembered one shares its decoded value (a reference
+/// count, not a copy of the rules and key name) and copies its diagnostics.
+fn decode_tz_definition_memo(bytes: &[u8]) -> SharedTz {
     let remembered = RECENT_TZ.with(|memo| {
-        let memo = memo.try_borrow().ok()?;
-        memo.entries
-            .iter()
-            .find(|(b, _)| **b == *bytes)
-            .map(|(_, decoded)| decoded.clone())
+        let mut memo = memo.try_borrow_mut().ok()?;
+        let last = memo.last;
+        let at = match memo.entries.get(last) {
+            Some((b, _)) if **b == *bytes => last,
+            _ => memo.entries.iter().position(|(b, _)| **b == *bytes)?,
+        };
+        memo.last = at;
+        memo.entries.get(at).map(|(_, decoded)| decoded.clone())
     });
     if let Some(out) = remembered {
         return out;
     }
-    let out = decode_tz_definition(bytes);
+    let out = decode_tz_definition(bytes).map(|d| Decoded {
+        value: Arc::new(d.value),
+        diagnostics: d.diagnostics,
+    });
     if bytes.len() <= TZ_MEMO_MAX_BYTES {
         RECENT_TZ.with(|memo| {
             if let Ok(mut memo) = memo.try_borrow_mut() {
                 let entry = (Box::from(bytes), out.clone());
                 if memo.entries.len() < TZ_MEMO_LEN {
+                    memo.last = memo.entries.len();
                     memo.entries.push(entry);
                 } else {
                     let at = memo.next % TZ_MEMO_LEN;
                     if let Some(slot) = memo.entries.get_mut(at) {
                         *slot = entry;
                     }
+                    memo.last = at;
                     memo.next = (at + 1) % TZ_MEMO_LEN;
                 }
             }
@@ -172,11 +192,15 @@ mod tests {
         blobs.push(vec![0x02, 0x01, 0x30]);
         for round in 0..3 {
             for b in blobs.iter().chain(blobs.iter().rev()) {
-                assert_eq!(
-                    super::decode_tz_definition_memo(b),
-                    decode_tz_definition(b),
-                    "{round}"
-                );
+                let fresh = decode_tz_definition(b);
+                let remembered = super::decode_tz_definition_memo(b);
+                match (&remembered, &fresh) {
+                    (Ok(m), Ok(f)) => {
+                        assert_eq!(*m.value, f.value, "{round}");
+                        assert_eq!(m.diagnostics, f.diagnostics, "{round}");
+                    }
+                    _ => assert_eq!(remembered.err(), fresh.err(), "{round}"),
+                }
             }
         }
     }

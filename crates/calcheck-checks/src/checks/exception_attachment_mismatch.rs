@@ -138,7 +138,7 @@ impl OriginalIndex {
         for (i, e) in exceptions.iter().enumerate() {
             let original = u64::from(e.original_start_date);
             local.entry(original).or_default().push(i);
-            for m in zones.to_utc(original) {
+            for &m in zones.to_utc(original).iter() {
                 utc.entry(m).or_default().push(i);
             }
         }

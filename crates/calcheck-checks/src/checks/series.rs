@@ -5,6 +5,8 @@
 //! wall-clock minutes into UTC ([MS-OXOCAL] 2.2.1.39, 2.2.1.41), CalCheck's date exemptions, and how a
 //! decoder [`Diagnostic`] becomes a finding.
 
+use std::sync::Arc;
+
 use calcheck_format::recurrence::{AppointmentRecurrencePattern, ExceptionInfo};
 use calcheck_format::time::{self, TICKS_PER_MINUTE};
 use calcheck_format::tzdef::TzDefinition;
@@ -178,6 +180,40 @@ pub(crate) fn minutes_evidence(minutes: u32) -> String {
     format!("{minutes:#010X} ({})", time::format_minutes(minutes))
 }
 
+/// The UTC candidates of one local time, one per zone of a [`SeriesZones`] at most, kept inline:
+/// checks convert a few times per exception, and a list on the heap cost more than the conversion.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct UtcTimes {
+    /// How many of `times` are filled.
+    len: usize,
+    /// The distinct candidates, in zone order.
+    times: [u64; MAX_ZONES],
+}
+
+impl UtcTimes {
+    /// Adds `m` unless it is already there (or the list is full, which [`SeriesZones::of`] never
+    /// lets happen: it knows at most two zones).
+    fn add(&mut self, m: u64) {
+        if !self.contains(&m)
+            && let Some(slot) = self.times.get_mut(self.len)
+        {
+            *slot = m;
+            self.len += 1;
+        }
+    }
+}
+
+impl std::ops::Deref for UtcTimes {
+    type Target = [u64];
+
+    fn deref(&self) -> &[u64] {
+        self.times.get(..self.len).unwrap_or(&[])
+    }
+}
+
+/// More zones than a series can have (TZDefRecur and PidLidTimeZoneStruct, or one fallback).
+const MAX_ZONES: usize = 3;
+
 /// One source of the series' time zone.
 #[derive(Debug, Clone, Copy)]
 enum ZoneSource<'a> {
@@ -259,8 +295,8 @@ impl<'a> SeriesZones<'a> {
     }
 
     /// `local` (minutes since 1601, wall clock) as UTC minutes since 1601 under each zone, deduplicated.
-    pub(crate) fn to_utc(&self, local: u64) -> Vec<u64> {
-        let mut out: Vec<u64> = Vec::new();
+    pub(crate) fn to_utc(&self, local: u64) -> UtcTimes {
+        let mut out = UtcTimes::default();
         let Ok(local32) = u32::try_from(local) else {
             return out;
         };
@@ -275,10 +311,8 @@ impl<'a> SeriesZones<'a> {
                     .checked_add(*bias)
                     .and_then(|m| u32::try_from(m).ok()),
             };
-            if let Some(m) = utc.map(u64::from)
-                && !out.contains(&m)
-            {
-                out.push(m);
+            if let Some(m) = utc {
+                out.add(u64::from(m));
             }
         }
         out
@@ -288,8 +322,8 @@ impl<'a> SeriesZones<'a> {
     pub(crate) fn describe_utc(&self, local: u64) -> String {
         let list: Vec<String> = self
             .to_utc(local)
-            .into_iter()
-            .map(|m| format!("{} UTC", format_local(m)))
+            .iter()
+            .map(|m| format!("{} UTC", format_local(*m)))
             .collect();
         if list.is_empty() {
             "(cannot be converted)".to_owned()
@@ -300,14 +334,16 @@ impl<'a> SeriesZones<'a> {
 }
 
 /// The item itself (`None`) and each embedded message of its attachments (`Some(attachment index)`).
-pub(crate) fn item_and_exceptions(item: &CalendarItem) -> Vec<(Option<u32>, &CalendarItem)> {
-    let mut out = vec![(None, item)];
-    out.extend(item.exception_items().map(|(a, e)| (Some(a.index), e)));
-    out
+pub(crate) fn item_and_exceptions(
+    item: &CalendarItem,
+) -> impl Iterator<Item = (Option<u32>, &CalendarItem)> {
+    std::iter::once((None, item)).chain(item.exception_items().map(|(a, e)| (Some(a.index), e)))
 }
 
 /// The three TZDEFINITION properties of an item with their decoded views, in [MS-OXOCAL] order.
-pub(crate) fn tz_definitions(item: &CalendarItem) -> [(&'static PropDef, &View<TzDefinition>); 3] {
+pub(crate) fn tz_definitions(
+    item: &CalendarItem,
+) -> [(&'static PropDef, &View<Arc<TzDefinition>>); 3] {
     let d = item.decoded();
     [
         (
