@@ -302,16 +302,19 @@ impl<'a> SeriesZones<'a> {
         };
         let naive = time::minutes_to_naive(local32);
         for (_, zone) in &self.zones {
-            let utc = match zone {
-                ZoneSource::Definition(def) => {
-                    def.local_to_utc(naive).and_then(time::naive_to_minutes)
-                }
-                ZoneSource::Reg(reg) => reg.local_to_utc(naive).and_then(time::naive_to_minutes),
-                ZoneSource::Bias(bias) => i64::from(local32)
-                    .checked_add(*bias)
-                    .and_then(|m| u32::try_from(m).ok()),
+            // UTC = local + bias, in whole minutes. Adding the bias to the minutes gives what
+            // `local_to_utc` and `naive_to_minutes` give, without the round trip through a date:
+            // both are whole minutes, a u32 of minutes plus a bias of two i32 stays far inside
+            // chrono's range, and a result before 1601 or past u32 is dropped either way.
+            let bias = match zone {
+                ZoneSource::Definition(def) => def.bias_at(naive),
+                ZoneSource::Reg(reg) => Some(reg.bias_at(naive)),
+                ZoneSource::Bias(bias) => Some(*bias),
             };
-            if let Some(m) = utc {
+            if let Some(m) = bias
+                .and_then(|b| i64::from(local32).checked_add(b))
+                .and_then(|m| u32::try_from(m).ok())
+            {
                 out.add(u64::from(m));
             }
         }
@@ -389,6 +392,82 @@ pub(crate) fn exception_prefix(attachment: Option<u32>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn vector(rel: &str) -> Vec<u8> {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/vectors")
+            .join(rel);
+        let hex: String = std::fs::read_to_string(&p)
+            .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+            .chars()
+            .filter(char::is_ascii_hexdigit)
+            .collect();
+        (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn utc_candidates_are_the_decoders_conversions() {
+        // [MS-OXOCAL] 4.1.4 and 4.1.5: Pacific time as a TZDEFINITION and as a TZREG.
+        let def = calcheck_format::tzdef::decode_tz_definition(&vector(
+            "tzdefinition/oxocal-4.1.4-pacific-2-rules.hex",
+        ))
+        .unwrap()
+        .value;
+        let reg = calcheck_format::tzreg::decode_tzreg(&vector(
+            "tzstruct/oxocal-4.1.5-pacific-tzreg.hex",
+        ))
+        .unwrap()
+        .value;
+        let zones = SeriesZones {
+            zones: vec![
+                ("def", ZoneSource::Definition(&def)),
+                ("reg", ZoneSource::Reg(&reg)),
+            ],
+        };
+        // 2024-07-01 12:00 Pacific daylight time is 19:00 UTC; 2024-01-15 12:00 standard time is 20:00.
+        let at = |y, m, d, h| {
+            let t = chrono::NaiveDate::from_ymd_opt(y, m, d)
+                .unwrap()
+                .and_hms_opt(h, 0, 0)
+                .unwrap();
+            u64::from(time::naive_to_minutes(t).unwrap())
+        };
+        assert_eq!(&*zones.to_utc(at(2024, 7, 1, 12)), [at(2024, 7, 1, 19)]);
+        assert_eq!(&*zones.to_utc(at(2024, 1, 15, 12)), [at(2024, 1, 15, 20)]);
+        // Every local time, including the edges of the minutes range and times around the
+        // transitions, converts as the decoders' own local_to_utc does.
+        let mut locals: Vec<u64> =
+            vec![0, 1, 479, 480, u64::from(u32::MAX), u64::from(u32::MAX) + 1];
+        locals.extend((0..4000u64).map(|i| at(1990, 1, 1, 0) + i * 7 * 60 + i % 61));
+        for y in [2006, 2007, 2024] {
+            for (m, d) in [(3, 11), (3, 12), (4, 2), (10, 29), (11, 5)] {
+                for minute in (0..=240).step_by(15) {
+                    locals.push(at(y, m, d, 0) + minute);
+                }
+            }
+        }
+        for local in locals {
+            let mut want: Vec<u64> = Vec::new();
+            if let Ok(l) = u32::try_from(local) {
+                let naive = time::minutes_to_naive(l);
+                for m in [
+                    def.local_to_utc(naive).and_then(time::naive_to_minutes),
+                    reg.local_to_utc(naive).and_then(time::naive_to_minutes),
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    if !want.contains(&u64::from(m)) {
+                        want.push(u64::from(m));
+                    }
+                }
+            }
+            assert_eq!(&*zones.to_utc(local), want.as_slice(), "{local}");
+        }
+    }
 
     #[test]
     fn format_local_handles_sums_past_u32() {
