@@ -37,9 +37,12 @@ pub struct DecodedViews {
     /// PidLidTimeZoneStruct.
     pub tz_struct: View<TzReg>,
     /// PidLidGlobalObjectId.
-    pub global_object_id: View<GlobalObjectId>,
+    ///
+    /// Both ids hold their value behind an [`Arc`]: a series or single meeting stores the same bytes
+    /// in both properties (its instance date is zero), and then both views share one decode.
+    pub global_object_id: View<Arc<GlobalObjectId>>,
     /// PidLidCleanGlobalObjectId.
-    pub clean_global_object_id: View<GlobalObjectId>,
+    pub clean_global_object_id: View<Arc<GlobalObjectId>>,
 }
 
 impl DecodedViews {
@@ -61,6 +64,13 @@ impl DecodedViews {
         let tz_start_display = tz(&names::APPOINTMENT_TIME_ZONE_DEFINITION_START_DISPLAY);
         let tz_end_display = tz(&names::APPOINTMENT_TIME_ZONE_DEFINITION_END_DISPLAY);
         let tz_recur = tz(&names::APPOINTMENT_TIME_ZONE_DEFINITION_RECUR);
+        let goid_bytes = bin(&names::GLOBAL_OBJECT_ID);
+        let global_object_id = goid_bytes.map(decode_goid_shared);
+        let clean_global_object_id = match (bin(&names::CLEAN_GLOBAL_OBJECT_ID), goid_bytes) {
+            // Decoding is a function of the bytes alone, so equal bytes share the decode.
+            (Some(clean), Some(goid)) if clean == goid => global_object_id.clone(),
+            (clean, _) => clean.map(decode_goid_shared),
+        };
         DecodedViews {
             recurrence: bin(&names::APPOINTMENT_RECUR)
                 .map(|b| decode_appointment_recurrence_with_codepage(b, codepage())),
@@ -68,11 +78,19 @@ impl DecodedViews {
             tz_end_display,
             tz_recur,
             tz_struct: bin(&names::TIME_ZONE_STRUCT).map(decode_tzreg),
-            global_object_id: bin(&names::GLOBAL_OBJECT_ID).map(decode_global_object_id),
-            clean_global_object_id: bin(&names::CLEAN_GLOBAL_OBJECT_ID)
-                .map(decode_global_object_id),
+            global_object_id,
+            clean_global_object_id,
         }
     }
+}
+
+/// [`decode_global_object_id`] with the value behind an [`Arc`] (see
+/// [`DecodedViews::global_object_id`]).
+fn decode_goid_shared(bytes: &[u8]) -> Result<Decoded<Arc<GlobalObjectId>>, Error> {
+    decode_global_object_id(bytes).map(|d| Decoded {
+        value: Arc::new(d.value),
+        diagnostics: d.diagnostics,
+    })
 }
 
 /// How many TZDEFINITION decodes each thread remembers: a mailbox's items use a handful of zones, each
@@ -233,5 +251,49 @@ mod tests {
         ));
         item.reset_decoded();
         assert!(matches!(item.decoded().global_object_id, Some(Err(_))));
+    }
+
+    #[test]
+    fn equal_ids_share_one_decode_and_different_ids_decode_apart() {
+        let mut item = CalendarItem::new(ItemRef::new(
+            Arc::from(Path::new("x.msg")),
+            "",
+            Locator::MsgFile,
+        ));
+        let put = |item: &mut CalendarItem, def: &names::PropDef, bytes: Vec<u8>| {
+            item.props.insert(Property::new(
+                def.key.to_key(),
+                0x0102,
+                PropValue::Binary(bytes),
+            ));
+            item.reset_decoded();
+        };
+        // MFCMAPI's GLOBALOBJECTID-1 has no instance date, so it is its own clean id.
+        let series = vector("global_object_id/mfcmapi-GLOBALOBJECTID-1.hex");
+        put(&mut item, &names::GLOBAL_OBJECT_ID, series.clone());
+        put(&mut item, &names::CLEAN_GLOBAL_OBJECT_ID, series.clone());
+        let d = item.decoded();
+        let goid = d.global_object_id.as_ref().unwrap().as_ref().unwrap();
+        let clean = d.clean_global_object_id.as_ref().unwrap().as_ref().unwrap();
+        assert!(Arc::ptr_eq(&goid.value, &clean.value));
+        // MFCMAPI's rendering: Size 0x10, Data E73C73F7..., created 2010-04-26.
+        assert_eq!(goid.value.size, 16);
+        assert_eq!(goid.value.data.first(), Some(&0xE7));
+        assert_eq!(goid.value.creation_time, 0x01CA_E532_F509_DBF0);
+        // An instance id (2010-10-13, from opush) next to a different clean id: each its own decode.
+        let instance = vector("global_object_id/opush-testDecompress3-instance-2010-10-13.hex");
+        put(&mut item, &names::GLOBAL_OBJECT_ID, instance);
+        let d = item.decoded();
+        let goid = d.global_object_id.as_ref().unwrap().as_ref().unwrap();
+        let clean = d.clean_global_object_id.as_ref().unwrap().as_ref().unwrap();
+        assert_eq!(
+            (goid.value.year, goid.value.month, goid.value.day),
+            (2010, 10, 13)
+        );
+        assert_eq!(
+            (clean.value.year, clean.value.month, clean.value.day),
+            (0, 0, 0)
+        );
+        assert_eq!(clean.value.size, 16);
     }
 }
