@@ -131,9 +131,40 @@ struct StoreRun {
     rows: Vec<ItemRow>,
 }
 
+/// The item checks to run on items of one [`Coverage`](calcheck_model::Coverage), worked out once
+/// per engine instead of once per item.
+struct ItemPlan {
+    /// The checks whose needs the coverage meets, in code order.
+    run: Vec<&'static dyn Check>,
+    /// The checks skipped because the coverage lacks a part they need, in code order.
+    skipped: Vec<&'static crate::meta::CheckMeta>,
+}
+
+impl ItemPlan {
+    /// The plan for items whose source carries the recipient table when `recipients` is true and the
+    /// attachment table when `attachments` is true.
+    fn of(checks: &[&'static dyn Check], recipients: bool, attachments: bool) -> Self {
+        let mut run = Vec::new();
+        let mut skipped = Vec::new();
+        for check in checks {
+            let needs = check.meta().needs;
+            if (needs.recipients && !recipients) || (needs.attachments && !attachments) {
+                skipped.push(check.meta());
+            } else {
+                run.push(*check);
+            }
+        }
+        ItemPlan { run, skipped }
+    }
+}
+
 /// Runs checks over sources.
 pub struct Engine {
     checks: Vec<&'static dyn Check>,
+    /// The item checks for each coverage, indexed by [`plan_index`].
+    plans: [ItemPlan; 4],
+    /// CC903 is among the checks (it reports the checks a coverage skips).
+    reports_skipped: bool,
     options: Options,
     overrides: BTreeMap<&'static str, Severity>,
     rows: RowMode,
@@ -215,8 +246,18 @@ impl Engine {
         let mut checks = checks;
         checks.sort_by_key(|c| c.meta().code);
         checks.dedup_by_key(|c| c.meta().code);
+        let plans = [
+            ItemPlan::of(&checks, false, false),
+            ItemPlan::of(&checks, false, true),
+            ItemPlan::of(&checks, true, false),
+            ItemPlan::of(&checks, true, true),
+        ];
+        let skip_code = crate::checks::CheckSkipped.meta().code;
+        let reports_skipped = checks.iter().any(|c| c.meta().code == skip_code);
         Engine {
             checks,
+            plans,
+            reports_skipped,
             options,
             overrides: BTreeMap::new(),
             rows: RowMode::None,
@@ -583,20 +624,13 @@ impl Engine {
         let mut cx = ItemCx::new(&self.options, info, &item.item_ref);
         // A check that needs a part the source cannot carry (Coverage) would see an empty table and
         // pass; it is skipped instead, and CC903 says so, once per item, when it is selected.
-        let mut skipped: Vec<&'static crate::meta::CheckMeta> = Vec::new();
-        for check in &self.checks {
-            let needs = check.meta().needs;
-            if (needs.recipients && !item.coverage.recipients)
-                || (needs.attachments && !item.coverage.attachments)
-            {
-                skipped.push(check.meta());
-                continue;
-            }
+        let plan = &self.plans[plan_index(item.coverage)];
+        for check in &plan.run {
             check.check_item(item, &mut cx);
         }
-        let skip_meta = crate::checks::CheckSkipped.meta();
-        if !skipped.is_empty() && self.checks.iter().any(|c| c.meta().code == skip_meta.code) {
-            report_skipped(&mut cx, skip_meta, &skipped, item.coverage);
+        if !plan.skipped.is_empty() && self.reports_skipped {
+            let skip_meta = crate::checks::CheckSkipped.meta();
+            report_skipped(&mut cx, skip_meta, &plan.skipped, item.coverage);
         }
         let mut out = cx.into_findings();
         for f in &mut out {
@@ -629,6 +663,11 @@ impl Engine {
                 ))
         });
     }
+}
+
+/// The index of the [`ItemPlan`] for items of `coverage` (0 to 3).
+fn plan_index(coverage: calcheck_model::Coverage) -> usize {
+    usize::from(coverage.recipients) * 2 + usize::from(coverage.attachments)
 }
 
 /// Reports CC903 for the checks skipped on one item, naming what the source lacks.

@@ -213,11 +213,14 @@ impl SystemTime {
         let first_dow = first.weekday().num_days_from_sunday();
         let offset = (u32::from(self.w_day_of_week) + 7 - first_dow) % 7;
         let mut day = 1 + offset + 7 * (u32::from(self.w_day) - 1);
-        // Week 5 means "last": step back a week when the month has only four such weekdays.
-        while NaiveDate::from_ymd_opt(year, month, day).is_none() && day > 7 {
+        // Week 5 means "last": step back a week when the month has only four such weekdays. The
+        // month's length is counted rather than asked of a date per step: checks convert series
+        // times by the thousand, and building dates was most of that cost.
+        let last = days_in_month(first);
+        while day > last && day > 7 {
             day -= 7;
         }
-        Some(NaiveDate::from_ymd_opt(year, month, day)?.and_time(self.time_of_day()?))
+        Some(first.with_day(day)?.and_time(self.time_of_day()?))
     }
 
     /// Why this SYSTEMTIME is not a usable transition date, if it is not; `None` for a valid or unset date.
@@ -303,6 +306,16 @@ pub(crate) fn check_transitions(
             at,
             "only one of the two transition dates is set, so daylight time never starts or never ends",
         );
+    }
+}
+
+/// The number of days in the month of `first` (proleptic Gregorian calendar, as chrono counts).
+fn days_in_month(first: NaiveDate) -> u32 {
+    match first.month() {
+        4 | 6 | 9 | 11 => 30,
+        2 if first.leap_year() => 29,
+        2 => 28,
+        _ => 31,
     }
 }
 
@@ -1015,6 +1028,52 @@ fn encode_rule(rule: &TzRule, out: &mut Vec<u8>) {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn relative_transitions_step_back_exactly_as_date_checks_did() {
+        // The former rule: step back a week while the date does not exist, asking chrono each time.
+        let reference = |st: &SystemTime, year: i32| {
+            if st.is_unset() || st.w_day_of_week > 6 || !(1..=5).contains(&st.w_day) {
+                return None;
+            }
+            let month = u32::from(st.w_month);
+            let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+            let offset =
+                (u32::from(st.w_day_of_week) + 7 - first.weekday().num_days_from_sunday()) % 7;
+            let mut day = 1 + offset + 7 * (u32::from(st.w_day) - 1);
+            while NaiveDate::from_ymd_opt(year, month, day).is_none() && day > 7 {
+                day -= 7;
+            }
+            Some(NaiveDate::from_ymd_opt(year, month, day)?.and_time(st.time_of_day()?))
+        };
+        for year in (1599..=2101).chain([0, 4, 100, 400, 9999]) {
+            for month in 0..=13 {
+                for dow in 0..=7 {
+                    for week in 0..=6 {
+                        let st = SystemTime::relative(month, dow, week, 2, 0);
+                        assert_eq!(
+                            st.transition_in(year),
+                            reference(&st, year),
+                            "{year} {month} {dow} {week}"
+                        );
+                    }
+                }
+            }
+        }
+        // The last Sunday of March 2024 is the 31st, of February 2024 (a leap year) the 25th.
+        assert_eq!(
+            SystemTime::relative(3, 0, 5, 1, 0).transition_in(2024),
+            NaiveDate::from_ymd_opt(2024, 3, 31)
+                .unwrap()
+                .and_hms_opt(1, 0, 0)
+        );
+        assert_eq!(
+            SystemTime::relative(2, 4, 5, 0, 0).transition_in(2024),
+            NaiveDate::from_ymd_opt(2024, 2, 29)
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+        );
+    }
     use super::*;
 
     fn dt(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> NaiveDateTime {

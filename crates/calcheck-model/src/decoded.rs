@@ -3,6 +3,8 @@
 //! Checks read `item.decoded().recurrence` instead of decoding PidLidAppointmentRecur themselves, so every
 //! check sees the same decode and a blob is decoded once however many checks look at it.
 
+use std::sync::Arc;
+
 use calcheck_format::goid::{GlobalObjectId, decode_global_object_id};
 use calcheck_format::recurrence::{
     AppointmentRecurrencePattern, decode_appointment_recurrence_with_codepage,
@@ -23,17 +25,24 @@ pub struct DecodedViews {
     /// PidLidAppointmentRecur.
     pub recurrence: View<AppointmentRecurrencePattern>,
     /// PidLidAppointmentTimeZoneDefinitionStartDisplay.
-    pub tz_start_display: View<TzDefinition>,
+    ///
+    /// The three time-zone definitions hold their value behind an [`Arc`]: an item's definitions and
+    /// those of a mailbox's items mostly repeat a handful of zones, so a remembered decode is shared
+    /// instead of copied (see [`decode_tz_definition_memo`]).
+    pub tz_start_display: View<Arc<TzDefinition>>,
     /// PidLidAppointmentTimeZoneDefinitionEndDisplay.
-    pub tz_end_display: View<TzDefinition>,
+    pub tz_end_display: View<Arc<TzDefinition>>,
     /// PidLidAppointmentTimeZoneDefinitionRecur.
-    pub tz_recur: View<TzDefinition>,
+    pub tz_recur: View<Arc<TzDefinition>>,
     /// PidLidTimeZoneStruct.
     pub tz_struct: View<TzReg>,
     /// PidLidGlobalObjectId.
-    pub global_object_id: View<GlobalObjectId>,
+    ///
+    /// Both ids hold their value behind an [`Arc`]: a series or single meeting stores the same bytes
+    /// in both properties (its instance date is zero), and then both views share one decode.
+    pub global_object_id: View<Arc<GlobalObjectId>>,
     /// PidLidCleanGlobalObjectId.
-    pub clean_global_object_id: View<GlobalObjectId>,
+    pub clean_global_object_id: View<Arc<GlobalObjectId>>,
 }
 
 impl DecodedViews {
@@ -55,6 +64,13 @@ impl DecodedViews {
         let tz_start_display = tz(&names::APPOINTMENT_TIME_ZONE_DEFINITION_START_DISPLAY);
         let tz_end_display = tz(&names::APPOINTMENT_TIME_ZONE_DEFINITION_END_DISPLAY);
         let tz_recur = tz(&names::APPOINTMENT_TIME_ZONE_DEFINITION_RECUR);
+        let goid_bytes = bin(&names::GLOBAL_OBJECT_ID);
+        let global_object_id = goid_bytes.map(decode_goid_shared);
+        let clean_global_object_id = match (bin(&names::CLEAN_GLOBAL_OBJECT_ID), goid_bytes) {
+            // Decoding is a function of the bytes alone, so equal bytes share the decode.
+            (Some(clean), Some(goid)) if clean == goid => global_object_id.clone(),
+            (clean, _) => clean.map(decode_goid_shared),
+        };
         DecodedViews {
             recurrence: bin(&names::APPOINTMENT_RECUR)
                 .map(|b| decode_appointment_recurrence_with_codepage(b, codepage())),
@@ -62,11 +78,19 @@ impl DecodedViews {
             tz_end_display,
             tz_recur,
             tz_struct: bin(&names::TIME_ZONE_STRUCT).map(decode_tzreg),
-            global_object_id: bin(&names::GLOBAL_OBJECT_ID).map(decode_global_object_id),
-            clean_global_object_id: bin(&names::CLEAN_GLOBAL_OBJECT_ID)
-                .map(decode_global_object_id),
+            global_object_id,
+            clean_global_object_id,
         }
     }
+}
+
+/// [`decode_global_object_id`] with the value behind an [`Arc`] (see
+/// [`DecodedViews::global_object_id`]).
+fn decode_goid_shared(bytes: &[u8]) -> Result<Decoded<Arc<GlobalObjectId>>, Error> {
+    decode_global_object_id(bytes).map(|d| Decoded {
+        value: Arc::new(d.value),
+        diagnostics: d.diagnostics,
+    })
 }
 
 /// How many TZDEFINITION decodes each thread remembers: a mailbox's items use a handful of zones, each
@@ -76,8 +100,11 @@ const TZ_MEMO_LEN: usize = 16;
 /// Blobs longer than this are decoded without being remembered (real ones are a few hundred bytes).
 const TZ_MEMO_MAX_BYTES: usize = 2048;
 
+/// A time-zone definition's decode with the value shared (see [`DecodedViews::tz_start_display`]).
+type SharedTz = Result<Decoded<Arc<TzDefinition>>, Error>;
+
 /// A remembered decode: the blob and what it decoded to.
-type TzMemoEntry = (Box<[u8]>, Result<Decoded<TzDefinition>, Error>);
+type TzMemoEntry = (Box<[u8]>, SharedTz);
 
 /// The TZDEFINITION decodes one thread remembers.
 struct TzMemo {
@@ -85,12 +112,14 @@ struct TzMemo {
     entries: Vec<TzMemoEntry>,
     /// The entry the next new blob replaces once the memo is full (the oldest one).
     next: usize,
+    /// The entry found or added last, tried first: an item's definitions usually repeat one blob.
+    last: usize,
 }
 
 thread_local! {
     /// The TZDEFINITION blobs last decoded on this thread.
     static RECENT_TZ: std::cell::RefCell<TzMemo> = const {
-        std::cell::RefCell::new(TzMemo { entries: Vec::new(), next: 0 })
+        std::cell::RefCell::new(TzMemo { entries: Vec::new(), next: 0, last: 0 })
     };
 }
 
@@ -98,30 +127,39 @@ thread_local! {
 ///
 /// An item usually carries one time zone in two or three of its definitions, and the items of a
 /// mailbox share a handful of zones, so most blobs were decoded a moment ago. Decoding is a function
-/// of the bytes alone, so a blob equal to a remembered one takes a copy of its decode.
-fn decode_tz_definition_memo(bytes: &[u8]) -> Result<Decoded<TzDefinition>, Error> {
+/// of the bytes alone, so a blob equal to a remembered one shares its decoded value (a reference
+/// count, not a copy of the rules and key name) and copies its diagnostics.
+fn decode_tz_definition_memo(bytes: &[u8]) -> SharedTz {
     let remembered = RECENT_TZ.with(|memo| {
-        let memo = memo.try_borrow().ok()?;
-        memo.entries
-            .iter()
-            .find(|(b, _)| **b == *bytes)
-            .map(|(_, decoded)| decoded.clone())
+        let mut memo = memo.try_borrow_mut().ok()?;
+        let last = memo.last;
+        let at = match memo.entries.get(last) {
+            Some((b, _)) if **b == *bytes => last,
+            _ => memo.entries.iter().position(|(b, _)| **b == *bytes)?,
+        };
+        memo.last = at;
+        memo.entries.get(at).map(|(_, decoded)| decoded.clone())
     });
     if let Some(out) = remembered {
         return out;
     }
-    let out = decode_tz_definition(bytes);
+    let out = decode_tz_definition(bytes).map(|d| Decoded {
+        value: Arc::new(d.value),
+        diagnostics: d.diagnostics,
+    });
     if bytes.len() <= TZ_MEMO_MAX_BYTES {
         RECENT_TZ.with(|memo| {
             if let Ok(mut memo) = memo.try_borrow_mut() {
                 let entry = (Box::from(bytes), out.clone());
                 if memo.entries.len() < TZ_MEMO_LEN {
+                    memo.last = memo.entries.len();
                     memo.entries.push(entry);
                 } else {
                     let at = memo.next % TZ_MEMO_LEN;
                     if let Some(slot) = memo.entries.get_mut(at) {
                         *slot = entry;
                     }
+                    memo.last = at;
                     memo.next = (at + 1) % TZ_MEMO_LEN;
                 }
             }
@@ -172,11 +210,15 @@ mod tests {
         blobs.push(vec![0x02, 0x01, 0x30]);
         for round in 0..3 {
             for b in blobs.iter().chain(blobs.iter().rev()) {
-                assert_eq!(
-                    super::decode_tz_definition_memo(b),
-                    decode_tz_definition(b),
-                    "{round}"
-                );
+                let fresh = decode_tz_definition(b);
+                let remembered = super::decode_tz_definition_memo(b);
+                match (&remembered, &fresh) {
+                    (Ok(m), Ok(f)) => {
+                        assert_eq!(*m.value, f.value, "{round}");
+                        assert_eq!(m.diagnostics, f.diagnostics, "{round}");
+                    }
+                    _ => assert_eq!(remembered.err(), fresh.err(), "{round}"),
+                }
             }
         }
     }
@@ -209,5 +251,49 @@ mod tests {
         ));
         item.reset_decoded();
         assert!(matches!(item.decoded().global_object_id, Some(Err(_))));
+    }
+
+    #[test]
+    fn equal_ids_share_one_decode_and_different_ids_decode_apart() {
+        let mut item = CalendarItem::new(ItemRef::new(
+            Arc::from(Path::new("x.msg")),
+            "",
+            Locator::MsgFile,
+        ));
+        let put = |item: &mut CalendarItem, def: &names::PropDef, bytes: Vec<u8>| {
+            item.props.insert(Property::new(
+                def.key.to_key(),
+                0x0102,
+                PropValue::Binary(bytes),
+            ));
+            item.reset_decoded();
+        };
+        // MFCMAPI's GLOBALOBJECTID-1 has no instance date, so it is its own clean id.
+        let series = vector("global_object_id/mfcmapi-GLOBALOBJECTID-1.hex");
+        put(&mut item, &names::GLOBAL_OBJECT_ID, series.clone());
+        put(&mut item, &names::CLEAN_GLOBAL_OBJECT_ID, series.clone());
+        let d = item.decoded();
+        let goid = d.global_object_id.as_ref().unwrap().as_ref().unwrap();
+        let clean = d.clean_global_object_id.as_ref().unwrap().as_ref().unwrap();
+        assert!(Arc::ptr_eq(&goid.value, &clean.value));
+        // MFCMAPI's rendering: Size 0x10, Data E73C73F7..., created 2010-04-26.
+        assert_eq!(goid.value.size, 16);
+        assert_eq!(goid.value.data.first(), Some(&0xE7));
+        assert_eq!(goid.value.creation_time, 0x01CA_E532_F509_DBF0);
+        // An instance id (2010-10-13, from opush) next to a different clean id: each its own decode.
+        let instance = vector("global_object_id/opush-testDecompress3-instance-2010-10-13.hex");
+        put(&mut item, &names::GLOBAL_OBJECT_ID, instance);
+        let d = item.decoded();
+        let goid = d.global_object_id.as_ref().unwrap().as_ref().unwrap();
+        let clean = d.clean_global_object_id.as_ref().unwrap().as_ref().unwrap();
+        assert_eq!(
+            (goid.value.year, goid.value.month, goid.value.day),
+            (2010, 10, 13)
+        );
+        assert_eq!(
+            (clean.value.year, clean.value.month, clean.value.day),
+            (0, 0, 0)
+        );
+        assert_eq!(clean.value.size, 16);
     }
 }

@@ -1,7 +1,5 @@
 //! CC214 exception-attachment-mismatch: the exception attachments do not match the exceptions of PidLidAppointmentRecur.
 
-use std::collections::HashMap;
-
 use calcheck_format::recurrence::{ExceptionInfo, TailSection};
 use calcheck_format::time::format_filetime;
 use calcheck_model::{Attachment, CalendarItem, names};
@@ -110,9 +108,9 @@ impl<'a> Candidate<'a> {
     /// The ExceptionInfo entries this attachment replaces, ascending.
     fn replaces(&self, index: &OriginalIndex) -> Vec<usize> {
         let mut out: Vec<usize> = Vec::new();
-        let mut add = |map: &HashMap<u64, Vec<usize>>, key: Option<u64>| {
-            if let Some(list) = key.and_then(|k| map.get(&k)) {
-                out.extend(list);
+        let mut add = |keys: &[(u64, usize)], key: Option<u64>| {
+            if let Some(key) = key {
+                out.extend(OriginalIndex::entries(keys, key));
             }
         };
         add(&index.utc, self.replace_utc);
@@ -126,23 +124,39 @@ impl<'a> Candidate<'a> {
 
 /// The ExceptionInfo entries by original start, local and converted to UTC, so that matching an
 /// attachment is a lookup rather than a conversion per pair (a blob may hold thousands of exceptions).
+///
+/// Each list holds (original start, entry index) pairs sorted, so the entries of one start are a run
+/// found by binary search; two sorted lists cost two allocations where maps of lists cost one per
+/// start.
 struct OriginalIndex {
-    local: HashMap<u64, Vec<usize>>,
-    utc: HashMap<u64, Vec<usize>>,
+    local: Vec<(u64, usize)>,
+    utc: Vec<(u64, usize)>,
 }
 
 impl OriginalIndex {
     fn of(exceptions: &[ExceptionInfo], zones: &SeriesZones<'_>) -> Self {
-        let mut local: HashMap<u64, Vec<usize>> = HashMap::new();
-        let mut utc: HashMap<u64, Vec<usize>> = HashMap::new();
+        let mut local: Vec<(u64, usize)> = Vec::with_capacity(exceptions.len());
+        let mut utc: Vec<(u64, usize)> = Vec::with_capacity(exceptions.len());
         for (i, e) in exceptions.iter().enumerate() {
             let original = u64::from(e.original_start_date);
-            local.entry(original).or_default().push(i);
-            for m in zones.to_utc(original) {
-                utc.entry(m).or_default().push(i);
+            local.push((original, i));
+            for &m in zones.to_utc(original).iter() {
+                utc.push((m, i));
             }
         }
+        local.sort_unstable();
+        utc.sort_unstable();
         OriginalIndex { local, utc }
+    }
+
+    /// The entry indices of `key` in a sorted list, ascending.
+    fn entries(keys: &[(u64, usize)], key: u64) -> impl Iterator<Item = usize> + '_ {
+        let start = keys.partition_point(|(k, _)| *k < key);
+        keys.get(start..)
+            .unwrap_or(&[])
+            .iter()
+            .take_while(move |(k, _)| *k == key)
+            .map(|(_, i)| *i)
     }
 }
 

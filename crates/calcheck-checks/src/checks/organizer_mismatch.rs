@@ -1,5 +1,7 @@
 //! CC405 organizer-mismatch: a series' organizer row in the recipient table is not PR_SENT_REPRESENTING.
 
+use std::borrow::Cow;
+
 use calcheck_model::{CalendarItem, PropertyBag, names};
 
 use crate::context::{ItemCx, prop_evidence};
@@ -44,21 +46,38 @@ declare_check! {
 }
 
 /// The typed addresses of one side: (address type, address), both lowercase, empty ones dropped.
-fn typed_addresses(
-    bag: &PropertyBag,
+///
+/// Most addresses are already lowercase ASCII; those are borrowed rather than copied, because series
+/// are checked by the hundred thousand and this check usually finds nothing.
+fn typed_addresses<'a>(
+    bag: &'a PropertyBag,
     type_def: &names::PropDef,
     addr_def: &names::PropDef,
     smtp_def: &names::PropDef,
-) -> Vec<(String, String)> {
+) -> Vec<(Cow<'a, str>, Cow<'a, str>)> {
     let mut out = Vec::new();
     if let Some(a) = non_empty(bag, addr_def) {
-        let t = bag.str(type_def).unwrap_or("").to_ascii_lowercase();
-        out.push((t, a.to_lowercase()));
+        let t = bag.str(type_def).unwrap_or("");
+        let t = if t.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(t.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(t)
+        };
+        out.push((t, lowercase(a)));
     }
     if let Some(a) = non_empty(bag, smtp_def) {
-        out.push(("smtp".to_owned(), a.to_lowercase()));
+        out.push((Cow::Borrowed("smtp"), lowercase(a)));
     }
     out
+}
+
+/// `text.to_lowercase()`, borrowed when that changes nothing (ASCII without capitals).
+fn lowercase(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() && !text.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.to_lowercase())
+    }
 }
 
 impl Check for OrganizerMismatch {

@@ -5,6 +5,8 @@
 //! wall-clock minutes into UTC ([MS-OXOCAL] 2.2.1.39, 2.2.1.41), CalCheck's date exemptions, and how a
 //! decoder [`Diagnostic`] becomes a finding.
 
+use std::sync::Arc;
+
 use calcheck_format::recurrence::{AppointmentRecurrencePattern, ExceptionInfo};
 use calcheck_format::time::{self, TICKS_PER_MINUTE};
 use calcheck_format::tzdef::TzDefinition;
@@ -178,6 +180,40 @@ pub(crate) fn minutes_evidence(minutes: u32) -> String {
     format!("{minutes:#010X} ({})", time::format_minutes(minutes))
 }
 
+/// The UTC candidates of one local time, one per zone of a [`SeriesZones`] at most, kept inline:
+/// checks convert a few times per exception, and a list on the heap cost more than the conversion.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct UtcTimes {
+    /// How many of `times` are filled.
+    len: usize,
+    /// The distinct candidates, in zone order.
+    times: [u64; MAX_ZONES],
+}
+
+impl UtcTimes {
+    /// Adds `m` unless it is already there (or the list is full, which [`SeriesZones::of`] never
+    /// lets happen: it knows at most two zones).
+    fn add(&mut self, m: u64) {
+        if !self.contains(&m)
+            && let Some(slot) = self.times.get_mut(self.len)
+        {
+            *slot = m;
+            self.len += 1;
+        }
+    }
+}
+
+impl std::ops::Deref for UtcTimes {
+    type Target = [u64];
+
+    fn deref(&self) -> &[u64] {
+        self.times.get(..self.len).unwrap_or(&[])
+    }
+}
+
+/// More zones than a series can have (TZDefRecur and PidLidTimeZoneStruct, or one fallback).
+const MAX_ZONES: usize = 3;
+
 /// One source of the series' time zone.
 #[derive(Debug, Clone, Copy)]
 enum ZoneSource<'a> {
@@ -259,26 +295,27 @@ impl<'a> SeriesZones<'a> {
     }
 
     /// `local` (minutes since 1601, wall clock) as UTC minutes since 1601 under each zone, deduplicated.
-    pub(crate) fn to_utc(&self, local: u64) -> Vec<u64> {
-        let mut out: Vec<u64> = Vec::new();
+    pub(crate) fn to_utc(&self, local: u64) -> UtcTimes {
+        let mut out = UtcTimes::default();
         let Ok(local32) = u32::try_from(local) else {
             return out;
         };
         let naive = time::minutes_to_naive(local32);
         for (_, zone) in &self.zones {
-            let utc = match zone {
-                ZoneSource::Definition(def) => {
-                    def.local_to_utc(naive).and_then(time::naive_to_minutes)
-                }
-                ZoneSource::Reg(reg) => reg.local_to_utc(naive).and_then(time::naive_to_minutes),
-                ZoneSource::Bias(bias) => i64::from(local32)
-                    .checked_add(*bias)
-                    .and_then(|m| u32::try_from(m).ok()),
+            // UTC = local + bias, in whole minutes. Adding the bias to the minutes gives what
+            // `local_to_utc` and `naive_to_minutes` give, without the round trip through a date:
+            // both are whole minutes, a u32 of minutes plus a bias of two i32 stays far inside
+            // chrono's range, and a result before 1601 or past u32 is dropped either way.
+            let bias = match zone {
+                ZoneSource::Definition(def) => def.bias_at(naive),
+                ZoneSource::Reg(reg) => Some(reg.bias_at(naive)),
+                ZoneSource::Bias(bias) => Some(*bias),
             };
-            if let Some(m) = utc.map(u64::from)
-                && !out.contains(&m)
+            if let Some(m) = bias
+                .and_then(|b| i64::from(local32).checked_add(b))
+                .and_then(|m| u32::try_from(m).ok())
             {
-                out.push(m);
+                out.add(u64::from(m));
             }
         }
         out
@@ -288,8 +325,8 @@ impl<'a> SeriesZones<'a> {
     pub(crate) fn describe_utc(&self, local: u64) -> String {
         let list: Vec<String> = self
             .to_utc(local)
-            .into_iter()
-            .map(|m| format!("{} UTC", format_local(m)))
+            .iter()
+            .map(|m| format!("{} UTC", format_local(*m)))
             .collect();
         if list.is_empty() {
             "(cannot be converted)".to_owned()
@@ -300,14 +337,16 @@ impl<'a> SeriesZones<'a> {
 }
 
 /// The item itself (`None`) and each embedded message of its attachments (`Some(attachment index)`).
-pub(crate) fn item_and_exceptions(item: &CalendarItem) -> Vec<(Option<u32>, &CalendarItem)> {
-    let mut out = vec![(None, item)];
-    out.extend(item.exception_items().map(|(a, e)| (Some(a.index), e)));
-    out
+pub(crate) fn item_and_exceptions(
+    item: &CalendarItem,
+) -> impl Iterator<Item = (Option<u32>, &CalendarItem)> {
+    std::iter::once((None, item)).chain(item.exception_items().map(|(a, e)| (Some(a.index), e)))
 }
 
 /// The three TZDEFINITION properties of an item with their decoded views, in [MS-OXOCAL] order.
-pub(crate) fn tz_definitions(item: &CalendarItem) -> [(&'static PropDef, &View<TzDefinition>); 3] {
+pub(crate) fn tz_definitions(
+    item: &CalendarItem,
+) -> [(&'static PropDef, &View<Arc<TzDefinition>>); 3] {
     let d = item.decoded();
     [
         (
@@ -353,6 +392,82 @@ pub(crate) fn exception_prefix(attachment: Option<u32>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn vector(rel: &str) -> Vec<u8> {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/vectors")
+            .join(rel);
+        let hex: String = std::fs::read_to_string(&p)
+            .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+            .chars()
+            .filter(char::is_ascii_hexdigit)
+            .collect();
+        (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn utc_candidates_are_the_decoders_conversions() {
+        // [MS-OXOCAL] 4.1.4 and 4.1.5: Pacific time as a TZDEFINITION and as a TZREG.
+        let def = calcheck_format::tzdef::decode_tz_definition(&vector(
+            "tzdefinition/oxocal-4.1.4-pacific-2-rules.hex",
+        ))
+        .unwrap()
+        .value;
+        let reg = calcheck_format::tzreg::decode_tzreg(&vector(
+            "tzstruct/oxocal-4.1.5-pacific-tzreg.hex",
+        ))
+        .unwrap()
+        .value;
+        let zones = SeriesZones {
+            zones: vec![
+                ("def", ZoneSource::Definition(&def)),
+                ("reg", ZoneSource::Reg(&reg)),
+            ],
+        };
+        // 2024-07-01 12:00 Pacific daylight time is 19:00 UTC; 2024-01-15 12:00 standard time is 20:00.
+        let at = |y, m, d, h| {
+            let t = chrono::NaiveDate::from_ymd_opt(y, m, d)
+                .unwrap()
+                .and_hms_opt(h, 0, 0)
+                .unwrap();
+            u64::from(time::naive_to_minutes(t).unwrap())
+        };
+        assert_eq!(&*zones.to_utc(at(2024, 7, 1, 12)), [at(2024, 7, 1, 19)]);
+        assert_eq!(&*zones.to_utc(at(2024, 1, 15, 12)), [at(2024, 1, 15, 20)]);
+        // Every local time, including the edges of the minutes range and times around the
+        // transitions, converts as the decoders' own local_to_utc does.
+        let mut locals: Vec<u64> =
+            vec![0, 1, 479, 480, u64::from(u32::MAX), u64::from(u32::MAX) + 1];
+        locals.extend((0..4000u64).map(|i| at(1990, 1, 1, 0) + i * 7 * 60 + i % 61));
+        for y in [2006, 2007, 2024] {
+            for (m, d) in [(3, 11), (3, 12), (4, 2), (10, 29), (11, 5)] {
+                for minute in (0..=240).step_by(15) {
+                    locals.push(at(y, m, d, 0) + minute);
+                }
+            }
+        }
+        for local in locals {
+            let mut want: Vec<u64> = Vec::new();
+            if let Ok(l) = u32::try_from(local) {
+                let naive = time::minutes_to_naive(l);
+                for m in [
+                    def.local_to_utc(naive).and_then(time::naive_to_minutes),
+                    reg.local_to_utc(naive).and_then(time::naive_to_minutes),
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    if !want.contains(&u64::from(m)) {
+                        want.push(u64::from(m));
+                    }
+                }
+            }
+            assert_eq!(&*zones.to_utc(local), want.as_slice(), "{local}");
+        }
+    }
 
     #[test]
     fn format_local_handles_sums_past_u32() {

@@ -54,6 +54,10 @@ impl Check for TimezoneKeyNameMismatch {
         let (Some(a), Some(b)) = (&start.value.key_name, &recur.value.key_name) else {
             return;
         };
+        // The same name (the usual case) needs no lowercased copies to compare.
+        if a == b {
+            return;
+        }
         let trim = |s: &str| s.trim_end_matches('\0').to_lowercase();
         if trim(a) == trim(b) {
             return;
