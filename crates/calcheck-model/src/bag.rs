@@ -184,6 +184,8 @@ impl PropertyBag {
         self.push(prop, slot);
     }
 
+    // Unregistered keys are rare on the check path, so this stays out of the inlined hot path.
+    #[inline(never)]
     fn insert_other(&mut self, prop: Property) {
         if let Some(i) = self.position_of_other(&prop.key) {
             if let Some(existing) = self.props.get_mut(i) {
@@ -216,24 +218,28 @@ impl PropertyBag {
         prop.slot = slot;
         self.props.push(prop);
         if self.table.is_empty() {
-            if self.props.len() <= LINEAR_MAX {
-                return;
+            if self.props.len() > LINEAR_MAX {
+                self.build_table();
             }
-            // The bag outgrows comparing slots one by one: give it a slot table.
-            let mut table = vec![0u16; names::SLOTS].into_boxed_slice();
-            for (i, p) in self.props.iter().enumerate() {
-                if let (Some(t), Ok(p)) = (table.get_mut(usize::from(p.slot)), u16::try_from(i + 1))
-                {
-                    *t = p;
-                }
-            }
-            self.table = table;
         } else if let (Some(t), Ok(p)) = (
             self.table.get_mut(usize::from(slot)),
             u16::try_from(position + 1),
         ) {
             *t = p;
         }
+    }
+
+    /// Gives a bag that outgrows comparing slots one by one its slot table.
+    #[cold]
+    #[inline(never)]
+    fn build_table(&mut self) {
+        let mut table = vec![0u16; names::SLOTS].into_boxed_slice();
+        for (i, p) in self.props.iter().enumerate() {
+            if let (Some(t), Ok(p)) = (table.get_mut(usize::from(p.slot)), u16::try_from(i + 1)) {
+                *t = p;
+            }
+        }
+        self.table = table;
     }
 
     /// The position of the property in registered slot `slot`.
