@@ -28,7 +28,7 @@ pub struct DecodedViews {
     ///
     /// The three time-zone definitions hold their value behind an [`Arc`]: an item's definitions and
     /// those of a mailbox's items mostly repeat a handful of zones, so a remembered decode is shared
-    /// instead of copied (see [`decode_tz_definition_memo`]).
+    /// instead of copied.
     pub tz_start_display: View<Arc<TzDefinition>>,
     /// PidLidAppointmentTimeZoneDefinitionEndDisplay.
     pub tz_end_display: View<Arc<TzDefinition>>,
