@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use calcheck_format::props::{PropTag, PropType, PropValue};
 
 use crate::error::{Error, Result, Warning, Warnings};
-use crate::ltp::{self, Cell, Heap, PcEntry};
+use crate::ltp::{self, Cell, Heap, HeapLocation, PcEntry};
 use crate::names::NamedProp;
 use crate::ndb::{MAX_NODE_DATA, NodeEntry, SubnodeMap};
 use crate::{Pst, u32_at, value};
@@ -151,33 +151,54 @@ pub struct ContentsRow {
     pub message_class: Option<String>,
 }
 
-/// An opened node: its heap, its sub-nodes and where it is.
-pub(crate) struct Node {
-    pub(crate) heap: Heap,
+/// An opened node: its heap (which knows where the node is) and its sub-nodes.
+pub(crate) struct Node<'a> {
+    pub(crate) heap: Heap<'a>,
     pub(crate) subs: SubnodeMap,
-    pub(crate) location: String,
+}
+
+/// The row matrix of a table context, borrowed from the heap when it is a heap allocation.
+enum Matrix<'n> {
+    /// `hnidRows` is 0: the table has no rows.
+    Empty,
+    /// A heap allocation.
+    Heap(&'n [u8]),
+    /// The data blocks of a sub-node.
+    Blocks(Vec<Vec<u8>>),
+}
+
+impl Matrix<'_> {
+    /// The rows of the table in row-index order (see [`ltp::table_rows`]).
+    fn rows<'m>(
+        &'m self,
+        heap: &Heap<'_>,
+        info: &ltp::TableInfo,
+        w: &mut Warnings,
+    ) -> Result<Vec<(u32, &'m [u8])>> {
+        match self {
+            Matrix::Empty => ltp::table_rows::<&[u8]>(heap, info, &[], w),
+            Matrix::Heap(b) => ltp::table_rows(heap, info, core::slice::from_ref(b), w),
+            Matrix::Blocks(v) => ltp::table_rows(heap, info, v, w),
+        }
+    }
 }
 
 impl Pst {
     /// Opens the heap and sub-node tree of a node.
-    pub(crate) fn open_node(
+    pub(crate) fn open_node<'a>(
         &self,
         entry: NodeEntry,
-        location: String,
+        location: HeapLocation<'a>,
         w: &mut Warnings,
-    ) -> Result<Node> {
-        let blocks = self.ndb().node_data(entry.bid_data, MAX_NODE_DATA, w)?;
-        let heap = Heap::new(blocks, self.header().format, location.clone())?;
+    ) -> Result<Node<'a>> {
+        let blocks = self.ndb().node_blocks(entry.bid_data, MAX_NODE_DATA, w)?;
+        let heap = Heap::from_blocks(blocks, self.header().format, location)?;
         let subs = self.ndb().subnodes(entry.bid_sub, w)?;
-        Ok(Node {
-            heap,
-            subs,
-            location,
-        })
+        Ok(Node { heap, subs })
     }
 
     /// Opens a node of the node B-tree.
-    pub(crate) fn open_top_node(&self, nid: u32, w: &mut Warnings) -> Result<Node> {
+    pub(crate) fn open_top_node(&self, nid: u32, w: &mut Warnings) -> Result<Node<'static>> {
         let e = self.ndb().node(nid, w)?;
         self.open_node(
             NodeEntry {
@@ -185,7 +206,7 @@ impl Pst {
                 bid_data: e.bid_data,
                 bid_sub: e.bid_sub,
             },
-            format!("nid {nid:#x}"),
+            HeapLocation::Nid(nid),
             w,
         )
     }
@@ -193,7 +214,7 @@ impl Pst {
     /// The bytes an HNID names: a heap allocation, or the data of a sub-node.
     pub(crate) fn hnid_bytes<'n>(
         &self,
-        node: &'n Node,
+        node: &'n Node<'_>,
         hnid: u32,
         w: &mut Warnings,
     ) -> Result<Cow<'n, [u8]>> {
@@ -201,12 +222,12 @@ impl Pst {
             return Ok(Cow::Borrowed(node.heap.item(hnid)?));
         }
         let e = node.subs.get(hnid).ok_or_else(|| Error::NotFound {
-            tree: format!("sub-node tree of {}", node.location),
+            tree: format!("sub-node tree of {}", node.heap.location),
             what: "nid",
             id: u64::from(hnid),
         })?;
-        let blocks = self.ndb().node_data(e.bid_data, MAX_NODE_DATA, w)?;
-        Ok(Cow::Owned(blocks.concat()))
+        let blocks = self.ndb().node_blocks(e.bid_data, MAX_NODE_DATA, w)?;
+        Ok(Cow::Owned(blocks.into_bytes()))
     }
 
     fn value_location(entry: &PcEntry) -> ValueLoc {
@@ -223,7 +244,7 @@ impl Pst {
     /// `codepage` decodes PtypString8 (when `None`, the PC's own code page properties decide).
     pub(crate) fn read_props(
         &self,
-        node: &Node,
+        node: &Node<'_>,
         skip: &dyn Fn(u16, u16) -> bool,
         codepage: Option<u16>,
         w: &mut Warnings,
@@ -248,7 +269,7 @@ impl Pst {
                     Err(e) => {
                         w.push(Warning::new(
                             "PC",
-                            format!("{}/{location}", node.location),
+                            format!("{}/{location}", node.heap.location),
                             format!("value of property {:#06x} unreadable: {e}", entry.id),
                         ));
                         continue;
@@ -264,7 +285,7 @@ impl Pst {
                 }),
                 Err(why) => w.push(Warning::new(
                     "PC",
-                    format!("{}/{location}", node.location),
+                    format!("{}/{location}", node.heap.location),
                     format!("property {:#06x}: {why}", entry.id),
                 )),
             }
@@ -272,27 +293,30 @@ impl Pst {
         Ok((props, entries))
     }
 
-    /// The row matrix of a table context: one heap allocation, or the blocks of a sub-node.
-    fn row_matrix(
+    /// The row matrix of a table context: one heap allocation (borrowed), or the blocks of a
+    /// sub-node.
+    fn row_matrix<'n>(
         &self,
-        node: &Node,
+        node: &'n Node<'_>,
         info: &ltp::TableInfo,
         w: &mut Warnings,
-    ) -> Result<Vec<Vec<u8>>> {
+    ) -> Result<Matrix<'n>> {
         if info.hnid_rows == 0 {
-            Ok(Vec::new())
+            Ok(Matrix::Empty)
         } else if ltp::is_hid(info.hnid_rows) {
-            Ok(vec![node.heap.item(info.hnid_rows)?.to_vec()])
+            Ok(Matrix::Heap(node.heap.item(info.hnid_rows)?))
         } else {
             let e = node
                 .subs
                 .get(info.hnid_rows)
                 .ok_or_else(|| Error::NotFound {
-                    tree: format!("sub-node tree of {}", node.location),
+                    tree: format!("sub-node tree of {}", node.heap.location),
                     what: "row matrix nid",
                     id: u64::from(info.hnid_rows),
                 })?;
-            self.ndb().node_data(e.bid_data, MAX_NODE_DATA, w)
+            self.ndb()
+                .node_data(e.bid_data, MAX_NODE_DATA, w)
+                .map(Matrix::Blocks)
         }
     }
 
@@ -300,14 +324,14 @@ impl Pst {
     /// such property or the cell cannot be read (then a warning at `location` says why).
     fn cell_bytes<'a>(
         &self,
-        node: &'a Node,
+        node: &'a Node<'_>,
         info: &ltp::TableInfo,
         row: &'a [u8],
         col: &ltp::ColumnDesc,
         location: ValueLoc,
         w: &mut Warnings,
     ) -> Option<Cow<'a, [u8]>> {
-        let full = || format!("{}/{location}", node.location);
+        let full = || format!("{}/{location}", node.heap.location);
         match ltp::cell(info, row, col) {
             None => {
                 w.push(Warning::new(
@@ -336,24 +360,30 @@ impl Pst {
     /// Reads every row of a table context; `keep` selects columns by property id and type.
     pub(crate) fn read_table(
         &self,
-        node: &Node,
+        node: &Node<'_>,
         keep: &dyn Fn(u16, u16) -> bool,
         codepage: u16,
         w: &mut Warnings,
     ) -> Result<Vec<TableRow>> {
         let info = ltp::tc_info(&node.heap)?;
         let matrix = self.row_matrix(node, &info, w)?;
-        let rows = ltp::table_rows(&node.heap, &info, &matrix, w)?;
+        let rows = matrix.rows(&node.heap, &info, w)?;
         let names = self.name_map();
+        // The columns to read are the same for every row, so `keep` is asked once per column.
+        let columns: Vec<&ltp::ColumnDesc> = info
+            .columns
+            .iter()
+            .filter(|col| {
+                let id = (col.tag >> 16) as u16;
+                !LTP_ROW_COLUMNS.contains(&id) && keep(id, col.tag as u16)
+            })
+            .collect();
         let mut out = Vec::with_capacity(rows.len());
         for (i, (row_id, row)) in rows.into_iter().enumerate() {
-            let mut props = Vec::new();
-            for col in &info.columns {
+            let mut props = Vec::with_capacity(columns.len());
+            for &col in &columns {
                 let id = (col.tag >> 16) as u16;
                 let ty = col.tag as u16;
-                if LTP_ROW_COLUMNS.contains(&id) || !keep(id, ty) {
-                    continue;
-                }
                 let location = ValueLoc::Cell {
                     row: u32::try_from(i).unwrap_or(u32::MAX),
                     column: col.tag,
@@ -370,7 +400,7 @@ impl Pst {
                     }),
                     Err(why) => w.push(Warning::new(
                         "TC",
-                        format!("{}/{location}", node.location),
+                        format!("{}/{location}", node.heap.location),
                         why,
                     )),
                 }
@@ -438,7 +468,7 @@ impl Pst {
         };
         let info = ltp::tc_info(&node.heap)?;
         let matrix = self.row_matrix(&node, &info, &mut w)?;
-        let rows = ltp::table_rows(&node.heap, &info, &matrix, &mut w)?;
+        let rows = matrix.rows(&node.heap, &info, &mut w)?;
         let total = rows.len();
         let column = info
             .columns
@@ -468,7 +498,7 @@ impl Pst {
                     Err(why) => {
                         w.push(Warning::new(
                             "TC",
-                            format!("{}/{}", node.location, location(col)),
+                            format!("{}/{}", node.heap.location, location(col)),
                             why,
                         ));
                         // Listing every row, one whose class cannot be decoded stays without a
@@ -521,48 +551,56 @@ impl Pst {
         mut w: Warnings,
         keep: &dyn Fn(u16, u16) -> bool,
     ) -> Result<Message> {
-        let node = self.open_node(entry, location.clone(), &mut w)?;
-        let (props, entries) = self.read_props(&node, &|id, ty| !keep(id, ty), None, &mut w)?;
-        // From the entries, not the kept values, so leaving the code page properties out does
-        // not change how the other strings decode.
-        let codepage = codepage_of_entries(&entries);
+        // The nodes below borrow the message's location for their own; it is moved into the
+        // message once they are done.
+        let (props, recipients, attachments) = {
+            let node =
+                self.open_node(entry, HeapLocation::Text(Cow::Borrowed(&location)), &mut w)?;
+            let (props, entries) = self.read_props(&node, &|id, ty| !keep(id, ty), None, &mut w)?;
+            // From the entries, not the kept values, so leaving the code page properties out
+            // does not change how the other strings decode.
+            let codepage = codepage_of_entries(&entries);
 
-        let mut recipients = Vec::new();
-        if let Some(e) = node.subs.get(NID_RECIPIENT_TABLE) {
-            let loc = format!("{location}/sub {NID_RECIPIENT_TABLE:#x}");
-            match self
-                .open_node(e, loc.clone(), &mut w)
-                .and_then(|t| self.read_table(&t, keep, codepage, &mut w))
-            {
-                Ok(rows) => recipients = rows,
-                Err(err) => w.push(Warning::new(
-                    "recipient table",
-                    loc,
-                    format!("unreadable: {err}"),
-                )),
-            }
-        }
-
-        let mut attachments = Vec::new();
-        if let Some(e) = node.subs.get(NID_ATTACHMENT_TABLE) {
-            let loc = format!("{location}/sub {NID_ATTACHMENT_TABLE:#x}");
-            match self
-                .open_node(e, loc.clone(), &mut w)
-                .and_then(|t| self.read_table(&t, keep, codepage, &mut w))
-            {
-                Ok(rows) => {
-                    for row in rows {
-                        attachments
-                            .push(self.read_attachment(&node, row, codepage, depth, &mut w, keep));
-                    }
+            let mut recipients = Vec::new();
+            if let Some(e) = node.subs.get(NID_RECIPIENT_TABLE) {
+                let loc = HeapLocation::Sub(&location, NID_RECIPIENT_TABLE);
+                match self
+                    .open_node(e, loc.clone(), &mut w)
+                    .and_then(|t| self.read_table(&t, keep, codepage, &mut w))
+                {
+                    Ok(rows) => recipients = rows,
+                    Err(err) => w.push(Warning::new(
+                        "recipient table",
+                        loc.to_string(),
+                        format!("unreadable: {err}"),
+                    )),
                 }
-                Err(err) => w.push(Warning::new(
-                    "attachment table",
-                    loc,
-                    format!("unreadable: {err}"),
-                )),
             }
-        }
+
+            let mut attachments = Vec::new();
+            if let Some(e) = node.subs.get(NID_ATTACHMENT_TABLE) {
+                let loc = HeapLocation::Sub(&location, NID_ATTACHMENT_TABLE);
+                match self
+                    .open_node(e, loc.clone(), &mut w)
+                    .and_then(|t| self.read_table(&t, keep, codepage, &mut w))
+                {
+                    Ok(rows) => {
+                        attachments.reserve(rows.len());
+                        for row in rows {
+                            attachments.push(self.read_attachment(
+                                &node, &location, row, codepage, depth, &mut w, keep,
+                            ));
+                        }
+                    }
+                    Err(err) => w.push(Warning::new(
+                        "attachment table",
+                        loc.to_string(),
+                        format!("unreadable: {err}"),
+                    )),
+                }
+            }
+            (props, recipients, attachments)
+        };
 
         Ok(Message {
             nid: entry.nid,
@@ -574,10 +612,13 @@ impl Pst {
         })
     }
 
-    /// Reads one attachment object; on failure the attachment table row stands in for it.
+    /// Reads one attachment object of the message `msg` at `msg_loc`; on failure the attachment
+    /// table row stands in for it.
+    #[allow(clippy::too_many_arguments)]
     fn read_attachment(
         &self,
-        msg: &Node,
+        msg: &Node<'_>,
+        msg_loc: &str,
         row: TableRow,
         codepage: u16,
         depth: u32,
@@ -585,11 +626,11 @@ impl Pst {
         keep: &dyn Fn(u16, u16) -> bool,
     ) -> Attachment {
         let nid = row.row_id;
-        let loc = format!("{}/sub {nid:#x}", msg.location);
+        let loc = HeapLocation::Sub(msg_loc, nid);
         let Some(entry) = msg.subs.get(nid) else {
             w.push(Warning::new(
                 "attachment",
-                loc,
+                loc.to_string(),
                 "no sub-node for this attachment row; the table row's cells are used",
             ));
             return Attachment {
@@ -607,7 +648,7 @@ impl Pst {
             Err(err) => {
                 w.push(Warning::new(
                     "attachment",
-                    loc,
+                    loc.to_string(),
                     format!("unreadable ({err}); the table row's cells are used"),
                 ));
                 return Attachment {
@@ -622,7 +663,7 @@ impl Pst {
             Err(err) => {
                 w.push(Warning::new(
                     "attachment",
-                    loc,
+                    loc.to_string(),
                     format!("unreadable ({err}); the table row's cells are used"),
                 ));
                 return Attachment {
@@ -642,6 +683,7 @@ impl Pst {
             .find(|e| e.id == PROP_ATTACH_DATA && e.ty == PropType::Object.code());
         let mut embedded = None;
         if let (Some(ATTACH_EMBEDDED_MSG), Some(obj)) = (method, object) {
+            let loc = loc.to_string();
             if depth >= MAX_EMBED_DEPTH {
                 w.push(Warning::new(
                     "attachment",
@@ -672,7 +714,7 @@ impl Pst {
     /// holding the sub-node id and size of the object).
     fn open_embedded(
         &self,
-        att: &Node,
+        att: &Node<'_>,
         obj: &PcEntry,
         loc: &str,
         depth: u32,

@@ -183,6 +183,88 @@ impl SubnodeMap {
     }
 }
 
+/// The data blocks of one node, in order.
+///
+/// Nearly every node is a single block, so the first block is held on its own and a list is
+/// only allocated for the blocks after it: reading a message opens several nodes, and a list per
+/// node was a measurable share of the allocations of reading one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Blocks {
+    first: Option<Vec<u8>>,
+    rest: Vec<Vec<u8>>,
+}
+
+impl Blocks {
+    /// Adds the next block.
+    fn push(&mut self, block: Vec<u8>) {
+        if self.first.is_none() {
+            self.first = Some(block);
+        } else {
+            self.rest.push(block);
+        }
+    }
+
+    /// Number of blocks.
+    pub fn len(&self) -> usize {
+        usize::from(self.first.is_some()) + self.rest.len()
+    }
+
+    /// True when the node has no data.
+    pub fn is_empty(&self) -> bool {
+        self.first.is_none()
+    }
+
+    /// The blocks, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &[u8]> {
+        self.first.iter().chain(self.rest.iter()).map(Vec::as_slice)
+    }
+
+    /// The first block and the blocks after it, or `None` when the node has no data.
+    pub fn into_parts(self) -> Option<(Vec<u8>, Vec<Vec<u8>>)> {
+        self.first.map(|first| (first, self.rest))
+    }
+
+    /// The blocks as a list.
+    pub fn into_vec(self) -> Vec<Vec<u8>> {
+        match self.first {
+            None => Vec::new(),
+            Some(first) => {
+                let mut v = Vec::with_capacity(1 + self.rest.len());
+                v.push(first);
+                v.extend(self.rest);
+                v
+            }
+        }
+    }
+
+    /// The node's data as one byte string; a single block is handed over without a copy.
+    pub fn into_bytes(self) -> Vec<u8> {
+        match self.first {
+            None => Vec::new(),
+            Some(first) if self.rest.is_empty() => first,
+            Some(first) => {
+                let size = first.len() + self.rest.iter().map(Vec::len).sum::<usize>();
+                let mut v = Vec::with_capacity(size);
+                v.extend_from_slice(&first);
+                for b in &self.rest {
+                    v.extend_from_slice(b);
+                }
+                v
+            }
+        }
+    }
+}
+
+impl From<Vec<Vec<u8>>> for Blocks {
+    fn from(blocks: Vec<Vec<u8>>) -> Self {
+        let mut it = blocks.into_iter();
+        Blocks {
+            first: it.next(),
+            rest: it.collect(),
+        }
+    }
+}
+
 /// One decoded internal block of a data tree ([MS-PST] 2.2.2.8.3.1-2 XBLOCK/XXBLOCK).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct XBlock {
@@ -231,14 +313,34 @@ pub enum SubBlock {
 
 /// Decodes an SLBLOCK or SIBLOCK.
 pub fn parse_subblock(bytes: &[u8], format: Format, location: &str) -> Result<SubBlock> {
-    let perr = |e| Error::parse(location.to_owned(), e);
+    let mut leaf = Vec::new();
+    Ok(
+        match parse_subblock_into(bytes, format, &|| location.to_owned(), &mut leaf)? {
+            None => SubBlock::Leaf(leaf),
+            Some(children) => SubBlock::Intermediate(children),
+        },
+    )
+}
+
+/// Decodes an SLBLOCK or SIBLOCK: the entries of an SLBLOCK are appended to `leaf` (and `None`
+/// returned), the (first NID, child SLBLOCK) pairs of an SIBLOCK are returned.
+///
+/// The location is built only when the block is refused, and the entries go straight into the
+/// caller's list, so a sub-node tree of one block costs no allocation beyond that list.
+fn parse_subblock_into(
+    bytes: &[u8],
+    format: Format,
+    location: &dyn Fn() -> String,
+    leaf: &mut Vec<NodeEntry>,
+) -> Result<Option<Vec<(u32, u64)>>> {
+    let perr = |e| Error::parse(location(), e);
     let mut r = Reader::new(bytes, "SLBLOCK");
     let btype = r.u8("btype").map_err(perr)?;
     let level = r.u8("cLevel").map_err(perr)?;
     if btype != 0x02 || level > 1 {
         return Err(Error::corrupt(
             "SLBLOCK",
-            location,
+            location(),
             format!("btype {btype:#04x} cLevel {level} is neither an SLBLOCK nor an SIBLOCK"),
         ));
     }
@@ -252,18 +354,8 @@ pub fn parse_subblock(bytes: &[u8], format: Format, location: &str) -> Result<Su
     r.check_count(u64::from(count), entry_size, "cEnt", at)
         .map_err(perr)?;
     if level == 0 {
-        let mut v = Vec::with_capacity(usize::from(count));
-        for _ in 0..count {
-            let nid = read_id(&mut r, format, "SLENTRY.nid").map_err(perr)? as u32;
-            let bid_data = read_id(&mut r, format, "SLENTRY.bidData").map_err(perr)?;
-            let bid_sub = read_id(&mut r, format, "SLENTRY.bidSub").map_err(perr)?;
-            v.push(NodeEntry {
-                nid,
-                bid_data,
-                bid_sub,
-            });
-        }
-        Ok(SubBlock::Leaf(v))
+        read_slentries(&mut r, count, format, leaf).map_err(perr)?;
+        Ok(None)
     } else {
         let mut v = Vec::with_capacity(usize::from(count));
         for _ in 0..count {
@@ -271,8 +363,30 @@ pub fn parse_subblock(bytes: &[u8], format: Format, location: &str) -> Result<Su
             let bid = read_id(&mut r, format, "SIENTRY.bid").map_err(perr)?;
             v.push((nid, bid));
         }
-        Ok(SubBlock::Intermediate(v))
+        Ok(Some(v))
     }
+}
+
+/// Appends the `count` SLENTRY records at the reader's position to `out`; the caller has checked
+/// that they fit.
+fn read_slentries(
+    r: &mut Reader<'_>,
+    count: u16,
+    format: Format,
+    out: &mut Vec<NodeEntry>,
+) -> core::result::Result<(), calcheck_format::Error> {
+    out.reserve(usize::from(count));
+    for _ in 0..count {
+        let nid = read_id(r, format, "SLENTRY.nid")? as u32;
+        let bid_data = read_id(r, format, "SLENTRY.bidData")?;
+        let bid_sub = read_id(r, format, "SLENTRY.bidSub")?;
+        out.push(NodeEntry {
+            nid,
+            bid_data,
+            bid_sub,
+        });
+    }
+    Ok(())
 }
 
 impl Ndb {
@@ -781,11 +895,19 @@ impl Ndb {
         max_size: u64,
         warnings: &mut Warnings,
     ) -> Result<Vec<Vec<u8>>> {
+        self.node_blocks(bid, max_size, warnings)
+            .map(Blocks::into_vec)
+    }
+
+    /// Like [`Ndb::node_data`], as [`Blocks`], which hold a node of one block without a list.
+    pub fn node_blocks(&self, bid: u64, max_size: u64, warnings: &mut Warnings) -> Result<Blocks> {
+        let mut out = Blocks::default();
         if bid == 0 {
-            return Ok(Vec::new());
+            return Ok(out);
         }
         if !bid_is_internal(bid) {
-            return Ok(vec![self.read_block(bid, warnings)?]);
+            out.push(self.read_block(bid, warnings)?);
+            return Ok(out);
         }
         let format = self.header.format;
         let root_loc = format!("data tree bid {bid:#x}");
@@ -828,7 +950,7 @@ impl Ndb {
         } else {
             leaves = root.bids;
         }
-        let mut out = Vec::with_capacity(leaves.len().min(MAX_NODE_BLOCKS));
+        out.rest.reserve(leaves.len().min(MAX_NODE_BLOCKS));
         let mut size = 0u64;
         for child in leaves {
             if bid_is_internal(child) {
@@ -883,53 +1005,59 @@ impl Ndb {
             return Ok(SubnodeMap { entries });
         }
         let format = self.header.format;
-        let mut stack: Vec<(u64, Option<u8>)> = vec![(bid, None)];
+        // The root is taken first and the stack only holds the children of an SIBLOCK, so the
+        // usual tree of one SLBLOCK allocates nothing for the walk.
+        let mut next: Option<(u64, Option<u8>)> = Some((bid, None));
+        let mut stack: Vec<(u64, Option<u8>)> = Vec::new();
         let mut visited = 0usize;
-        while let Some((b, expected)) = stack.pop() {
+        while let Some((b, expected)) = next.take().or_else(|| stack.pop()) {
             visited += 1;
-            let loc = format!("sub-node tree bid {bid:#x} block bid {b:#x}");
+            let loc = || format!("sub-node tree bid {bid:#x} block bid {b:#x}");
             if visited > MAX_SUBNODE_BLOCKS {
                 return Err(Error::limit(
                     "SIBLOCK",
-                    loc,
+                    loc(),
                     format!("more than {MAX_SUBNODE_BLOCKS} blocks"),
                 ));
             }
             if !bid_is_internal(b) {
                 return Err(Error::corrupt(
                     "SLBLOCK",
-                    loc,
+                    loc(),
                     "sub-node block id is not an internal block",
                 ));
             }
             let block = self.read_block(b, warnings)?;
-            match parse_subblock(&block, format, &loc)? {
-                SubBlock::Leaf(v) => {
+            match parse_subblock_into(&block, format, &loc, &mut entries)? {
+                None => {
                     if expected.is_some_and(|l| l != 0) {
                         return Err(Error::corrupt(
                             "SLBLOCK",
-                            loc,
+                            loc(),
                             "an SIBLOCK entry points at a block of the wrong level",
                         ));
                     }
-                    entries.extend(v);
                 }
-                SubBlock::Intermediate(v) => {
+                Some(children) => {
                     // SIBLOCKs have cLevel 1 and point at SLBLOCKs; nothing deeper is defined.
                     if expected.is_some() {
                         return Err(Error::corrupt(
                             "SIBLOCK",
-                            loc,
+                            loc(),
                             "an SIBLOCK points at another SIBLOCK",
                         ));
                     }
-                    for (_, child) in v.into_iter().rev() {
+                    for (_, child) in children.into_iter().rev() {
                         stack.push((child, Some(0)));
                     }
                 }
             }
         }
-        entries.sort_by_key(|e| e.nid);
+        // Writers store sub-nodes in NID order, so the (stable) sort, which allocates scratch
+        // space for longer lists, is usually not needed.
+        if !entries.is_sorted_by_key(|e| e.nid) {
+            entries.sort_by_key(|e| e.nid);
+        }
         let before = entries.len();
         entries.dedup_by_key(|e| e.nid);
         if entries.len() != before {
