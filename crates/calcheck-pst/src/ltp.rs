@@ -53,6 +53,13 @@ impl HeapBlock {
     }
 }
 
+impl Drop for HeapBlock {
+    fn drop(&mut self) {
+        // The next node this thread opens reads its blocks into this buffer.
+        crate::ndb::recycle_buffer(core::mem::take(&mut self.data));
+    }
+}
+
 /// Where a heap lives, as warnings and errors name it: kept as ids and a borrowed path and turned
 /// into text only when a message needs it, since building the text for every node a message
 /// opens was a measurable part of reading one.

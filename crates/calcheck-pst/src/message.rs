@@ -14,7 +14,7 @@ use calcheck_format::props::{PropTag, PropType, PropValue};
 use crate::error::{Error, Result, Warning, Warnings};
 use crate::ltp::{self, Cell, Heap, HeapLocation, PcEntry};
 use crate::names::NamedProp;
-use crate::ndb::{MAX_NODE_DATA, NodeEntry, SubnodeMap};
+use crate::ndb::{MAX_NODE_DATA, NodeEntry, SubnodeMap, recycle_buffer};
 use crate::{Pst, u32_at, value};
 
 /// NID of a message's recipient table ([MS-PST] 2.4.1 NID_RECIPIENT_TABLE).
@@ -289,6 +289,9 @@ impl Pst {
                     format!("property {:#06x}: {why}", entry.id),
                 )),
             }
+            if let Cow::Owned(b) = bytes {
+                recycle_buffer(b);
+            }
         }
         Ok((props, entries))
     }
@@ -403,6 +406,9 @@ impl Pst {
                         format!("{}/{location}", node.heap.location),
                         why,
                     )),
+                }
+                if let Cow::Owned(b) = bytes {
+                    recycle_buffer(b);
                 }
             }
             out.push(TableRow { row_id, props });

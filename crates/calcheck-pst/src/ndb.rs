@@ -123,6 +123,53 @@ thread_local! {
     static READ_WINDOWS: RefCell<ReadWindows> = const { RefCell::new(ReadWindows::new(0)) };
 }
 
+/// Blocks larger than this are read into recycled buffers; smaller ones are cheap to allocate.
+const POOLED_BLOCK_MIN: usize = 1024;
+/// Capacity of a new recycled buffer: a whole Unicode block, so any later block fits.
+const POOLED_BUFFER_SIZE: usize = 8192;
+/// Largest buffer kept for reuse (an inflated OST 2013 block is at most 64 KiB).
+const POOLED_BUFFER_MAX: usize = 64 * 1024;
+/// Buffers kept per thread.
+const POOLED_BUFFERS: usize = 16;
+
+thread_local! {
+    /// Block buffers this thread has finished with. Allocating and freeing a few kilobytes per
+    /// block went through the general allocator's slow paths and cost about as much as decoding
+    /// the block; a message's heap blocks give their buffers back here when the heap is dropped.
+    static BLOCK_BUFFERS: RefCell<Vec<Vec<u8>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// An empty buffer with room for `len` bytes: a recycled one for large blocks when the thread
+/// has one, else a new one.
+pub(crate) fn block_buffer(len: usize) -> Vec<u8> {
+    if len <= POOLED_BLOCK_MIN {
+        return Vec::with_capacity(len);
+    }
+    let reused = BLOCK_BUFFERS.with(|cell| cell.try_borrow_mut().ok().and_then(|mut v| v.pop()));
+    match reused {
+        Some(mut b) if b.capacity() >= len => {
+            b.clear();
+            b
+        }
+        _ => Vec::with_capacity(len.max(POOLED_BUFFER_SIZE)),
+    }
+}
+
+/// Gives a buffer back for [`block_buffer`] to hand out again (small and very large buffers are
+/// simply freed, and so is any buffer beyond the thread's quota).
+pub(crate) fn recycle_buffer(buf: Vec<u8>) {
+    if !(POOLED_BUFFER_SIZE..=POOLED_BUFFER_MAX).contains(&buf.capacity()) {
+        return;
+    }
+    BLOCK_BUFFERS.with(|cell| {
+        if let Ok(mut v) = cell.try_borrow_mut() {
+            if v.len() < POOLED_BUFFERS {
+                v.push(buf);
+            }
+        }
+    });
+}
+
 /// The node database of one file: the input, its header, and a small cache of B-tree pages.
 pub struct Ndb {
     id: u64,
@@ -874,14 +921,19 @@ impl Ndb {
                     format!("wSig {t_sig:#06x} differs from ComputeSig(ib, bid)"),
                 ));
             }
-            Ok(if bid_is_internal(bid) {
-                data.to_vec()
+            let mut out = block_buffer(cb);
+            if bid_is_internal(bid) {
+                out.extend_from_slice(data);
             } else {
-                crypt::decoded(crypt, data, bid_key(bid))
-            })
+                crypt::decode_into(crypt, data, bid_key(bid), &mut out);
+            }
+            Ok(out)
         })??;
         if format == Format::Unicode4k && entry.cb_inflated != entry.cb {
-            return inflate(&decoded, usize::from(entry.cb_inflated), location);
+            let size = usize::from(entry.cb_inflated);
+            let inflated = inflate(&decoded, block_buffer(size), size, location);
+            recycle_buffer(decoded);
+            return inflated;
         }
         Ok(decoded)
     }
@@ -1028,7 +1080,9 @@ impl Ndb {
                 ));
             }
             let block = self.read_block(b, warnings)?;
-            match parse_subblock_into(&block, format, &loc, &mut entries)? {
+            let parsed = parse_subblock_into(&block, format, &loc, &mut entries);
+            recycle_buffer(block);
+            match parsed? {
                 None => {
                     if expected.is_some_and(|l| l != 0) {
                         return Err(Error::corrupt(
@@ -1071,9 +1125,15 @@ impl Ndb {
     }
 }
 
-/// Inflates a zlib-compressed OST 2013 block to exactly `size` bytes.
-fn inflate(data: &[u8], size: usize, location: impl Fn() -> String) -> Result<Vec<u8>> {
-    let mut out = vec![0u8; size];
+/// Inflates a zlib-compressed OST 2013 block to exactly `size` bytes, into `out`.
+fn inflate(
+    data: &[u8],
+    mut out: Vec<u8>,
+    size: usize,
+    location: impl Fn() -> String,
+) -> Result<Vec<u8>> {
+    out.clear();
+    out.resize(size, 0);
     let mut z = flate2::Decompress::new(true);
     match z.decompress(data, &mut out, flate2::FlushDecompress::Finish) {
         Ok(flate2::Status::StreamEnd) if z.total_out() as usize == size => Ok(out),
@@ -1349,9 +1409,12 @@ mod tests {
         let data = [
             0x78, 0x9C, 0x4B, 0x4C, 0x4A, 0x06, 0x00, 0x02, 0x4D, 0x01, 0x27,
         ]; // zlib("abc")
-        assert_eq!(inflate(&data, 3, || "t".to_owned()).unwrap(), b"abc");
-        assert!(inflate(&data, 4, || "t".to_owned()).is_err());
-        assert!(inflate(&data, 2, || "t".to_owned()).is_err());
-        assert!(inflate(&data[..5], 3, || "t".to_owned()).is_err());
+        let t = || "t".to_owned();
+        assert_eq!(inflate(&data, Vec::new(), 3, t).unwrap(), b"abc");
+        // A reused buffer's old bytes do not leak into the result.
+        assert_eq!(inflate(&data, vec![7; 10], 3, t).unwrap(), b"abc");
+        assert!(inflate(&data, Vec::new(), 4, t).is_err());
+        assert!(inflate(&data, Vec::new(), 2, t).is_err());
+        assert!(inflate(&data[..5], Vec::new(), 3, t).is_err());
     }
 }
