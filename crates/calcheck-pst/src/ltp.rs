@@ -11,6 +11,7 @@ use std::borrow::Cow;
 
 use calcheck_format::Reader;
 
+use crate::crypt::{self, CryptMethod};
 use crate::error::{Error, Result, Warning, Warnings};
 use crate::header::Format;
 use crate::ndb::Blocks;
@@ -44,12 +45,95 @@ enum PageMap {
 struct HeapBlock {
     data: Vec<u8>,
     map: PageMap,
+    /// For a block read still encoded: one bit per allocation (bit `i` for allocation `i`,
+    /// counted from 1) that is still encoded. Empty when the whole block is decoded.
+    pending: Vec<u64>,
+}
+
+/// Bytes at the start of a heap block that readers use: the HNHDR of the first block
+/// ([MS-PST] 2.3.1.2, 12 bytes), else `ibHnpm` (the first field of HNPAGEHDR and HNBITMAPHDR).
+fn header_len(first: bool) -> usize {
+    if first { 12 } else { 2 }
 }
 
 impl HeapBlock {
     fn new(data: Vec<u8>) -> Self {
         let map = parse_page_map(&data);
-        HeapBlock { data, map }
+        HeapBlock {
+            data,
+            map,
+            pending: Vec::new(),
+        }
+    }
+
+    /// A block whose bytes are still encoded with `method`: the header and the page map are
+    /// decoded now and the allocations only when [`Heap::decode_item`] asks for them. When the
+    /// layout is not the usual one (allocations overlapping the header, a page map that cannot
+    /// be read) the whole block is decoded, so every reading of it is the usual one.
+    fn new_encoded(mut data: Vec<u8>, method: CryptMethod, first: bool) -> Self {
+        let hdr = header_len(first).min(data.len());
+        if let Some(head) = data.get_mut(..hdr) {
+            crypt::decode(method, head, 0);
+        }
+        let ib = u16_at(&data, 0).map_or(0, usize::from);
+        if ib >= hdr && ib <= data.len() {
+            if let Some(map) = data.get_mut(ib..) {
+                crypt::decode(method, map, 0);
+            }
+            let map = parse_page_map(&data);
+            if let PageMap::Ok { at, count } = map {
+                if u16_at(&data, at).is_some_and(|first| usize::from(first) >= hdr) {
+                    let mut pending = vec![0u64; usize::from(count) / 64 + 1];
+                    for i in 1..=usize::from(count) {
+                        if let Some(w) = pending.get_mut(i / 64) {
+                            *w |= 1 << (i % 64);
+                        }
+                    }
+                    return HeapBlock { data, map, pending };
+                }
+            }
+            // Decode what lies between the header and the page map, which is all that is left.
+            if let Some(middle) = data.get_mut(hdr..ib) {
+                crypt::decode(method, middle, 0);
+            }
+            return HeapBlock {
+                data,
+                map,
+                pending: Vec::new(),
+            };
+        }
+        if let Some(rest) = data.get_mut(hdr..) {
+            crypt::decode(method, rest, 0);
+        }
+        HeapBlock::new(data)
+    }
+
+    /// Decodes allocation `index` if it is still encoded.
+    fn decode_allocation(&mut self, index: usize, method: CryptMethod) {
+        if !self.is_pending(index) {
+            return;
+        }
+        if let PageMap::Ok { at, .. } = self.map {
+            let bounds = index
+                .checked_sub(1)
+                .and_then(|p| u16_at(&self.data, at + 2 * p))
+                .zip(u16_at(&self.data, at + 2 * index));
+            if let Some(bytes) =
+                bounds.and_then(|(s, e)| self.data.get_mut(usize::from(s)..usize::from(e)))
+            {
+                crypt::decode(method, bytes, 0);
+            }
+        }
+        if let Some(w) = self.pending.get_mut(index / 64) {
+            *w &= !(1 << (index % 64));
+        }
+    }
+
+    /// True when allocation `index` of this block is still encoded.
+    fn is_pending(&self, index: usize) -> bool {
+        self.pending
+            .get(index / 64)
+            .is_some_and(|w| w >> (index % 64) & 1 == 1)
     }
 }
 
@@ -97,6 +181,8 @@ pub struct Heap<'a> {
     pub location: HeapLocation<'a>,
     /// The file layout, which decides how a HID names its block.
     format: Format,
+    /// How the allocations still marked pending in the blocks are encoded.
+    method: CryptMethod,
 }
 
 /// True when an HNID is a HID (its low five bits, the NID type, are zero) rather than a sub-node NID
@@ -155,6 +241,31 @@ impl<'a> Heap<'a> {
         format: Format,
         location: HeapLocation<'a>,
     ) -> Result<Heap<'a>> {
+        Heap::open(blocks, format, location, None)
+    }
+
+    /// Like [`Heap::from_blocks`], from blocks still encoded with `method` (as
+    /// [`crate::ndb::Ndb::node_blocks_encoded`] returns them when it leaves them encoded).
+    ///
+    /// Only the headers and page maps are decoded; every allocation must be decoded with
+    /// [`Heap::decode_item`] (or [`Heap::decode_bth`]) before it is read, else [`Heap::item`]
+    /// refuses it. A reader of a large table that needs a few of its allocations decodes those
+    /// and not the rest.
+    pub fn from_encoded_blocks(
+        blocks: Blocks,
+        format: Format,
+        location: HeapLocation<'a>,
+        method: CryptMethod,
+    ) -> Result<Heap<'a>> {
+        Heap::open(blocks, format, location, Some(method))
+    }
+
+    fn open(
+        blocks: Blocks,
+        format: Format,
+        location: HeapLocation<'a>,
+        encoded: Option<CryptMethod>,
+    ) -> Result<Heap<'a>> {
         let Some((first, rest)) = blocks.into_parts() else {
             return Err(Error::corrupt(
                 "HNHDR",
@@ -162,8 +273,13 @@ impl<'a> Heap<'a> {
                 "the node has no data",
             ));
         };
+        let open_block = |data: Vec<u8>, is_first: bool| match encoded {
+            Some(method) => HeapBlock::new_encoded(data, method, is_first),
+            None => HeapBlock::new(data),
+        };
+        let first = open_block(first, true);
         let perr = |e| Error::parse(location.to_string(), e);
-        let mut r = Reader::new(&first, "HNHDR");
+        let mut r = Reader::new(&first.data, "HNHDR");
         r.skip(2, "ibHnpm").map_err(perr)?;
         let sig = r.u8("bSig").map_err(perr)?;
         let client_sig = r.u8("bClientSig").map_err(perr)?;
@@ -176,13 +292,93 @@ impl<'a> Heap<'a> {
             ));
         }
         Ok(Heap {
-            first: HeapBlock::new(first),
-            rest: rest.into_iter().map(HeapBlock::new).collect(),
+            first,
+            rest: rest.into_iter().map(|b| open_block(b, false)).collect(),
             client_sig,
             user_root,
             location,
             format,
+            method: encoded.unwrap_or(CryptMethod::None),
         })
+    }
+
+    /// Decodes allocation `hid` of a heap opened with [`Heap::from_encoded_blocks`], if it is
+    /// still encoded; anything that is not an allocation of the heap is left to [`Heap::item`]
+    /// to report.
+    pub fn decode_item(&mut self, hid: u32) {
+        if hid == 0 || self.method == CryptMethod::None {
+            return;
+        }
+        let (ty, index, block) = split_hid(hid, self.format);
+        if ty != 0 {
+            return;
+        }
+        let method = self.method;
+        let b = match usize::from(block).checked_sub(1) {
+            None => Some(&mut self.first),
+            Some(i) => self.rest.get_mut(i),
+        };
+        if let Some(b) = b {
+            b.decode_allocation(usize::from(index), method);
+        }
+    }
+
+    /// Decodes every allocation still encoded (see [`Heap::decode_item`]).
+    pub fn decode_all(&mut self) {
+        let method = self.method;
+        if method == CryptMethod::None {
+            return;
+        }
+        for b in core::iter::once(&mut self.first).chain(self.rest.iter_mut()) {
+            if let PageMap::Ok { count, .. } = b.map {
+                for i in 1..=usize::from(count) {
+                    b.decode_allocation(i, method);
+                }
+            }
+            b.pending.clear();
+        }
+    }
+
+    /// Decodes the BTHHEADER at `hid` and every node of the BTH below it, as
+    /// [`Bth::for_each_record`] will visit them (see [`Heap::decode_item`]). A BTH that cannot
+    /// be walked is left for [`Bth::open`] and [`Bth::for_each_record`] to report.
+    pub fn decode_bth(&mut self, hid: u32) {
+        self.decode_item(hid);
+        let Ok(header) = self.item(hid) else {
+            return;
+        };
+        let (Some(&key_size), Some(&levels), Some(root)) = (
+            header.get(1),
+            header.get(3),
+            header.get(4..).and_then(crate::u32_at),
+        ) else {
+            return;
+        };
+        let limit = self.allocation_count() + 1;
+        let mut stack = vec![(root, levels)];
+        let mut children = Vec::new();
+        let mut visited = 0usize;
+        while let Some((hid, level)) = stack.pop() {
+            visited += 1;
+            if visited > limit {
+                return;
+            }
+            self.decode_item(hid);
+            if level == 0 {
+                continue;
+            }
+            let size = usize::from(key_size) + 4;
+            let Ok(bytes) = self.item(hid) else {
+                continue;
+            };
+            children.clear();
+            children.extend(
+                bytes
+                    .chunks_exact(size)
+                    .filter_map(|c| c.get(usize::from(key_size)..).and_then(crate::u32_at)),
+            );
+            stack.extend(children.iter().rev().map(|&c| (c, level - 1)));
+        }
     }
 
     /// The block with this index.
@@ -223,11 +419,14 @@ impl<'a> Heap<'a> {
                 format!("hidType {ty:#x} is not 0 (this is a nid, not a hid)"),
             ));
         }
-        let (data, at, count) = match self.block(usize::from(block)) {
-            Some(HeapBlock {
-                data,
-                map: PageMap::Ok { at, count },
-            }) => (data, *at, *count),
+        let (block_ref, data, at, count) = match self.block(usize::from(block)) {
+            Some(
+                b @ HeapBlock {
+                    data,
+                    map: PageMap::Ok { at, count },
+                    ..
+                },
+            ) => (b, data, *at, *count),
             Some(HeapBlock {
                 map: PageMap::Bad(why),
                 ..
@@ -257,14 +456,23 @@ impl<'a> Heap<'a> {
                 format!("hidIndex {index} but the block has {count} allocations"),
             ));
         };
-        data.get(usize::from(start)..usize::from(end))
+        let bytes = data
+            .get(usize::from(start)..usize::from(end))
             .ok_or_else(|| {
                 Error::corrupt(
                     "HNPAGEMAP",
                     loc(),
                     format!("allocation {start}..{end} lies outside its block"),
                 )
-            })
+            })?;
+        if block_ref.is_pending(i) {
+            return Err(Error::corrupt(
+                "HID",
+                loc(),
+                "the allocation was read before it was decoded",
+            ));
+        }
+        Ok(bytes)
     }
 }
 

@@ -864,6 +864,21 @@ impl Ndb {
     /// A CRC or signature mismatch is pushed to `warnings` and the data is returned anyway; a
     /// trailer that names another block id is an error (the BBT points at the wrong place).
     pub fn read_block(&self, bid: u64, warnings: &mut Warnings) -> Result<Vec<u8>> {
+        self.read_block_with(bid, true, warnings)
+    }
+
+    /// True when external blocks may be read still encoded (see [`Ndb::node_blocks_encoded`]):
+    /// the file uses NDB_CRYPT_PERMUTE, whose byte substitution does not depend on where a byte
+    /// lies, so any part of a block can be decoded on its own later, and its blocks are not
+    /// compressed (in OST 2013 files they are inflated after decoding).
+    pub fn partial_decoding(&self) -> bool {
+        self.header.crypt == crypt::CryptMethod::Permute && self.header.format != Format::Unicode4k
+    }
+
+    /// [`Ndb::read_block`], leaving external blocks encoded when `decode` is false and
+    /// [`Ndb::partial_decoding`] allows it.
+    fn read_block_with(&self, bid: u64, decode: bool, warnings: &mut Warnings) -> Result<Vec<u8>> {
+        let keep_encoded = !decode && self.partial_decoding();
         let entry = self.block_entry(bid, warnings)?;
         let format = self.header.format;
         let ib = entry.bref.ib;
@@ -922,7 +937,7 @@ impl Ndb {
                 ));
             }
             let mut out = block_buffer(cb);
-            if bid_is_internal(bid) {
+            if bid_is_internal(bid) || keep_encoded {
                 out.extend_from_slice(data);
             } else {
                 crypt::decode_into(crypt, data, bid_key(bid), &mut out);
@@ -953,12 +968,36 @@ impl Ndb {
 
     /// Like [`Ndb::node_data`], as [`Blocks`], which hold a node of one block without a list.
     pub fn node_blocks(&self, bid: u64, max_size: u64, warnings: &mut Warnings) -> Result<Blocks> {
+        self.node_blocks_with(bid, max_size, true, warnings)
+    }
+
+    /// Like [`Ndb::node_blocks`], with the data blocks still encoded when
+    /// [`Ndb::partial_decoding`] is true (else decoded, as [`Ndb::node_blocks`] returns them);
+    /// every check of the blocks (trailer, CRC, sizes) is made as usual.
+    ///
+    /// Large tables are read this way so that only the bytes a reader looks at are decoded.
+    pub fn node_blocks_encoded(
+        &self,
+        bid: u64,
+        max_size: u64,
+        warnings: &mut Warnings,
+    ) -> Result<Blocks> {
+        self.node_blocks_with(bid, max_size, false, warnings)
+    }
+
+    fn node_blocks_with(
+        &self,
+        bid: u64,
+        max_size: u64,
+        decode: bool,
+        warnings: &mut Warnings,
+    ) -> Result<Blocks> {
         let mut out = Blocks::default();
         if bid == 0 {
             return Ok(out);
         }
         if !bid_is_internal(bid) {
-            out.push(self.read_block(bid, warnings)?);
+            out.push(self.read_block_with(bid, decode, warnings)?);
             return Ok(out);
         }
         let format = self.header.format;
@@ -1012,7 +1051,7 @@ impl Ndb {
                     "a data block entry names an internal block",
                 ));
             }
-            let block = self.read_block(child, warnings)?;
+            let block = self.read_block_with(child, decode, warnings)?;
             size += block.len() as u64;
             if size > u64::from(root.total) {
                 return Err(Error::corrupt(
