@@ -131,9 +131,11 @@ impl HeapBlock {
 
     /// True when allocation `index` of this block is still encoded.
     fn is_pending(&self, index: usize) -> bool {
-        self.pending
-            .get(index / 64)
-            .is_some_and(|w| w >> (index % 64) & 1 == 1)
+        !self.pending.is_empty()
+            && self
+                .pending
+                .get(index / 64)
+                .is_some_and(|w| w >> (index % 64) & 1 == 1)
     }
 }
 
@@ -442,12 +444,20 @@ impl<'a> Heap<'a> {
                 ));
             }
         };
-        // rgibAlloc has cAlloc + 1 entries; allocation i (1-based) spans entries i - 1 and i.
+        // rgibAlloc has cAlloc + 1 entries; allocation i (1-based) spans entries i - 1 and i,
+        // read as one 4-byte slice.
         let i = usize::from(index);
         let bounds = if index == 0 || index > count {
             None
         } else {
-            u16_at(data, at + 2 * (i - 1)).zip(u16_at(data, at + 2 * i))
+            let entry = at + 2 * (i - 1);
+            match data.get(entry..entry + 4) {
+                Some([s0, s1, e0, e1]) => Some((
+                    u16::from_le_bytes([*s0, *s1]),
+                    u16::from_le_bytes([*e0, *e1]),
+                )),
+                _ => None,
+            }
         };
         let Some((start, end)) = bounds else {
             return Err(Error::corrupt(
@@ -787,19 +797,23 @@ pub fn tc_info(heap: &Heap<'_>) -> Result<TableInfo> {
     r.skip(4, "hidIndex").map_err(perr)?;
     r.check_count(u64::from(count), 8, "cCols", at)
         .map_err(perr)?;
-    let mut columns = Vec::with_capacity(usize::from(count));
-    for _ in 0..count {
-        let tag = r.u32("TCOLDESC.tag").map_err(perr)?;
-        let offset = r.u16("TCOLDESC.ibData").map_err(perr)?;
-        let size = r.u8("TCOLDESC.cbData").map_err(perr)?;
-        let bit = r.u8("TCOLDESC.iBit").map_err(perr)?;
-        columns.push(ColumnDesc {
-            tag,
-            offset,
-            size,
-            bit,
-        });
-    }
+    // The count was checked against the bytes that remain, so the descriptions are taken as one
+    // slice and split into their fields directly rather than read field by field.
+    let descs = r
+        .bytes(usize::from(count) * 8, "rgTCOLDESC")
+        .map_err(perr)?;
+    let columns: Vec<ColumnDesc> = descs
+        .chunks_exact(8)
+        .filter_map(|c| match c {
+            [t0, t1, t2, t3, o0, o1, size, bit] => Some(ColumnDesc {
+                tag: u32::from_le_bytes([*t0, *t1, *t2, *t3]),
+                offset: u16::from_le_bytes([*o0, *o1]),
+                size: *size,
+                bit: *bit,
+            }),
+            _ => None,
+        })
+        .collect();
     if !(ends[0] <= ends[1] && ends[1] <= ends[2] && ends[2] <= ends[3]) {
         return Err(Error::corrupt(
             "TCINFO",
