@@ -121,12 +121,21 @@ pub fn decode(method: CryptMethod, data: &mut [u8], bid: u64) {
 /// `data` decoded into a new vector, in one pass over the bytes (the in-place [`decode`] needs a
 /// copy first).
 pub fn decoded(method: CryptMethod, data: &[u8], bid: u64) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len());
+    decode_into(method, data, bid, &mut out);
+    out
+}
+
+/// Appends `data`, decoded, to `out`: like [`decoded`], into a buffer the caller may reuse.
+pub fn decode_into(method: CryptMethod, data: &[u8], bid: u64, out: &mut Vec<u8>) {
     match method {
-        CryptMethod::Permute => data.iter().map(|&b| mpbb_i(b)).collect(),
+        CryptMethod::Permute => out.extend(data.iter().map(|&b| mpbb_i(b))),
         CryptMethod::None | CryptMethod::Cyclic => {
-            let mut out = data.to_vec();
-            decode(method, &mut out, bid);
-            out
+            let start = out.len();
+            out.extend_from_slice(data);
+            if let Some(appended) = out.get_mut(start..) {
+                decode(method, appended, bid);
+            }
         }
     }
 }
@@ -160,6 +169,11 @@ mod tests {
                     decoded(method, &[b, b.wrapping_mul(7), 0xFF], 0x1234_5678),
                     in_place
                 );
+                // Appending keeps what the buffer held.
+                let mut out = vec![9, 8];
+                decode_into(method, &[b, b.wrapping_mul(7), 0xFF], 0x1234_5678, &mut out);
+                assert_eq!(out[..2], [9, 8]);
+                assert_eq!(out[2..], in_place);
             }
             assert_eq!(mpbb_s(mpbb_s(b)), b);
         }

@@ -7,11 +7,14 @@
 //! row index (a BTH from row id to row number) and a row matrix whose cells are located by the
 //! column descriptions and guarded by a cell existence bitmap.
 
-use calcheck_format::Reader;
-use calcheck_format::props::{MV_FLAG, PropType};
+use std::borrow::Cow;
 
+use calcheck_format::Reader;
+
+use crate::crypt::{self, CryptMethod};
 use crate::error::{Error, Result, Warning, Warnings};
 use crate::header::Format;
+use crate::ndb::Blocks;
 
 /// `bSig` of an HNHDR.
 const HN_SIG: u8 = 0xEC;
@@ -25,26 +28,163 @@ pub const SIG_TC: u8 = 0x7C;
 /// Deepest BTH accepted (`bIdxLevels` is a byte; real heaps have 0 to 2 index levels).
 const MAX_BTH_LEVELS: u8 = 8;
 
-/// The page map of one heap block: `rgibAlloc`, or why the block cannot be used.
+/// The page map of one heap block: where `rgibAlloc` starts and `cAlloc`, or why the block
+/// cannot be used.
+///
+/// The offsets are read from the block when an allocation is looked up rather than copied into a
+/// list, which saves an allocation per heap block; they were checked to ascend when the block was
+/// opened.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum PageMap {
-    Ok(Vec<u16>),
+    Ok { at: usize, count: u16 },
     Bad(String),
+}
+
+/// One block of a heap with its page map.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct HeapBlock {
+    data: Vec<u8>,
+    map: PageMap,
+    /// For a block read still encoded: one bit per allocation (bit `i` for allocation `i`,
+    /// counted from 1) that is still encoded. Empty when the whole block is decoded.
+    pending: Vec<u64>,
+}
+
+/// Bytes at the start of a heap block that readers use: the HNHDR of the first block
+/// ([MS-PST] 2.3.1.2, 12 bytes), else `ibHnpm` (the first field of HNPAGEHDR and HNBITMAPHDR).
+fn header_len(first: bool) -> usize {
+    if first { 12 } else { 2 }
+}
+
+impl HeapBlock {
+    fn new(data: Vec<u8>) -> Self {
+        let map = parse_page_map(&data);
+        HeapBlock {
+            data,
+            map,
+            pending: Vec::new(),
+        }
+    }
+
+    /// A block whose bytes are still encoded with `method`: the header and the page map are
+    /// decoded now and the allocations only when [`Heap::decode_item`] asks for them. When the
+    /// layout is not the usual one (allocations overlapping the header, a page map that cannot
+    /// be read) the whole block is decoded, so every reading of it is the usual one.
+    fn new_encoded(mut data: Vec<u8>, method: CryptMethod, first: bool) -> Self {
+        let hdr = header_len(first).min(data.len());
+        if let Some(head) = data.get_mut(..hdr) {
+            crypt::decode(method, head, 0);
+        }
+        let ib = u16_at(&data, 0).map_or(0, usize::from);
+        if ib >= hdr && ib <= data.len() {
+            if let Some(map) = data.get_mut(ib..) {
+                crypt::decode(method, map, 0);
+            }
+            let map = parse_page_map(&data);
+            if let PageMap::Ok { at, count } = map {
+                if u16_at(&data, at).is_some_and(|first| usize::from(first) >= hdr) {
+                    let mut pending = vec![0u64; usize::from(count) / 64 + 1];
+                    for i in 1..=usize::from(count) {
+                        if let Some(w) = pending.get_mut(i / 64) {
+                            *w |= 1 << (i % 64);
+                        }
+                    }
+                    return HeapBlock { data, map, pending };
+                }
+            }
+            // Decode what lies between the header and the page map, which is all that is left.
+            if let Some(middle) = data.get_mut(hdr..ib) {
+                crypt::decode(method, middle, 0);
+            }
+            return HeapBlock {
+                data,
+                map,
+                pending: Vec::new(),
+            };
+        }
+        if let Some(rest) = data.get_mut(hdr..) {
+            crypt::decode(method, rest, 0);
+        }
+        HeapBlock::new(data)
+    }
+
+    /// Decodes allocation `index` if it is still encoded.
+    fn decode_allocation(&mut self, index: usize, method: CryptMethod) {
+        if !self.is_pending(index) {
+            return;
+        }
+        if let PageMap::Ok { at, .. } = self.map {
+            let bounds = index
+                .checked_sub(1)
+                .and_then(|p| u16_at(&self.data, at + 2 * p))
+                .zip(u16_at(&self.data, at + 2 * index));
+            if let Some(bytes) =
+                bounds.and_then(|(s, e)| self.data.get_mut(usize::from(s)..usize::from(e)))
+            {
+                crypt::decode(method, bytes, 0);
+            }
+        }
+        if let Some(w) = self.pending.get_mut(index / 64) {
+            *w &= !(1 << (index % 64));
+        }
+    }
+
+    /// True when allocation `index` of this block is still encoded.
+    fn is_pending(&self, index: usize) -> bool {
+        !self.pending.is_empty()
+            && self
+                .pending
+                .get(index / 64)
+                .is_some_and(|w| w >> (index % 64) & 1 == 1)
+    }
+}
+
+impl Drop for HeapBlock {
+    fn drop(&mut self) {
+        // The next node this thread opens reads its blocks into this buffer.
+        crate::ndb::recycle_buffer(core::mem::take(&mut self.data));
+    }
+}
+
+/// Where a heap lives, as warnings and errors name it: kept as ids and a borrowed path and turned
+/// into text only when a message needs it, since building the text for every node a message
+/// opens was a measurable part of reading one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeapLocation<'a> {
+    /// Any text (tests, fuzzing, callers outside the crate).
+    Text(Cow<'a, str>),
+    /// A node of the node B-tree: `nid 0x...`.
+    Nid(u32),
+    /// A sub-node of the node at the path: `path/sub 0x...`.
+    Sub(&'a str, u32),
+}
+
+impl core::fmt::Display for HeapLocation<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            HeapLocation::Text(t) => f.write_str(t),
+            HeapLocation::Nid(nid) => write!(f, "nid {nid:#x}"),
+            HeapLocation::Sub(path, nid) => write!(f, "{path}/sub {nid:#x}"),
+        }
+    }
 }
 
 /// A heap-on-node over the data blocks of one node ([MS-PST] 2.3.1).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Heap {
-    blocks: Vec<Vec<u8>>,
-    maps: Vec<PageMap>,
+pub struct Heap<'a> {
+    /// The first block (every heap has one), held apart so a heap of one block has no list.
+    first: HeapBlock,
+    rest: Vec<HeapBlock>,
     /// `bClientSig`: what the heap holds (PC, TC, BTH).
     pub client_sig: u8,
     /// `hidUserRoot`: the client's root allocation (the BTH header of a PC, the TCINFO of a TC).
     pub user_root: u32,
     /// Where the heap lives, for messages: `nid 0x...`.
-    pub location: String,
+    pub location: HeapLocation<'a>,
     /// The file layout, which decides how a HID names its block.
     format: Format,
+    /// How the allocations still marked pending in the blocks are encoded.
+    method: CryptMethod,
 }
 
 /// True when an HNID is a HID (its low five bits, the NID type, are zero) rather than a sub-node NID
@@ -71,18 +211,77 @@ pub fn split_hid(hid: u32, format: Format) -> (u8, u16, u16) {
     )
 }
 
-impl Heap {
+/// The little-endian `u16` at `at` in `b`.
+fn u16_at(b: &[u8], at: usize) -> Option<u16> {
+    let arr: [u8; 2] = b.get(at..at.checked_add(2)?)?.try_into().ok()?;
+    Some(u16::from_le_bytes(arr))
+}
+
+impl Heap<'static> {
     /// Opens the heap stored in `blocks` (the node's data, in order).
     ///
     /// The first block must start with a valid HNHDR; page maps of later blocks are checked when
     /// one of their allocations is used, so one bad block does not hide the others.
-    pub fn new(blocks: Vec<Vec<u8>>, format: Format, location: impl Into<String>) -> Result<Heap> {
-        let location = location.into();
-        let first = blocks
-            .first()
-            .ok_or_else(|| Error::corrupt("HNHDR", location.clone(), "the node has no data"))?;
-        let perr = |e| Error::parse(location.clone(), e);
-        let mut r = Reader::new(first, "HNHDR");
+    pub fn new(
+        blocks: Vec<Vec<u8>>,
+        format: Format,
+        location: impl Into<String>,
+    ) -> Result<Heap<'static>> {
+        Heap::from_blocks(
+            Blocks::from(blocks),
+            format,
+            HeapLocation::Text(Cow::Owned(location.into())),
+        )
+    }
+}
+
+impl<'a> Heap<'a> {
+    /// Like [`Heap::new`], from the blocks [`crate::ndb::Ndb::node_blocks`] returns and with a
+    /// location that is only turned into text when something is reported.
+    pub fn from_blocks(
+        blocks: Blocks,
+        format: Format,
+        location: HeapLocation<'a>,
+    ) -> Result<Heap<'a>> {
+        Heap::open(blocks, format, location, None)
+    }
+
+    /// Like [`Heap::from_blocks`], from blocks still encoded with `method` (as
+    /// [`crate::ndb::Ndb::node_blocks_encoded`] returns them when it leaves them encoded).
+    ///
+    /// Only the headers and page maps are decoded; every allocation must be decoded with
+    /// [`Heap::decode_item`] (or [`Heap::decode_bth`]) before it is read, else [`Heap::item`]
+    /// refuses it. A reader of a large table that needs a few of its allocations decodes those
+    /// and not the rest.
+    pub fn from_encoded_blocks(
+        blocks: Blocks,
+        format: Format,
+        location: HeapLocation<'a>,
+        method: CryptMethod,
+    ) -> Result<Heap<'a>> {
+        Heap::open(blocks, format, location, Some(method))
+    }
+
+    fn open(
+        blocks: Blocks,
+        format: Format,
+        location: HeapLocation<'a>,
+        encoded: Option<CryptMethod>,
+    ) -> Result<Heap<'a>> {
+        let Some((first, rest)) = blocks.into_parts() else {
+            return Err(Error::corrupt(
+                "HNHDR",
+                location.to_string(),
+                "the node has no data",
+            ));
+        };
+        let open_block = |data: Vec<u8>, is_first: bool| match encoded {
+            Some(method) => HeapBlock::new_encoded(data, method, is_first),
+            None => HeapBlock::new(data),
+        };
+        let first = open_block(first, true);
+        let perr = |e| Error::parse(location.to_string(), e);
+        let mut r = Reader::new(&first.data, "HNHDR");
         r.skip(2, "ibHnpm").map_err(perr)?;
         let sig = r.u8("bSig").map_err(perr)?;
         let client_sig = r.u8("bClientSig").map_err(perr)?;
@@ -90,32 +289,119 @@ impl Heap {
         if sig != HN_SIG {
             return Err(Error::corrupt(
                 "HNHDR",
-                location,
+                location.to_string(),
                 format!("bSig {sig:#04x} is not {HN_SIG:#04x}; the node is not a heap"),
             ));
         }
-        let maps = blocks.iter().map(|b| parse_page_map(b)).collect();
         Ok(Heap {
-            blocks,
-            maps,
+            first,
+            rest: rest.into_iter().map(|b| open_block(b, false)).collect(),
             client_sig,
             user_root,
             location,
             format,
+            method: encoded.unwrap_or(CryptMethod::None),
         })
+    }
+
+    /// Decodes allocation `hid` of a heap opened with [`Heap::from_encoded_blocks`], if it is
+    /// still encoded; anything that is not an allocation of the heap is left to [`Heap::item`]
+    /// to report.
+    pub fn decode_item(&mut self, hid: u32) {
+        if hid == 0 || self.method == CryptMethod::None {
+            return;
+        }
+        let (ty, index, block) = split_hid(hid, self.format);
+        if ty != 0 {
+            return;
+        }
+        let method = self.method;
+        let b = match usize::from(block).checked_sub(1) {
+            None => Some(&mut self.first),
+            Some(i) => self.rest.get_mut(i),
+        };
+        if let Some(b) = b {
+            b.decode_allocation(usize::from(index), method);
+        }
+    }
+
+    /// Decodes every allocation still encoded (see [`Heap::decode_item`]).
+    pub fn decode_all(&mut self) {
+        let method = self.method;
+        if method == CryptMethod::None {
+            return;
+        }
+        for b in core::iter::once(&mut self.first).chain(self.rest.iter_mut()) {
+            if let PageMap::Ok { count, .. } = b.map {
+                for i in 1..=usize::from(count) {
+                    b.decode_allocation(i, method);
+                }
+            }
+            b.pending.clear();
+        }
+    }
+
+    /// Decodes the BTHHEADER at `hid` and every node of the BTH below it, as
+    /// [`Bth::for_each_record`] will visit them (see [`Heap::decode_item`]). A BTH that cannot
+    /// be walked is left for [`Bth::open`] and [`Bth::for_each_record`] to report.
+    pub fn decode_bth(&mut self, hid: u32) {
+        self.decode_item(hid);
+        let Ok(header) = self.item(hid) else {
+            return;
+        };
+        let (Some(&key_size), Some(&levels), Some(root)) = (
+            header.get(1),
+            header.get(3),
+            header.get(4..).and_then(crate::u32_at),
+        ) else {
+            return;
+        };
+        let limit = self.allocation_count() + 1;
+        let mut stack = vec![(root, levels)];
+        let mut children = Vec::new();
+        let mut visited = 0usize;
+        while let Some((hid, level)) = stack.pop() {
+            visited += 1;
+            if visited > limit {
+                return;
+            }
+            self.decode_item(hid);
+            if level == 0 {
+                continue;
+            }
+            let size = usize::from(key_size) + 4;
+            let Ok(bytes) = self.item(hid) else {
+                continue;
+            };
+            children.clear();
+            children.extend(
+                bytes
+                    .chunks_exact(size)
+                    .filter_map(|c| c.get(usize::from(key_size)..).and_then(crate::u32_at)),
+            );
+            stack.extend(children.iter().rev().map(|&c| (c, level - 1)));
+        }
+    }
+
+    /// The block with this index.
+    fn block(&self, index: usize) -> Option<&HeapBlock> {
+        match index.checked_sub(1) {
+            None => Some(&self.first),
+            Some(i) => self.rest.get(i),
+        }
     }
 
     /// Number of blocks.
     pub fn block_count(&self) -> usize {
-        self.blocks.len()
+        1 + self.rest.len()
     }
 
     /// Total number of allocations (an upper bound on the records a walk can visit).
     pub fn allocation_count(&self) -> usize {
-        self.maps
-            .iter()
-            .map(|m| match m {
-                PageMap::Ok(v) => v.len().saturating_sub(1),
+        core::iter::once(&self.first)
+            .chain(&self.rest)
+            .map(|b| match b.map {
+                PageMap::Ok { count, .. } => usize::from(count),
                 PageMap::Bad(_) => 0,
             })
             .sum()
@@ -135,42 +421,68 @@ impl Heap {
                 format!("hidType {ty:#x} is not 0 (this is a nid, not a hid)"),
             ));
         }
-        let map = match self.maps.get(usize::from(block)) {
-            Some(PageMap::Ok(m)) => m,
-            Some(PageMap::Bad(why)) => return Err(Error::corrupt("HNPAGEMAP", loc(), why.clone())),
+        let (block_ref, data, at, count) = match self.block(usize::from(block)) {
+            Some(
+                b @ HeapBlock {
+                    data,
+                    map: PageMap::Ok { at, count },
+                    ..
+                },
+            ) => (b, data, *at, *count),
+            Some(HeapBlock {
+                map: PageMap::Bad(why),
+                ..
+            }) => return Err(Error::corrupt("HNPAGEMAP", loc(), why.clone())),
             None => {
                 return Err(Error::corrupt(
                     "HID",
                     loc(),
                     format!(
                         "hidBlockIndex {block} but the heap has {} blocks",
-                        self.blocks.len()
+                        self.block_count()
                     ),
                 ));
             }
         };
+        // rgibAlloc has cAlloc + 1 entries; allocation i (1-based) spans entries i - 1 and i,
+        // read as one 4-byte slice.
         let i = usize::from(index);
-        let (Some(&start), Some(&end)) = (i.checked_sub(1).and_then(|p| map.get(p)), map.get(i))
-        else {
+        let bounds = if index == 0 || index > count {
+            None
+        } else {
+            let entry = at + 2 * (i - 1);
+            match data.get(entry..entry + 4) {
+                Some([s0, s1, e0, e1]) => Some((
+                    u16::from_le_bytes([*s0, *s1]),
+                    u16::from_le_bytes([*e0, *e1]),
+                )),
+                _ => None,
+            }
+        };
+        let Some((start, end)) = bounds else {
             return Err(Error::corrupt(
                 "HID",
                 loc(),
-                format!(
-                    "hidIndex {index} but the block has {} allocations",
-                    map.len().saturating_sub(1)
-                ),
+                format!("hidIndex {index} but the block has {count} allocations"),
             ));
         };
-        self.blocks
-            .get(usize::from(block))
-            .and_then(|b| b.get(usize::from(start)..usize::from(end)))
+        let bytes = data
+            .get(usize::from(start)..usize::from(end))
             .ok_or_else(|| {
                 Error::corrupt(
                     "HNPAGEMAP",
                     loc(),
                     format!("allocation {start}..{end} lies outside its block"),
                 )
-            })
+            })?;
+        if block_ref.is_pending(i) {
+            return Err(Error::corrupt(
+                "HID",
+                loc(),
+                "the allocation was read before it was decoded",
+            ));
+        }
+        Ok(bytes)
     }
 }
 
@@ -193,25 +505,34 @@ fn parse_page_map(block: &[u8]) -> PageMap {
     if pm.check_count(entries as u64, 2, "cAlloc", 0).is_err() {
         return PageMap::Bad(format!("cAlloc {count} does not fit in the block"));
     }
-    let mut offsets = Vec::with_capacity(entries);
-    for _ in 0..entries {
-        match pm.u16("rgibAlloc") {
-            Ok(v) => offsets.push(v),
-            Err(e) => return PageMap::Bad(e.to_string()),
-        }
-    }
+    let Some(offsets) = pm.rest().get(..entries * 2) else {
+        return PageMap::Bad(format!("cAlloc {count} does not fit in the block"));
+    };
     // Allocations lie between the header and the page map, in ascending order.
-    let ordered = offsets.windows(2).all(|w| matches!(w, [a, b] if a <= b));
-    if !ordered || offsets.last().is_some_and(|&l| l > ib) {
+    let mut last = 0u16;
+    for (i, pair) in offsets.chunks_exact(2).enumerate() {
+        let v = u16::from_le_bytes([
+            pair.first().copied().unwrap_or(0),
+            pair.get(1).copied().unwrap_or(0),
+        ]);
+        if i > 0 && v < last {
+            return PageMap::Bad("rgibAlloc offsets are not ascending within the block".to_owned());
+        }
+        last = v;
+    }
+    if last > ib {
         return PageMap::Bad("rgibAlloc offsets are not ascending within the block".to_owned());
     }
-    PageMap::Ok(offsets)
+    PageMap::Ok {
+        at: usize::from(ib) + 4,
+        count,
+    }
 }
 
 /// A BTH ([MS-PST] 2.3.2) read from a heap.
 #[derive(Debug, Clone, Copy)]
 pub struct Bth<'h> {
-    heap: &'h Heap,
+    heap: &'h Heap<'h>,
     /// `cbKey`.
     pub key_size: usize,
     /// `cbEnt`.
@@ -222,7 +543,7 @@ pub struct Bth<'h> {
 
 impl<'h> Bth<'h> {
     /// Opens the BTH whose BTHHEADER is allocation `hid`.
-    pub fn open(heap: &'h Heap, hid: u32) -> Result<Bth<'h>> {
+    pub fn open(heap: &'h Heap<'h>, hid: u32) -> Result<Bth<'h>> {
         let loc = || format!("{} hid {hid:#x}", heap.location);
         let bytes = heap.item(hid)?;
         let perr = |e| Error::parse(loc(), e);
@@ -257,14 +578,36 @@ impl<'h> Bth<'h> {
 
     /// Every leaf record as (key, data), in key order.
     pub fn records(&self) -> Result<Vec<(&'h [u8], &'h [u8])>> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(self.record_hint());
+        self.for_each_record(|k, d| out.push((k, d)))?;
+        Ok(out)
+    }
+
+    /// The number of records when the root is a leaf (the usual case), else 0: a capacity for
+    /// the lists readers fill, bounded by the size of one allocation.
+    pub fn record_hint(&self) -> usize {
+        let size = self.key_size + self.data_size;
+        if self.levels != 0 || self.root == 0 || size == 0 {
+            return 0;
+        }
+        self.heap.item(self.root).map_or(0, |b| b.len() / size)
+    }
+
+    /// Calls `f` with every leaf record as (key, data), in key order, without collecting them.
+    ///
+    /// On an error the records before it have been passed to `f` already; callers drop what
+    /// they gathered, as they would drop a partial [`Bth::records`].
+    pub fn for_each_record(&self, mut f: impl FnMut(&'h [u8], &'h [u8])) -> Result<()> {
         if self.root == 0 {
-            return Ok(out);
+            return Ok(());
         }
         let limit = self.heap.allocation_count() + 1;
         let mut visited = 0usize;
-        let mut stack = vec![(self.root, self.levels)];
-        while let Some((hid, level)) = stack.pop() {
+        // The root is taken first and the stack only holds index children, so a BTH whose root
+        // is a leaf (every small property context) allocates nothing for the walk.
+        let mut next = Some((self.root, self.levels));
+        let mut stack: Vec<(u32, u8)> = Vec::new();
+        while let Some((hid, level)) = next.take().or_else(|| stack.pop()) {
             visited += 1;
             let loc = || format!("{} hid {hid:#x}", self.heap.location);
             if visited > limit {
@@ -287,7 +630,10 @@ impl<'h> Bth<'h> {
                         ),
                     ));
                 }
-                out.extend(bytes.chunks_exact(size).map(|c| c.split_at(self.key_size)));
+                for c in bytes.chunks_exact(size) {
+                    let (k, d) = c.split_at(self.key_size);
+                    f(k, d);
+                }
             } else {
                 let size = self.key_size + 4;
                 if bytes.len() % size != 0 {
@@ -300,16 +646,15 @@ impl<'h> Bth<'h> {
                         ),
                     ));
                 }
-                let children: Vec<u32> = bytes
-                    .chunks_exact(size)
-                    .filter_map(|c| c.get(self.key_size..).and_then(crate::u32_at))
-                    .collect();
-                for child in children.into_iter().rev() {
-                    stack.push((child, level - 1));
+                // Pushed in reverse so children are visited in key order.
+                for c in bytes.chunks_exact(size).rev() {
+                    if let Some(child) = c.get(self.key_size..).and_then(crate::u32_at) {
+                        stack.push((child, level - 1));
+                    }
                 }
             }
         }
-        Ok(out)
+        Ok(())
     }
 }
 
@@ -325,11 +670,11 @@ pub struct PcEntry {
 }
 
 /// The records of a property context ([MS-PST] 2.3.3).
-pub fn pc_entries(heap: &Heap) -> Result<Vec<PcEntry>> {
+pub fn pc_entries(heap: &Heap<'_>) -> Result<Vec<PcEntry>> {
     if heap.client_sig != SIG_PC {
         return Err(Error::corrupt(
             "HNHDR",
-            heap.location.clone(),
+            heap.location.to_string(),
             format!(
                 "bClientSig {:#04x} is not a property context ({SIG_PC:#04x})",
                 heap.client_sig
@@ -340,63 +685,43 @@ pub fn pc_entries(heap: &Heap) -> Result<Vec<PcEntry>> {
     if bth.key_size != 2 || bth.data_size != 6 {
         return Err(Error::corrupt(
             "BTHHEADER",
-            heap.location.clone(),
+            heap.location.to_string(),
             format!(
                 "a property context needs cbKey 2 and cbEnt 6, not {} and {}",
                 bth.key_size, bth.data_size
             ),
         ));
     }
-    Ok(bth
-        .records()?
-        .into_iter()
-        .filter_map(|(k, d)| match (k, d) {
-            ([k0, k1], [t0, t1, v0, v1, v2, v3]) => Some(PcEntry {
+    // Straight from the records into a list of the right size, rather than through a list of
+    // record slices.
+    let mut out = Vec::with_capacity(bth.record_hint());
+    bth.for_each_record(|k, d| {
+        if let ([k0, k1], [t0, t1, v0, v1, v2, v3]) = (k, d) {
+            out.push(PcEntry {
                 id: u16::from_le_bytes([*k0, *k1]),
                 ty: u16::from_le_bytes([*t0, *t1]),
                 value: u32::from_le_bytes([*v0, *v1, *v2, *v3]),
-            }),
-            _ => None,
-        })
-        .collect())
+            });
+        }
+    })?;
+    Ok(out)
 }
 
 /// True when a value of type code `ty` is stored in the 4-byte `dwValueHnid` of a PC record.
+///
+/// Matched on the codes themselves (PtypUnspecified, PtypNull, PtypInteger16, PtypInteger32,
+/// PtypFloating32, PtypErrorCode, PtypBoolean), which is asked for every record of every PC.
 pub fn pc_inline(ty: u16) -> bool {
-    matches!(
-        PropType::from_code(ty),
-        Some(
-            PropType::Null
-                | PropType::Unspecified
-                | PropType::Integer16
-                | PropType::Integer32
-                | PropType::Floating32
-                | PropType::ErrorCode
-                | PropType::Boolean
-        )
-    )
+    matches!(ty, 0x0000..=0x0004 | 0x000A | 0x000B)
 }
 
 /// True when a table cell of type code `ty` holds the value itself (fixed types of 8 bytes or less).
+///
+/// Matched on the codes themselves: the types of [`pc_inline`] plus PtypFloating64,
+/// PtypCurrency, PtypFloatingTime, PtypInteger64 and PtypTime; multi-valued codes have bit 0x1000
+/// set and so never match.
 pub fn tc_inline(ty: u16) -> bool {
-    ty & MV_FLAG == 0
-        && matches!(
-            PropType::from_code(ty),
-            Some(
-                PropType::Null
-                    | PropType::Unspecified
-                    | PropType::Integer16
-                    | PropType::Integer32
-                    | PropType::Floating32
-                    | PropType::ErrorCode
-                    | PropType::Boolean
-                    | PropType::Floating64
-                    | PropType::Currency
-                    | PropType::FloatingTime
-                    | PropType::Integer64
-                    | PropType::Time
-            )
-        )
+    matches!(ty, 0x0000..=0x0007 | 0x000A | 0x000B | 0x0014 | 0x0040)
 }
 
 /// One column of a table context ([MS-PST] 2.3.4.2 TCOLDESC).
@@ -438,12 +763,12 @@ impl TableInfo {
 }
 
 /// Reads the TCINFO of a table context heap.
-pub fn tc_info(heap: &Heap) -> Result<TableInfo> {
+pub fn tc_info(heap: &Heap<'_>) -> Result<TableInfo> {
     let loc = || format!("{} hid {:#x}", heap.location, heap.user_root);
     if heap.client_sig != SIG_TC {
         return Err(Error::corrupt(
             "HNHDR",
-            heap.location.clone(),
+            heap.location.to_string(),
             format!(
                 "bClientSig {:#04x} is not a table context ({SIG_TC:#04x})",
                 heap.client_sig
@@ -472,19 +797,23 @@ pub fn tc_info(heap: &Heap) -> Result<TableInfo> {
     r.skip(4, "hidIndex").map_err(perr)?;
     r.check_count(u64::from(count), 8, "cCols", at)
         .map_err(perr)?;
-    let mut columns = Vec::with_capacity(usize::from(count));
-    for _ in 0..count {
-        let tag = r.u32("TCOLDESC.tag").map_err(perr)?;
-        let offset = r.u16("TCOLDESC.ibData").map_err(perr)?;
-        let size = r.u8("TCOLDESC.cbData").map_err(perr)?;
-        let bit = r.u8("TCOLDESC.iBit").map_err(perr)?;
-        columns.push(ColumnDesc {
-            tag,
-            offset,
-            size,
-            bit,
-        });
-    }
+    // The count was checked against the bytes that remain, so the descriptions are taken as one
+    // slice and split into their fields directly rather than read field by field.
+    let descs = r
+        .bytes(usize::from(count) * 8, "rgTCOLDESC")
+        .map_err(perr)?;
+    let columns: Vec<ColumnDesc> = descs
+        .chunks_exact(8)
+        .filter_map(|c| match c {
+            [t0, t1, t2, t3, o0, o1, size, bit] => Some(ColumnDesc {
+                tag: u32::from_le_bytes([*t0, *t1, *t2, *t3]),
+                offset: u16::from_le_bytes([*o0, *o1]),
+                size: *size,
+                bit: *bit,
+            }),
+            _ => None,
+        })
+        .collect();
     if !(ends[0] <= ends[1] && ends[1] <= ends[2] && ends[2] <= ends[3]) {
         return Err(Error::corrupt(
             "TCINFO",
@@ -557,19 +886,36 @@ pub fn cell<'a>(info: &TableInfo, row: &'a [u8], col: &ColumnDesc) -> Option<Cel
 ///
 /// `matrix` is the row matrix: one heap allocation, or the data blocks of a sub-node (rows do
 /// not straddle blocks, so each block holds a whole number of rows).
-pub fn table_rows<'m>(
-    heap: &Heap,
+pub fn table_rows<'m, B: AsRef<[u8]>>(
+    heap: &Heap<'_>,
     info: &TableInfo,
-    matrix: &'m [Vec<u8>],
+    matrix: &'m [B],
     warnings: &mut Warnings,
 ) -> Result<Vec<(u32, &'m [u8])>> {
     let row_size = info.row_size();
+    // A matrix of one block (every heap allocation, and most sub-nodes) is indexed directly;
+    // only a matrix of several blocks gets a list of its rows.
+    let single = match matrix {
+        [one] => Some(one.as_ref()),
+        _ => None,
+    };
     let mut all: Vec<&'m [u8]> = Vec::new();
-    if row_size > 0 {
+    if row_size > 0 && single.is_none() {
         for block in matrix {
-            all.extend(block.chunks_exact(row_size));
+            all.extend(block.as_ref().chunks_exact(row_size));
         }
     }
+    let row_count = match single {
+        Some(b) if row_size > 0 => b.len() / row_size,
+        _ => all.len(),
+    };
+    let row_at = |row: usize| -> Option<&'m [u8]> {
+        match single {
+            Some(b) if row < row_count => b.get(row * row_size..(row + 1) * row_size),
+            Some(_) => None,
+            None => all.get(row).copied(),
+        }
+    };
     if info.hid_row_index == 0 {
         return Ok(Vec::new());
     }
@@ -577,38 +923,38 @@ pub fn table_rows<'m>(
     if bth.key_size != 4 || !(bth.data_size == 4 || bth.data_size == 2) {
         return Err(Error::corrupt(
             "TCROWID",
-            heap.location.clone(),
+            heap.location.to_string(),
             format!(
                 "row index has cbKey {} cbEnt {}, not 4 and 4 (or 2)",
                 bth.key_size, bth.data_size
             ),
         ));
     }
-    let mut index: Vec<(u32, u32)> = Vec::new();
-    for (k, d) in bth.records()? {
+    let mut index: Vec<(u32, u32)> = Vec::with_capacity(bth.record_hint());
+    bth.for_each_record(|k, d| {
         let id = match k {
             [a, b, c, e] => u32::from_le_bytes([*a, *b, *c, *e]),
-            _ => continue,
+            _ => return,
         };
         let row = match d {
             [a, b, c, e] => u32::from_le_bytes([*a, *b, *c, *e]),
             [a, b] => u32::from(u16::from_le_bytes([*a, *b])),
-            _ => continue,
+            _ => return,
         };
         index.push((row, id));
+    })?;
+    // Writers usually keep the row index in row order already.
+    if !index.is_sorted() {
+        index.sort_unstable();
     }
-    index.sort_unstable();
     let mut out = Vec::with_capacity(index.len());
     for (row, id) in index {
-        match all.get(row as usize) {
-            Some(bytes) => out.push((id, *bytes)),
+        match row_at(row as usize) {
+            Some(bytes) => out.push((id, bytes)),
             None => warnings.push(Warning::new(
                 "TCROWID",
-                heap.location.clone(),
-                format!(
-                    "row id {id:#x} points at row {row} but the matrix has {} rows",
-                    all.len()
-                ),
+                heap.location.to_string(),
+                format!("row id {id:#x} points at row {row} but the matrix has {row_count} rows"),
             )),
         }
     }
@@ -620,7 +966,7 @@ mod tests {
     use super::*;
     use crate::testkit::{bth_header, heap_block, hid};
 
-    fn heap(blocks: Vec<Vec<u8>>) -> Heap {
+    fn heap(blocks: Vec<Vec<u8>>) -> Heap<'static> {
         Heap::new(blocks, Format::Unicode, "nid 0x21").unwrap()
     }
 
@@ -695,7 +1041,7 @@ mod tests {
     }
 
     /// A property context with PR_MESSAGE_CLASS (heap) and PR_IMPORTANCE (inline) records.
-    fn pc_heap() -> Heap {
+    fn pc_heap() -> Heap<'static> {
         #[rustfmt::skip]
         let records = [
             0x17, 0x00,  0x03, 0x00,  2, 0, 0, 0,                 // 0x0017 PtypInteger32 = 2
@@ -734,6 +1080,19 @@ mod tests {
             h.item(entries[1].value).unwrap(),
             &[b'I', 0, b'P', 0, b'M', 0]
         );
+    }
+
+    #[test]
+    fn inline_types_are_the_fixed_types_of_four_and_eight_bytes() {
+        use calcheck_format::props::PropType;
+        // [MS-PST] 2.3.3.3: a PC record holds values of 4 bytes or less itself; 2.3.4.4.1: a
+        // TC cell holds fixed-size values of 8 bytes or less itself, never multi-valued ones.
+        for ty in 0..=u16::MAX {
+            // Multi-valued types have no fixed size.
+            let fixed = PropType::from_code(ty).and_then(PropType::fixed_size);
+            assert_eq!(pc_inline(ty), fixed.is_some_and(|n| n <= 4), "{ty:#06x}");
+            assert_eq!(tc_inline(ty), fixed.is_some_and(|n| n <= 8), "{ty:#06x}");
+        }
     }
 
     #[test]
@@ -786,7 +1145,7 @@ mod tests {
 
     /// A table context of two columns (PR_DISPLAY_NAME, PR_RECIPIENT_TYPE) and two rows; the
     /// second row's PR_DISPLAY_NAME cell is marked absent in the cell existence bitmap.
-    fn tc_heap() -> Heap {
+    fn tc_heap() -> Heap<'static> {
         // Row layout: 0 dwRowID, 4 PR_RECIPIENT_TYPE, 8 PR_DISPLAY_NAME (HNID), 12 bitmap; 13 bytes.
         #[rustfmt::skip]
         let mut tcinfo = vec![

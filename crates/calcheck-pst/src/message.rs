@@ -9,13 +9,13 @@
 
 use std::borrow::Cow;
 
-use calcheck_format::props::{PropTag, PropType, PropValue};
+use calcheck_format::props::{PropTag, PropValue};
 
 use crate::error::{Error, Result, Warning, Warnings};
-use crate::ltp::{self, Cell, Heap, PcEntry};
+use crate::ltp::{self, Cell, Heap, HeapLocation, PcEntry};
 use crate::names::NamedProp;
-use crate::ndb::{MAX_NODE_DATA, NodeEntry, SubnodeMap};
-use crate::{Pst, u32_at, value};
+use crate::ndb::{MAX_NODE_DATA, NodeEntry, SubnodeMap, recycle_buffer};
+use crate::{Pst, crypt, u32_at, value};
 
 /// NID of a message's recipient table ([MS-PST] 2.4.1 NID_RECIPIENT_TABLE).
 pub const NID_RECIPIENT_TABLE: u32 = 0x692;
@@ -40,6 +40,17 @@ const ATTACH_EMBEDDED_MSG: i32 = 5;
 const MAX_EMBED_DEPTH: u32 = 8;
 /// Code page assumed when an item does not name one.
 const DEFAULT_CODEPAGE: u16 = 1252;
+// Type codes compared for every property ([MS-OXCDATA] 2.11.1), as constants rather than
+// `PropType::code` calls, which are not inlined across crates and were asked for every entry of
+// every property context.
+/// PtypInteger32.
+const PT_INTEGER32: u16 = 0x0003;
+/// PtypString.
+const PT_UNICODE: u16 = 0x001F;
+/// PtypObject.
+const PT_OBJECT: u16 = 0x000D;
+/// PtypBinary.
+const PT_BINARY: u16 = 0x0102;
 
 /// One property of a message, attachment or table row.
 #[derive(Debug, Clone, PartialEq)]
@@ -151,41 +162,95 @@ pub struct ContentsRow {
     pub message_class: Option<String>,
 }
 
-/// An opened node: its heap, its sub-nodes and where it is.
-pub(crate) struct Node {
-    pub(crate) heap: Heap,
+/// An opened node: its heap (which knows where the node is) and its sub-nodes.
+pub(crate) struct Node<'a> {
+    pub(crate) heap: Heap<'a>,
     pub(crate) subs: SubnodeMap,
-    pub(crate) location: String,
+}
+
+/// The row matrix of a table context, borrowed from the heap when it is a heap allocation.
+enum Matrix<'n> {
+    /// `hnidRows` is 0: the table has no rows.
+    Empty,
+    /// A heap allocation.
+    Heap(&'n [u8]),
+    /// The data blocks of a sub-node.
+    Blocks(Vec<Vec<u8>>),
+}
+
+impl Matrix<'_> {
+    /// The rows of the table in row-index order (see [`ltp::table_rows`]).
+    fn rows<'m>(
+        &'m self,
+        heap: &Heap<'_>,
+        info: &ltp::TableInfo,
+        w: &mut Warnings,
+    ) -> Result<Vec<(u32, &'m [u8])>> {
+        match self {
+            Matrix::Empty => ltp::table_rows::<&[u8]>(heap, info, &[], w),
+            Matrix::Heap(b) => ltp::table_rows(heap, info, core::slice::from_ref(b), w),
+            Matrix::Blocks(v) => ltp::table_rows(heap, info, v, w),
+        }
+    }
 }
 
 impl Pst {
     /// Opens the heap and sub-node tree of a node.
-    pub(crate) fn open_node(
+    pub(crate) fn open_node<'a>(
         &self,
         entry: NodeEntry,
-        location: String,
+        location: HeapLocation<'a>,
         w: &mut Warnings,
-    ) -> Result<Node> {
-        let blocks = self.ndb().node_data(entry.bid_data, MAX_NODE_DATA, w)?;
-        let heap = Heap::new(blocks, self.header().format, location.clone())?;
+    ) -> Result<Node<'a>> {
+        self.open_node_with(entry, location, false, w)
+    }
+
+    /// Opens the heap and sub-node tree of a node; with `encoded`, and when the file allows it
+    /// ([`crate::ndb::Ndb::partial_decoding`]), the heap's allocations are left encoded until a
+    /// reader decodes them ([`Heap::from_encoded_blocks`]).
+    fn open_node_with<'a>(
+        &self,
+        entry: NodeEntry,
+        location: HeapLocation<'a>,
+        encoded: bool,
+        w: &mut Warnings,
+    ) -> Result<Node<'a>> {
+        let format = self.header().format;
+        let heap = if encoded && self.ndb().partial_decoding() {
+            let blocks = self
+                .ndb()
+                .node_blocks_encoded(entry.bid_data, MAX_NODE_DATA, w)?;
+            Heap::from_encoded_blocks(blocks, format, location, self.header().crypt)?
+        } else {
+            let blocks = self.ndb().node_blocks(entry.bid_data, MAX_NODE_DATA, w)?;
+            Heap::from_blocks(blocks, format, location)?
+        };
         let subs = self.ndb().subnodes(entry.bid_sub, w)?;
-        Ok(Node {
-            heap,
-            subs,
-            location,
-        })
+        Ok(Node { heap, subs })
     }
 
     /// Opens a node of the node B-tree.
-    pub(crate) fn open_top_node(&self, nid: u32, w: &mut Warnings) -> Result<Node> {
+    pub(crate) fn open_top_node(&self, nid: u32, w: &mut Warnings) -> Result<Node<'static>> {
+        self.open_top_node_with(nid, false, w)
+    }
+
+    /// Opens a node of the node B-tree, its heap left encoded when `encoded` (see
+    /// [`Pst::open_node_with`]).
+    fn open_top_node_with(
+        &self,
+        nid: u32,
+        encoded: bool,
+        w: &mut Warnings,
+    ) -> Result<Node<'static>> {
         let e = self.ndb().node(nid, w)?;
-        self.open_node(
+        self.open_node_with(
             NodeEntry {
                 nid,
                 bid_data: e.bid_data,
                 bid_sub: e.bid_sub,
             },
-            format!("nid {nid:#x}"),
+            HeapLocation::Nid(nid),
+            encoded,
             w,
         )
     }
@@ -193,7 +258,7 @@ impl Pst {
     /// The bytes an HNID names: a heap allocation, or the data of a sub-node.
     pub(crate) fn hnid_bytes<'n>(
         &self,
-        node: &'n Node,
+        node: &'n Node<'_>,
         hnid: u32,
         w: &mut Warnings,
     ) -> Result<Cow<'n, [u8]>> {
@@ -201,12 +266,12 @@ impl Pst {
             return Ok(Cow::Borrowed(node.heap.item(hnid)?));
         }
         let e = node.subs.get(hnid).ok_or_else(|| Error::NotFound {
-            tree: format!("sub-node tree of {}", node.location),
+            tree: format!("sub-node tree of {}", node.heap.location),
             what: "nid",
             id: u64::from(hnid),
         })?;
-        let blocks = self.ndb().node_data(e.bid_data, MAX_NODE_DATA, w)?;
-        Ok(Cow::Owned(blocks.concat()))
+        let blocks = self.ndb().node_blocks(e.bid_data, MAX_NODE_DATA, w)?;
+        Ok(Cow::Owned(blocks.into_bytes()))
     }
 
     fn value_location(entry: &PcEntry) -> ValueLoc {
@@ -223,7 +288,7 @@ impl Pst {
     /// `codepage` decodes PtypString8 (when `None`, the PC's own code page properties decide).
     pub(crate) fn read_props(
         &self,
-        node: &Node,
+        node: &Node<'_>,
         skip: &dyn Fn(u16, u16) -> bool,
         codepage: Option<u16>,
         w: &mut Warnings,
@@ -240,7 +305,7 @@ impl Pst {
             let inline = entry.value.to_le_bytes();
             let bytes: Cow<'_, [u8]> = if ltp::pc_inline(entry.ty) {
                 Cow::Borrowed(&inline)
-            } else if entry.ty == PropType::Object.code() {
+            } else if entry.ty == PT_OBJECT {
                 Cow::Borrowed(&[])
             } else {
                 match self.hnid_bytes(node, entry.value, w) {
@@ -248,7 +313,7 @@ impl Pst {
                     Err(e) => {
                         w.push(Warning::new(
                             "PC",
-                            format!("{}/{location}", node.location),
+                            format!("{}/{location}", node.heap.location),
                             format!("value of property {:#06x} unreadable: {e}", entry.id),
                         ));
                         continue;
@@ -264,35 +329,41 @@ impl Pst {
                 }),
                 Err(why) => w.push(Warning::new(
                     "PC",
-                    format!("{}/{location}", node.location),
+                    format!("{}/{location}", node.heap.location),
                     format!("property {:#06x}: {why}", entry.id),
                 )),
+            }
+            if let Cow::Owned(b) = bytes {
+                recycle_buffer(b);
             }
         }
         Ok((props, entries))
     }
 
-    /// The row matrix of a table context: one heap allocation, or the blocks of a sub-node.
-    fn row_matrix(
+    /// The row matrix of a table context: one heap allocation (borrowed), or the blocks of a
+    /// sub-node.
+    fn row_matrix<'n>(
         &self,
-        node: &Node,
+        node: &'n Node<'_>,
         info: &ltp::TableInfo,
         w: &mut Warnings,
-    ) -> Result<Vec<Vec<u8>>> {
+    ) -> Result<Matrix<'n>> {
         if info.hnid_rows == 0 {
-            Ok(Vec::new())
+            Ok(Matrix::Empty)
         } else if ltp::is_hid(info.hnid_rows) {
-            Ok(vec![node.heap.item(info.hnid_rows)?.to_vec()])
+            Ok(Matrix::Heap(node.heap.item(info.hnid_rows)?))
         } else {
             let e = node
                 .subs
                 .get(info.hnid_rows)
                 .ok_or_else(|| Error::NotFound {
-                    tree: format!("sub-node tree of {}", node.location),
+                    tree: format!("sub-node tree of {}", node.heap.location),
                     what: "row matrix nid",
                     id: u64::from(info.hnid_rows),
                 })?;
-            self.ndb().node_data(e.bid_data, MAX_NODE_DATA, w)
+            self.ndb()
+                .node_data(e.bid_data, MAX_NODE_DATA, w)
+                .map(Matrix::Blocks)
         }
     }
 
@@ -300,14 +371,14 @@ impl Pst {
     /// such property or the cell cannot be read (then a warning at `location` says why).
     fn cell_bytes<'a>(
         &self,
-        node: &'a Node,
+        node: &'a Node<'_>,
         info: &ltp::TableInfo,
         row: &'a [u8],
         col: &ltp::ColumnDesc,
         location: ValueLoc,
         w: &mut Warnings,
     ) -> Option<Cow<'a, [u8]>> {
-        let full = || format!("{}/{location}", node.location);
+        let full = || format!("{}/{location}", node.heap.location);
         match ltp::cell(info, row, col) {
             None => {
                 w.push(Warning::new(
@@ -336,24 +407,30 @@ impl Pst {
     /// Reads every row of a table context; `keep` selects columns by property id and type.
     pub(crate) fn read_table(
         &self,
-        node: &Node,
+        node: &Node<'_>,
         keep: &dyn Fn(u16, u16) -> bool,
         codepage: u16,
         w: &mut Warnings,
     ) -> Result<Vec<TableRow>> {
         let info = ltp::tc_info(&node.heap)?;
         let matrix = self.row_matrix(node, &info, w)?;
-        let rows = ltp::table_rows(&node.heap, &info, &matrix, w)?;
+        let rows = matrix.rows(&node.heap, &info, w)?;
         let names = self.name_map();
+        // The columns to read are the same for every row, so `keep` is asked once per column.
+        let columns: Vec<&ltp::ColumnDesc> = info
+            .columns
+            .iter()
+            .filter(|col| {
+                let id = (col.tag >> 16) as u16;
+                !LTP_ROW_COLUMNS.contains(&id) && keep(id, col.tag as u16)
+            })
+            .collect();
         let mut out = Vec::with_capacity(rows.len());
         for (i, (row_id, row)) in rows.into_iter().enumerate() {
-            let mut props = Vec::new();
-            for col in &info.columns {
+            let mut props = Vec::with_capacity(columns.len());
+            for &col in &columns {
                 let id = (col.tag >> 16) as u16;
                 let ty = col.tag as u16;
-                if LTP_ROW_COLUMNS.contains(&id) || !keep(id, ty) {
-                    continue;
-                }
                 let location = ValueLoc::Cell {
                     row: u32::try_from(i).unwrap_or(u32::MAX),
                     column: col.tag,
@@ -370,9 +447,12 @@ impl Pst {
                     }),
                     Err(why) => w.push(Warning::new(
                         "TC",
-                        format!("{}/{location}", node.location),
+                        format!("{}/{location}", node.heap.location),
                         why,
                     )),
+                }
+                if let Cow::Owned(b) = bytes {
+                    recycle_buffer(b);
                 }
             }
             out.push(TableRow { row_id, props });
@@ -431,61 +511,141 @@ impl Pst {
         prefix: Option<&str>,
     ) -> Result<(Vec<ContentsRow>, usize, Vec<Warning>)> {
         let mut w = Vec::new();
-        let node = match self.open_top_node(nid, &mut w) {
+        // The contents table of a large folder is megabytes of rows and values of which the
+        // listing needs the row index, each row's cell existence bitmap and class cell, and the
+        // classes; so where the file allows it the table is read encoded and only those parts
+        // are decoded (a third fewer instructions for the listing of the generated 2 GB mailbox).
+        let mut node = match self.open_top_node_with(nid, true, &mut w) {
             Ok(n) => n,
             Err(e) if e.is_missing_node(nid) => return Ok((Vec::new(), 0, w)),
             Err(e) => return Err(e),
         };
+        node.heap.decode_item(node.heap.user_root);
         let info = ltp::tc_info(&node.heap)?;
-        let matrix = self.row_matrix(&node, &info, &mut w)?;
-        let rows = ltp::table_rows(&node.heap, &info, &matrix, &mut w)?;
-        let total = rows.len();
+        node.heap.decode_bth(info.hid_row_index);
         let column = info
             .columns
             .iter()
             .find(|c| (c.tag >> 16) as u16 == PROP_MESSAGE_CLASS);
         let mut out = Vec::new();
-        for (i, (row_id, row)) in rows.into_iter().enumerate() {
-            let location = |col: &ltp::ColumnDesc| ValueLoc::Cell {
-                row: u32::try_from(i).unwrap_or(u32::MAX),
-                column: col.tag,
-            };
-            let bytes = column.and_then(|col| {
-                self.cell_bytes(&node, &info, row, col, location(col), &mut w)
-                    .map(|b| (col, b))
-            });
-            let class = match (bytes, prefix) {
-                (Some((col, b)), Some(p)) if starts_with_ascii_ci(col.tag as u16, &b, p) => {
-                    Some((col, b))
+        // Rows in a sub-node are read encoded too and decoded cell by cell; rows in a heap
+        // allocation (small tables) borrow the heap, which is then decoded whole first.
+        let partial = self.ndb().partial_decoding();
+        if partial && info.hnid_rows != 0 && !ltp::is_hid(info.hnid_rows) {
+            let blocks = self.encoded_row_matrix(&node, &info, &mut w)?;
+            let rows = ltp::table_rows(&node.heap, &info, &blocks, &mut w)?;
+            let total = rows.len();
+            let method = self.header().crypt;
+            let ceb = info.ceb_offset()..info.ceb_offset() + info.columns.len().div_ceil(8);
+            let class =
+                column.map(|c| usize::from(c.offset)..usize::from(c.offset) + usize::from(c.size));
+            let mut scratch = Vec::new();
+            for (i, (row_id, row)) in rows.into_iter().enumerate() {
+                scratch.clear();
+                scratch.extend_from_slice(row);
+                for range in core::iter::once(&ceb).chain(class.as_ref()) {
+                    let end = range.end.min(scratch.len());
+                    if let Some(b) = scratch.get_mut(range.start..end) {
+                        crypt::decode(method, b, 0);
+                    }
                 }
-                (_, Some(_)) => continue,
-                (found, None) => found,
-            };
-            let mut message_class = None;
-            if let Some((col, b)) = class {
-                match value::decode(col.tag as u16, &b, DEFAULT_CODEPAGE) {
-                    Ok(v) => message_class = v.as_str().map(str::to_owned),
-                    Err(why) => {
-                        w.push(Warning::new(
-                            "TC",
-                            format!("{}/{}", node.location, location(col)),
-                            why,
-                        ));
-                        // Listing every row, one whose class cannot be decoded stays without a
-                        // class, as any unreadable cell leaves its row in the table; a row
-                        // selected by class cannot show that it has one.
-                        if prefix.is_some() {
-                            continue;
-                        }
+                if let Some(Cell::Hnid(h)) = column.and_then(|c| ltp::cell(&info, &scratch, c)) {
+                    node.heap.decode_item(h);
+                }
+                if let Some(r) =
+                    self.contents_row(&node, &info, column, i, row_id, &scratch, prefix, &mut w)
+                {
+                    out.push(r);
+                }
+            }
+            return Ok((out, total, w));
+        }
+        node.heap.decode_all();
+        let matrix = self.row_matrix(&node, &info, &mut w)?;
+        let rows = matrix.rows(&node.heap, &info, &mut w)?;
+        let total = rows.len();
+        for (i, (row_id, row)) in rows.into_iter().enumerate() {
+            if let Some(r) = self.contents_row(&node, &info, column, i, row_id, row, prefix, &mut w)
+            {
+                out.push(r);
+            }
+        }
+        Ok((out, total, w))
+    }
+
+    /// The row matrix of a table context stored in a sub-node, its blocks left encoded when
+    /// [`crate::ndb::Ndb::partial_decoding`] allows it.
+    fn encoded_row_matrix(
+        &self,
+        node: &Node<'_>,
+        info: &ltp::TableInfo,
+        w: &mut Warnings,
+    ) -> Result<Vec<Vec<u8>>> {
+        let e = node
+            .subs
+            .get(info.hnid_rows)
+            .ok_or_else(|| Error::NotFound {
+                tree: format!("sub-node tree of {}", node.heap.location),
+                what: "row matrix nid",
+                id: u64::from(info.hnid_rows),
+            })?;
+        self.ndb()
+            .node_blocks_encoded(e.bid_data, MAX_NODE_DATA, w)
+            .map(crate::ndb::Blocks::into_vec)
+    }
+
+    /// Row `i` of a contents table as a listing row: `None` when the row is left out because
+    /// its class does not start with `prefix` (or cannot be decoded while a prefix is asked).
+    #[allow(clippy::too_many_arguments)]
+    fn contents_row(
+        &self,
+        node: &Node<'_>,
+        info: &ltp::TableInfo,
+        column: Option<&ltp::ColumnDesc>,
+        i: usize,
+        row_id: u32,
+        row: &[u8],
+        prefix: Option<&str>,
+        w: &mut Warnings,
+    ) -> Option<ContentsRow> {
+        let location = |col: &ltp::ColumnDesc| ValueLoc::Cell {
+            row: u32::try_from(i).unwrap_or(u32::MAX),
+            column: col.tag,
+        };
+        let bytes = column.and_then(|col| {
+            self.cell_bytes(node, info, row, col, location(col), w)
+                .map(|b| (col, b))
+        });
+        let class = match (bytes, prefix) {
+            (Some((col, b)), Some(p)) if starts_with_ascii_ci(col.tag as u16, &b, p) => {
+                Some((col, b))
+            }
+            (_, Some(_)) => return None,
+            (found, None) => found,
+        };
+        let mut message_class = None;
+        if let Some((col, b)) = class {
+            match value::decode(col.tag as u16, &b, DEFAULT_CODEPAGE) {
+                Ok(v) => message_class = v.as_str().map(str::to_owned),
+                Err(why) => {
+                    w.push(Warning::new(
+                        "TC",
+                        format!("{}/{}", node.heap.location, location(col)),
+                        why,
+                    ));
+                    // Listing every row, one whose class cannot be decoded stays without a
+                    // class, as any unreadable cell leaves its row in the table; a row
+                    // selected by class cannot show that it has one.
+                    if prefix.is_some() {
+                        return None;
                     }
                 }
             }
-            out.push(ContentsRow {
-                nid: row_id,
-                message_class,
-            });
         }
-        Ok((out, total, w))
+        Some(ContentsRow {
+            nid: row_id,
+            message_class,
+        })
     }
 
     /// Reads the message with node id `nid`: properties, recipients, attachments and embedded
@@ -521,48 +681,56 @@ impl Pst {
         mut w: Warnings,
         keep: &dyn Fn(u16, u16) -> bool,
     ) -> Result<Message> {
-        let node = self.open_node(entry, location.clone(), &mut w)?;
-        let (props, entries) = self.read_props(&node, &|id, ty| !keep(id, ty), None, &mut w)?;
-        // From the entries, not the kept values, so leaving the code page properties out does
-        // not change how the other strings decode.
-        let codepage = codepage_of_entries(&entries);
+        // The nodes below borrow the message's location for their own; it is moved into the
+        // message once they are done.
+        let (props, recipients, attachments) = {
+            let node =
+                self.open_node(entry, HeapLocation::Text(Cow::Borrowed(&location)), &mut w)?;
+            let (props, entries) = self.read_props(&node, &|id, ty| !keep(id, ty), None, &mut w)?;
+            // From the entries, not the kept values, so leaving the code page properties out
+            // does not change how the other strings decode.
+            let codepage = codepage_of_entries(&entries);
 
-        let mut recipients = Vec::new();
-        if let Some(e) = node.subs.get(NID_RECIPIENT_TABLE) {
-            let loc = format!("{location}/sub {NID_RECIPIENT_TABLE:#x}");
-            match self
-                .open_node(e, loc.clone(), &mut w)
-                .and_then(|t| self.read_table(&t, keep, codepage, &mut w))
-            {
-                Ok(rows) => recipients = rows,
-                Err(err) => w.push(Warning::new(
-                    "recipient table",
-                    loc,
-                    format!("unreadable: {err}"),
-                )),
-            }
-        }
-
-        let mut attachments = Vec::new();
-        if let Some(e) = node.subs.get(NID_ATTACHMENT_TABLE) {
-            let loc = format!("{location}/sub {NID_ATTACHMENT_TABLE:#x}");
-            match self
-                .open_node(e, loc.clone(), &mut w)
-                .and_then(|t| self.read_table(&t, keep, codepage, &mut w))
-            {
-                Ok(rows) => {
-                    for row in rows {
-                        attachments
-                            .push(self.read_attachment(&node, row, codepage, depth, &mut w, keep));
-                    }
+            let mut recipients = Vec::new();
+            if let Some(e) = node.subs.get(NID_RECIPIENT_TABLE) {
+                let loc = HeapLocation::Sub(&location, NID_RECIPIENT_TABLE);
+                match self
+                    .open_node(e, loc.clone(), &mut w)
+                    .and_then(|t| self.read_table(&t, keep, codepage, &mut w))
+                {
+                    Ok(rows) => recipients = rows,
+                    Err(err) => w.push(Warning::new(
+                        "recipient table",
+                        loc.to_string(),
+                        format!("unreadable: {err}"),
+                    )),
                 }
-                Err(err) => w.push(Warning::new(
-                    "attachment table",
-                    loc,
-                    format!("unreadable: {err}"),
-                )),
             }
-        }
+
+            let mut attachments = Vec::new();
+            if let Some(e) = node.subs.get(NID_ATTACHMENT_TABLE) {
+                let loc = HeapLocation::Sub(&location, NID_ATTACHMENT_TABLE);
+                match self
+                    .open_node(e, loc.clone(), &mut w)
+                    .and_then(|t| self.read_table(&t, keep, codepage, &mut w))
+                {
+                    Ok(rows) => {
+                        attachments.reserve(rows.len());
+                        for row in rows {
+                            attachments.push(self.read_attachment(
+                                &node, &location, row, codepage, depth, &mut w, keep,
+                            ));
+                        }
+                    }
+                    Err(err) => w.push(Warning::new(
+                        "attachment table",
+                        loc.to_string(),
+                        format!("unreadable: {err}"),
+                    )),
+                }
+            }
+            (props, recipients, attachments)
+        };
 
         Ok(Message {
             nid: entry.nid,
@@ -574,10 +742,13 @@ impl Pst {
         })
     }
 
-    /// Reads one attachment object; on failure the attachment table row stands in for it.
+    /// Reads one attachment object of the message `msg` at `msg_loc`; on failure the attachment
+    /// table row stands in for it.
+    #[allow(clippy::too_many_arguments)]
     fn read_attachment(
         &self,
-        msg: &Node,
+        msg: &Node<'_>,
+        msg_loc: &str,
         row: TableRow,
         codepage: u16,
         depth: u32,
@@ -585,11 +756,11 @@ impl Pst {
         keep: &dyn Fn(u16, u16) -> bool,
     ) -> Attachment {
         let nid = row.row_id;
-        let loc = format!("{}/sub {nid:#x}", msg.location);
+        let loc = HeapLocation::Sub(msg_loc, nid);
         let Some(entry) = msg.subs.get(nid) else {
             w.push(Warning::new(
                 "attachment",
-                loc,
+                loc.to_string(),
                 "no sub-node for this attachment row; the table row's cells are used",
             ));
             return Attachment {
@@ -599,15 +770,13 @@ impl Pst {
             };
         };
         // The file data of ordinary attachments is not needed by any calendar check.
-        let skip = |id: u16, ty: u16| {
-            (id == PROP_ATTACH_DATA && ty == PropType::Binary.code()) || !keep(id, ty)
-        };
+        let skip = |id: u16, ty: u16| (id == PROP_ATTACH_DATA && ty == PT_BINARY) || !keep(id, ty);
         let node = match self.open_node(entry, loc.clone(), w) {
             Ok(n) => n,
             Err(err) => {
                 w.push(Warning::new(
                     "attachment",
-                    loc,
+                    loc.to_string(),
                     format!("unreadable ({err}); the table row's cells are used"),
                 ));
                 return Attachment {
@@ -622,7 +791,7 @@ impl Pst {
             Err(err) => {
                 w.push(Warning::new(
                     "attachment",
-                    loc,
+                    loc.to_string(),
                     format!("unreadable ({err}); the table row's cells are used"),
                 ));
                 return Attachment {
@@ -635,13 +804,14 @@ impl Pst {
         // From the entries, so the embedded message is found whether or not the method is kept.
         let method = entries
             .iter()
-            .find(|e| e.id == PROP_ATTACH_METHOD && e.ty == PropType::Integer32.code())
+            .find(|e| e.id == PROP_ATTACH_METHOD && e.ty == PT_INTEGER32)
             .map(|e| e.value as i32);
         let object = entries
             .iter()
-            .find(|e| e.id == PROP_ATTACH_DATA && e.ty == PropType::Object.code());
+            .find(|e| e.id == PROP_ATTACH_DATA && e.ty == PT_OBJECT);
         let mut embedded = None;
         if let (Some(ATTACH_EMBEDDED_MSG), Some(obj)) = (method, object) {
+            let loc = loc.to_string();
             if depth >= MAX_EMBED_DEPTH {
                 w.push(Warning::new(
                     "attachment",
@@ -672,7 +842,7 @@ impl Pst {
     /// holding the sub-node id and size of the object).
     fn open_embedded(
         &self,
-        att: &Node,
+        att: &Node<'_>,
         obj: &PcEntry,
         loc: &str,
         depth: u32,
@@ -708,7 +878,7 @@ fn codepage_of_entries(entries: &[PcEntry]) -> u16 {
         .find_map(|id| {
             entries
                 .iter()
-                .find(|e| e.id == *id && e.ty == PropType::Integer32.code())
+                .find(|e| e.id == *id && e.ty == PT_INTEGER32)
                 .and_then(|e| u16::try_from(e.value).ok())
                 .filter(|&cp| cp != 0)
         })
@@ -721,7 +891,7 @@ fn codepage_of_entries(entries: &[PcEntry]) -> u16 {
 /// writes class names in, so the raw bytes answer without decoding.
 fn starts_with_ascii_ci(ty: u16, bytes: &[u8], prefix: &str) -> bool {
     let p = prefix.as_bytes();
-    if ty == PropType::Unicode.code() {
+    if ty == PT_UNICODE {
         bytes.len() >= p.len() * 2
             && bytes
                 .chunks_exact(2)
@@ -737,9 +907,18 @@ fn starts_with_ascii_ci(ty: u16, bytes: &[u8], prefix: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use calcheck_format::props::PropType;
 
     fn utf16(s: &str) -> Vec<u8> {
         s.encode_utf16().flat_map(u16::to_le_bytes).collect()
+    }
+
+    #[test]
+    fn type_code_constants_are_the_prop_type_codes() {
+        assert_eq!(PT_INTEGER32, PropType::Integer32.code());
+        assert_eq!(PT_UNICODE, PropType::Unicode.code());
+        assert_eq!(PT_OBJECT, PropType::Object.code());
+        assert_eq!(PT_BINARY, PropType::Binary.code());
     }
 
     #[test]

@@ -123,6 +123,53 @@ thread_local! {
     static READ_WINDOWS: RefCell<ReadWindows> = const { RefCell::new(ReadWindows::new(0)) };
 }
 
+/// Blocks larger than this are read into recycled buffers; smaller ones are cheap to allocate.
+const POOLED_BLOCK_MIN: usize = 1024;
+/// Capacity of a new recycled buffer: a whole Unicode block, so any later block fits.
+const POOLED_BUFFER_SIZE: usize = 8192;
+/// Largest buffer kept for reuse (an inflated OST 2013 block is at most 64 KiB).
+const POOLED_BUFFER_MAX: usize = 64 * 1024;
+/// Buffers kept per thread.
+const POOLED_BUFFERS: usize = 16;
+
+thread_local! {
+    /// Block buffers this thread has finished with. Allocating and freeing a few kilobytes per
+    /// block went through the general allocator's slow paths and cost about as much as decoding
+    /// the block; a message's heap blocks give their buffers back here when the heap is dropped.
+    static BLOCK_BUFFERS: RefCell<Vec<Vec<u8>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// An empty buffer with room for `len` bytes: a recycled one for large blocks when the thread
+/// has one, else a new one.
+pub(crate) fn block_buffer(len: usize) -> Vec<u8> {
+    if len <= POOLED_BLOCK_MIN {
+        return Vec::with_capacity(len);
+    }
+    let reused = BLOCK_BUFFERS.with(|cell| cell.try_borrow_mut().ok().and_then(|mut v| v.pop()));
+    match reused {
+        Some(mut b) if b.capacity() >= len => {
+            b.clear();
+            b
+        }
+        _ => Vec::with_capacity(len.max(POOLED_BUFFER_SIZE)),
+    }
+}
+
+/// Gives a buffer back for [`block_buffer`] to hand out again (small and very large buffers are
+/// simply freed, and so is any buffer beyond the thread's quota).
+pub(crate) fn recycle_buffer(buf: Vec<u8>) {
+    if !(POOLED_BUFFER_SIZE..=POOLED_BUFFER_MAX).contains(&buf.capacity()) {
+        return;
+    }
+    BLOCK_BUFFERS.with(|cell| {
+        if let Ok(mut v) = cell.try_borrow_mut() {
+            if v.len() < POOLED_BUFFERS {
+                v.push(buf);
+            }
+        }
+    });
+}
+
 /// The node database of one file: the input, its header, and a small cache of B-tree pages.
 pub struct Ndb {
     id: u64,
@@ -183,6 +230,88 @@ impl SubnodeMap {
     }
 }
 
+/// The data blocks of one node, in order.
+///
+/// Nearly every node is a single block, so the first block is held on its own and a list is
+/// only allocated for the blocks after it: reading a message opens several nodes, and a list per
+/// node was a measurable share of the allocations of reading one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Blocks {
+    first: Option<Vec<u8>>,
+    rest: Vec<Vec<u8>>,
+}
+
+impl Blocks {
+    /// Adds the next block.
+    fn push(&mut self, block: Vec<u8>) {
+        if self.first.is_none() {
+            self.first = Some(block);
+        } else {
+            self.rest.push(block);
+        }
+    }
+
+    /// Number of blocks.
+    pub fn len(&self) -> usize {
+        usize::from(self.first.is_some()) + self.rest.len()
+    }
+
+    /// True when the node has no data.
+    pub fn is_empty(&self) -> bool {
+        self.first.is_none()
+    }
+
+    /// The blocks, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &[u8]> {
+        self.first.iter().chain(self.rest.iter()).map(Vec::as_slice)
+    }
+
+    /// The first block and the blocks after it, or `None` when the node has no data.
+    pub fn into_parts(self) -> Option<(Vec<u8>, Vec<Vec<u8>>)> {
+        self.first.map(|first| (first, self.rest))
+    }
+
+    /// The blocks as a list.
+    pub fn into_vec(self) -> Vec<Vec<u8>> {
+        match self.first {
+            None => Vec::new(),
+            Some(first) => {
+                let mut v = Vec::with_capacity(1 + self.rest.len());
+                v.push(first);
+                v.extend(self.rest);
+                v
+            }
+        }
+    }
+
+    /// The node's data as one byte string; a single block is handed over without a copy.
+    pub fn into_bytes(self) -> Vec<u8> {
+        match self.first {
+            None => Vec::new(),
+            Some(first) if self.rest.is_empty() => first,
+            Some(first) => {
+                let size = first.len() + self.rest.iter().map(Vec::len).sum::<usize>();
+                let mut v = Vec::with_capacity(size);
+                v.extend_from_slice(&first);
+                for b in &self.rest {
+                    v.extend_from_slice(b);
+                }
+                v
+            }
+        }
+    }
+}
+
+impl From<Vec<Vec<u8>>> for Blocks {
+    fn from(blocks: Vec<Vec<u8>>) -> Self {
+        let mut it = blocks.into_iter();
+        Blocks {
+            first: it.next(),
+            rest: it.collect(),
+        }
+    }
+}
+
 /// One decoded internal block of a data tree ([MS-PST] 2.2.2.8.3.1-2 XBLOCK/XXBLOCK).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct XBlock {
@@ -231,14 +360,34 @@ pub enum SubBlock {
 
 /// Decodes an SLBLOCK or SIBLOCK.
 pub fn parse_subblock(bytes: &[u8], format: Format, location: &str) -> Result<SubBlock> {
-    let perr = |e| Error::parse(location.to_owned(), e);
+    let mut leaf = Vec::new();
+    Ok(
+        match parse_subblock_into(bytes, format, &|| location.to_owned(), &mut leaf)? {
+            None => SubBlock::Leaf(leaf),
+            Some(children) => SubBlock::Intermediate(children),
+        },
+    )
+}
+
+/// Decodes an SLBLOCK or SIBLOCK: the entries of an SLBLOCK are appended to `leaf` (and `None`
+/// returned), the (first NID, child SLBLOCK) pairs of an SIBLOCK are returned.
+///
+/// The location is built only when the block is refused, and the entries go straight into the
+/// caller's list, so a sub-node tree of one block costs no allocation beyond that list.
+fn parse_subblock_into(
+    bytes: &[u8],
+    format: Format,
+    location: &dyn Fn() -> String,
+    leaf: &mut Vec<NodeEntry>,
+) -> Result<Option<Vec<(u32, u64)>>> {
+    let perr = |e| Error::parse(location(), e);
     let mut r = Reader::new(bytes, "SLBLOCK");
     let btype = r.u8("btype").map_err(perr)?;
     let level = r.u8("cLevel").map_err(perr)?;
     if btype != 0x02 || level > 1 {
         return Err(Error::corrupt(
             "SLBLOCK",
-            location,
+            location(),
             format!("btype {btype:#04x} cLevel {level} is neither an SLBLOCK nor an SIBLOCK"),
         ));
     }
@@ -252,18 +401,8 @@ pub fn parse_subblock(bytes: &[u8], format: Format, location: &str) -> Result<Su
     r.check_count(u64::from(count), entry_size, "cEnt", at)
         .map_err(perr)?;
     if level == 0 {
-        let mut v = Vec::with_capacity(usize::from(count));
-        for _ in 0..count {
-            let nid = read_id(&mut r, format, "SLENTRY.nid").map_err(perr)? as u32;
-            let bid_data = read_id(&mut r, format, "SLENTRY.bidData").map_err(perr)?;
-            let bid_sub = read_id(&mut r, format, "SLENTRY.bidSub").map_err(perr)?;
-            v.push(NodeEntry {
-                nid,
-                bid_data,
-                bid_sub,
-            });
-        }
-        Ok(SubBlock::Leaf(v))
+        read_slentries(&mut r, count, format, leaf).map_err(perr)?;
+        Ok(None)
     } else {
         let mut v = Vec::with_capacity(usize::from(count));
         for _ in 0..count {
@@ -271,8 +410,30 @@ pub fn parse_subblock(bytes: &[u8], format: Format, location: &str) -> Result<Su
             let bid = read_id(&mut r, format, "SIENTRY.bid").map_err(perr)?;
             v.push((nid, bid));
         }
-        Ok(SubBlock::Intermediate(v))
+        Ok(Some(v))
     }
+}
+
+/// Appends the `count` SLENTRY records at the reader's position to `out`; the caller has checked
+/// that they fit.
+fn read_slentries(
+    r: &mut Reader<'_>,
+    count: u16,
+    format: Format,
+    out: &mut Vec<NodeEntry>,
+) -> core::result::Result<(), calcheck_format::Error> {
+    out.reserve(usize::from(count));
+    for _ in 0..count {
+        let nid = read_id(r, format, "SLENTRY.nid")? as u32;
+        let bid_data = read_id(r, format, "SLENTRY.bidData")?;
+        let bid_sub = read_id(r, format, "SLENTRY.bidSub")?;
+        out.push(NodeEntry {
+            nid,
+            bid_data,
+            bid_sub,
+        });
+    }
+    Ok(())
 }
 
 impl Ndb {
@@ -703,6 +864,21 @@ impl Ndb {
     /// A CRC or signature mismatch is pushed to `warnings` and the data is returned anyway; a
     /// trailer that names another block id is an error (the BBT points at the wrong place).
     pub fn read_block(&self, bid: u64, warnings: &mut Warnings) -> Result<Vec<u8>> {
+        self.read_block_with(bid, true, warnings)
+    }
+
+    /// True when external blocks may be read still encoded (see [`Ndb::node_blocks_encoded`]):
+    /// the file uses NDB_CRYPT_PERMUTE, whose byte substitution does not depend on where a byte
+    /// lies, so any part of a block can be decoded on its own later, and its blocks are not
+    /// compressed (in OST 2013 files they are inflated after decoding).
+    pub fn partial_decoding(&self) -> bool {
+        self.header.crypt == crypt::CryptMethod::Permute && self.header.format != Format::Unicode4k
+    }
+
+    /// [`Ndb::read_block`], leaving external blocks encoded when `decode` is false and
+    /// [`Ndb::partial_decoding`] allows it.
+    fn read_block_with(&self, bid: u64, decode: bool, warnings: &mut Warnings) -> Result<Vec<u8>> {
+        let keep_encoded = !decode && self.partial_decoding();
         let entry = self.block_entry(bid, warnings)?;
         let format = self.header.format;
         let ib = entry.bref.ib;
@@ -760,14 +936,19 @@ impl Ndb {
                     format!("wSig {t_sig:#06x} differs from ComputeSig(ib, bid)"),
                 ));
             }
-            Ok(if bid_is_internal(bid) {
-                data.to_vec()
+            let mut out = block_buffer(cb);
+            if bid_is_internal(bid) || keep_encoded {
+                out.extend_from_slice(data);
             } else {
-                crypt::decoded(crypt, data, bid_key(bid))
-            })
+                crypt::decode_into(crypt, data, bid_key(bid), &mut out);
+            }
+            Ok(out)
         })??;
         if format == Format::Unicode4k && entry.cb_inflated != entry.cb {
-            return inflate(&decoded, usize::from(entry.cb_inflated), location);
+            let size = usize::from(entry.cb_inflated);
+            let inflated = inflate(&decoded, block_buffer(size), size, location);
+            recycle_buffer(decoded);
+            return inflated;
         }
         Ok(decoded)
     }
@@ -781,11 +962,43 @@ impl Ndb {
         max_size: u64,
         warnings: &mut Warnings,
     ) -> Result<Vec<Vec<u8>>> {
+        self.node_blocks(bid, max_size, warnings)
+            .map(Blocks::into_vec)
+    }
+
+    /// Like [`Ndb::node_data`], as [`Blocks`], which hold a node of one block without a list.
+    pub fn node_blocks(&self, bid: u64, max_size: u64, warnings: &mut Warnings) -> Result<Blocks> {
+        self.node_blocks_with(bid, max_size, true, warnings)
+    }
+
+    /// Like [`Ndb::node_blocks`], with the data blocks still encoded when
+    /// [`Ndb::partial_decoding`] is true (else decoded, as [`Ndb::node_blocks`] returns them);
+    /// every check of the blocks (trailer, CRC, sizes) is made as usual.
+    ///
+    /// Large tables are read this way so that only the bytes a reader looks at are decoded.
+    pub fn node_blocks_encoded(
+        &self,
+        bid: u64,
+        max_size: u64,
+        warnings: &mut Warnings,
+    ) -> Result<Blocks> {
+        self.node_blocks_with(bid, max_size, false, warnings)
+    }
+
+    fn node_blocks_with(
+        &self,
+        bid: u64,
+        max_size: u64,
+        decode: bool,
+        warnings: &mut Warnings,
+    ) -> Result<Blocks> {
+        let mut out = Blocks::default();
         if bid == 0 {
-            return Ok(Vec::new());
+            return Ok(out);
         }
         if !bid_is_internal(bid) {
-            return Ok(vec![self.read_block(bid, warnings)?]);
+            out.push(self.read_block_with(bid, decode, warnings)?);
+            return Ok(out);
         }
         let format = self.header.format;
         let root_loc = format!("data tree bid {bid:#x}");
@@ -828,7 +1041,7 @@ impl Ndb {
         } else {
             leaves = root.bids;
         }
-        let mut out = Vec::with_capacity(leaves.len().min(MAX_NODE_BLOCKS));
+        out.rest.reserve(leaves.len().min(MAX_NODE_BLOCKS));
         let mut size = 0u64;
         for child in leaves {
             if bid_is_internal(child) {
@@ -838,7 +1051,7 @@ impl Ndb {
                     "a data block entry names an internal block",
                 ));
             }
-            let block = self.read_block(child, warnings)?;
+            let block = self.read_block_with(child, decode, warnings)?;
             size += block.len() as u64;
             if size > u64::from(root.total) {
                 return Err(Error::corrupt(
@@ -883,53 +1096,61 @@ impl Ndb {
             return Ok(SubnodeMap { entries });
         }
         let format = self.header.format;
-        let mut stack: Vec<(u64, Option<u8>)> = vec![(bid, None)];
+        // The root is taken first and the stack only holds the children of an SIBLOCK, so the
+        // usual tree of one SLBLOCK allocates nothing for the walk.
+        let mut next: Option<(u64, Option<u8>)> = Some((bid, None));
+        let mut stack: Vec<(u64, Option<u8>)> = Vec::new();
         let mut visited = 0usize;
-        while let Some((b, expected)) = stack.pop() {
+        while let Some((b, expected)) = next.take().or_else(|| stack.pop()) {
             visited += 1;
-            let loc = format!("sub-node tree bid {bid:#x} block bid {b:#x}");
+            let loc = || format!("sub-node tree bid {bid:#x} block bid {b:#x}");
             if visited > MAX_SUBNODE_BLOCKS {
                 return Err(Error::limit(
                     "SIBLOCK",
-                    loc,
+                    loc(),
                     format!("more than {MAX_SUBNODE_BLOCKS} blocks"),
                 ));
             }
             if !bid_is_internal(b) {
                 return Err(Error::corrupt(
                     "SLBLOCK",
-                    loc,
+                    loc(),
                     "sub-node block id is not an internal block",
                 ));
             }
             let block = self.read_block(b, warnings)?;
-            match parse_subblock(&block, format, &loc)? {
-                SubBlock::Leaf(v) => {
+            let parsed = parse_subblock_into(&block, format, &loc, &mut entries);
+            recycle_buffer(block);
+            match parsed? {
+                None => {
                     if expected.is_some_and(|l| l != 0) {
                         return Err(Error::corrupt(
                             "SLBLOCK",
-                            loc,
+                            loc(),
                             "an SIBLOCK entry points at a block of the wrong level",
                         ));
                     }
-                    entries.extend(v);
                 }
-                SubBlock::Intermediate(v) => {
+                Some(children) => {
                     // SIBLOCKs have cLevel 1 and point at SLBLOCKs; nothing deeper is defined.
                     if expected.is_some() {
                         return Err(Error::corrupt(
                             "SIBLOCK",
-                            loc,
+                            loc(),
                             "an SIBLOCK points at another SIBLOCK",
                         ));
                     }
-                    for (_, child) in v.into_iter().rev() {
+                    for (_, child) in children.into_iter().rev() {
                         stack.push((child, Some(0)));
                     }
                 }
             }
         }
-        entries.sort_by_key(|e| e.nid);
+        // Writers store sub-nodes in NID order, so the (stable) sort, which allocates scratch
+        // space for longer lists, is usually not needed.
+        if !entries.is_sorted_by_key(|e| e.nid) {
+            entries.sort_by_key(|e| e.nid);
+        }
         let before = entries.len();
         entries.dedup_by_key(|e| e.nid);
         if entries.len() != before {
@@ -943,9 +1164,15 @@ impl Ndb {
     }
 }
 
-/// Inflates a zlib-compressed OST 2013 block to exactly `size` bytes.
-fn inflate(data: &[u8], size: usize, location: impl Fn() -> String) -> Result<Vec<u8>> {
-    let mut out = vec![0u8; size];
+/// Inflates a zlib-compressed OST 2013 block to exactly `size` bytes, into `out`.
+fn inflate(
+    data: &[u8],
+    mut out: Vec<u8>,
+    size: usize,
+    location: impl Fn() -> String,
+) -> Result<Vec<u8>> {
+    out.clear();
+    out.resize(size, 0);
     let mut z = flate2::Decompress::new(true);
     match z.decompress(data, &mut out, flate2::FlushDecompress::Finish) {
         Ok(flate2::Status::StreamEnd) if z.total_out() as usize == size => Ok(out),
@@ -1221,9 +1448,12 @@ mod tests {
         let data = [
             0x78, 0x9C, 0x4B, 0x4C, 0x4A, 0x06, 0x00, 0x02, 0x4D, 0x01, 0x27,
         ]; // zlib("abc")
-        assert_eq!(inflate(&data, 3, || "t".to_owned()).unwrap(), b"abc");
-        assert!(inflate(&data, 4, || "t".to_owned()).is_err());
-        assert!(inflate(&data, 2, || "t".to_owned()).is_err());
-        assert!(inflate(&data[..5], 3, || "t".to_owned()).is_err());
+        let t = || "t".to_owned();
+        assert_eq!(inflate(&data, Vec::new(), 3, t).unwrap(), b"abc");
+        // A reused buffer's old bytes do not leak into the result.
+        assert_eq!(inflate(&data, vec![7; 10], 3, t).unwrap(), b"abc");
+        assert!(inflate(&data, Vec::new(), 4, t).is_err());
+        assert!(inflate(&data, Vec::new(), 2, t).is_err());
+        assert!(inflate(&data[..5], Vec::new(), 3, t).is_err());
     }
 }
