@@ -87,7 +87,12 @@ impl DecodedViews {
 /// [`decode_global_object_id`] with the value behind an [`Arc`] (see
 /// [`DecodedViews::global_object_id`]).
 fn decode_goid_shared(bytes: &[u8]) -> Result<Decoded<Arc<GlobalObjectId>>, Error> {
-    decode_global_object_id(bytes).map(|d| Decoded {
+    shared(decode_global_object_id(bytes))
+}
+
+/// A decode with its value moved behind an [`Arc`], so that views of equal bytes can share it.
+fn shared<T>(decoded: Result<Decoded<T>, Error>) -> Result<Decoded<Arc<T>>, Error> {
+    decoded.map(|d| Decoded {
         value: Arc::new(d.value),
         diagnostics: d.diagnostics,
     })
@@ -143,10 +148,7 @@ fn decode_tz_definition_memo(bytes: &[u8]) -> SharedTz {
     if let Some(out) = remembered {
         return out;
     }
-    let out = decode_tz_definition(bytes).map(|d| Decoded {
-        value: Arc::new(d.value),
-        diagnostics: d.diagnostics,
-    });
+    let out = shared(decode_tz_definition(bytes));
     if bytes.len() <= TZ_MEMO_MAX_BYTES {
         RECENT_TZ.with(|memo| {
             if let Ok(mut memo) = memo.try_borrow_mut() {

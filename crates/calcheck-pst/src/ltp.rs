@@ -113,19 +113,34 @@ impl HeapBlock {
         if !self.is_pending(index) {
             return;
         }
-        if let PageMap::Ok { at, .. } = self.map {
-            let bounds = index
-                .checked_sub(1)
-                .and_then(|p| u16_at(&self.data, at + 2 * p))
-                .zip(u16_at(&self.data, at + 2 * index));
-            if let Some(bytes) =
-                bounds.and_then(|(s, e)| self.data.get_mut(usize::from(s)..usize::from(e)))
-            {
-                crypt::decode(method, bytes, 0);
-            }
+        if let Some(bytes) = self
+            .allocation_bounds(index)
+            .and_then(|(s, e)| self.data.get_mut(usize::from(s)..usize::from(e)))
+        {
+            crypt::decode(method, bytes, 0);
         }
         if let Some(w) = self.pending.get_mut(index / 64) {
             *w &= !(1 << (index % 64));
+        }
+    }
+
+    /// Where allocation `index` (1-based) starts and ends in the block, from the page map:
+    /// `rgibAlloc` has `cAlloc + 1` entries and allocation `i` spans entries `i - 1` and `i`,
+    /// read as one 4-byte slice. `None` for an index the page map does not have (or a bad map).
+    fn allocation_bounds(&self, index: usize) -> Option<(u16, u16)> {
+        let PageMap::Ok { at, count } = self.map else {
+            return None;
+        };
+        if index == 0 || index > usize::from(count) {
+            return None;
+        }
+        let entry = at + 2 * (index - 1);
+        match self.data.get(entry..entry + 4) {
+            Some([s0, s1, e0, e1]) => Some((
+                u16::from_le_bytes([*s0, *s1]),
+                u16::from_le_bytes([*e0, *e1]),
+            )),
+            _ => None,
         }
     }
 
@@ -316,11 +331,7 @@ impl<'a> Heap<'a> {
             return;
         }
         let method = self.method;
-        let b = match usize::from(block).checked_sub(1) {
-            None => Some(&mut self.first),
-            Some(i) => self.rest.get_mut(i),
-        };
-        if let Some(b) = b {
+        if let Some(b) = self.block_mut(usize::from(block)) {
             b.decode_allocation(usize::from(index), method);
         }
     }
@@ -391,6 +402,14 @@ impl<'a> Heap<'a> {
         }
     }
 
+    /// The block with this index, to decode in.
+    fn block_mut(&mut self, index: usize) -> Option<&mut HeapBlock> {
+        match index.checked_sub(1) {
+            None => Some(&mut self.first),
+            Some(i) => self.rest.get_mut(i),
+        }
+    }
+
     /// Number of blocks.
     pub fn block_count(&self) -> usize {
         1 + self.rest.len()
@@ -421,52 +440,30 @@ impl<'a> Heap<'a> {
                 format!("hidType {ty:#x} is not 0 (this is a nid, not a hid)"),
             ));
         }
-        let (block_ref, data, at, count) = match self.block(usize::from(block)) {
-            Some(
-                b @ HeapBlock {
-                    data,
-                    map: PageMap::Ok { at, count },
-                    ..
-                },
-            ) => (b, data, *at, *count),
-            Some(HeapBlock {
-                map: PageMap::Bad(why),
-                ..
-            }) => return Err(Error::corrupt("HNPAGEMAP", loc(), why.clone())),
-            None => {
-                return Err(Error::corrupt(
-                    "HID",
-                    loc(),
-                    format!(
-                        "hidBlockIndex {block} but the heap has {} blocks",
-                        self.block_count()
-                    ),
-                ));
-            }
+        let Some(block_ref) = self.block(usize::from(block)) else {
+            return Err(Error::corrupt(
+                "HID",
+                loc(),
+                format!(
+                    "hidBlockIndex {block} but the heap has {} blocks",
+                    self.block_count()
+                ),
+            ));
         };
-        // rgibAlloc has cAlloc + 1 entries; allocation i (1-based) spans entries i - 1 and i,
-        // read as one 4-byte slice.
+        let count = match &block_ref.map {
+            PageMap::Ok { count, .. } => *count,
+            PageMap::Bad(why) => return Err(Error::corrupt("HNPAGEMAP", loc(), why.clone())),
+        };
         let i = usize::from(index);
-        let bounds = if index == 0 || index > count {
-            None
-        } else {
-            let entry = at + 2 * (i - 1);
-            match data.get(entry..entry + 4) {
-                Some([s0, s1, e0, e1]) => Some((
-                    u16::from_le_bytes([*s0, *s1]),
-                    u16::from_le_bytes([*e0, *e1]),
-                )),
-                _ => None,
-            }
-        };
-        let Some((start, end)) = bounds else {
+        let Some((start, end)) = block_ref.allocation_bounds(i) else {
             return Err(Error::corrupt(
                 "HID",
                 loc(),
                 format!("hidIndex {index} but the block has {count} allocations"),
             ));
         };
-        let bytes = data
+        let bytes = block_ref
+            .data
             .get(usize::from(start)..usize::from(end))
             .ok_or_else(|| {
                 Error::corrupt(

@@ -194,6 +194,16 @@ impl Matrix<'_> {
     }
 }
 
+/// The sub-node `nid` of `node`; `what` names the id in the error when the node has no such
+/// sub-node.
+fn subnode(node: &Node<'_>, nid: u32, what: &'static str) -> Result<NodeEntry> {
+    node.subs.get(nid).ok_or_else(|| Error::NotFound {
+        tree: format!("sub-node tree of {}", node.heap.location),
+        what,
+        id: u64::from(nid),
+    })
+}
+
 impl Pst {
     /// Opens the heap and sub-node tree of a node.
     pub(crate) fn open_node<'a>(
@@ -265,11 +275,7 @@ impl Pst {
         if ltp::is_hid(hnid) {
             return Ok(Cow::Borrowed(node.heap.item(hnid)?));
         }
-        let e = node.subs.get(hnid).ok_or_else(|| Error::NotFound {
-            tree: format!("sub-node tree of {}", node.heap.location),
-            what: "nid",
-            id: u64::from(hnid),
-        })?;
+        let e = subnode(node, hnid, "nid")?;
         let blocks = self.ndb().node_blocks(e.bid_data, MAX_NODE_DATA, w)?;
         Ok(Cow::Owned(blocks.into_bytes()))
     }
@@ -353,14 +359,7 @@ impl Pst {
         } else if ltp::is_hid(info.hnid_rows) {
             Ok(Matrix::Heap(node.heap.item(info.hnid_rows)?))
         } else {
-            let e = node
-                .subs
-                .get(info.hnid_rows)
-                .ok_or_else(|| Error::NotFound {
-                    tree: format!("sub-node tree of {}", node.heap.location),
-                    what: "row matrix nid",
-                    id: u64::from(info.hnid_rows),
-                })?;
+            let e = subnode(node, info.hnid_rows, "row matrix nid")?;
             self.ndb()
                 .node_data(e.bid_data, MAX_NODE_DATA, w)
                 .map(Matrix::Blocks)
@@ -581,14 +580,7 @@ impl Pst {
         info: &ltp::TableInfo,
         w: &mut Warnings,
     ) -> Result<Vec<Vec<u8>>> {
-        let e = node
-            .subs
-            .get(info.hnid_rows)
-            .ok_or_else(|| Error::NotFound {
-                tree: format!("sub-node tree of {}", node.heap.location),
-                what: "row matrix nid",
-                id: u64::from(info.hnid_rows),
-            })?;
+        let e = subnode(node, info.hnid_rows, "row matrix nid")?;
         self.ndb()
             .node_blocks_encoded(e.bid_data, MAX_NODE_DATA, w)
             .map(crate::ndb::Blocks::into_vec)
