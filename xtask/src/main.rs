@@ -13,6 +13,11 @@ mod inspect;
 mod measure;
 mod tidy;
 
+/// The calcheck binary's allocator, so that the benchmark's in-process figures measure what
+/// `calcheck` does (see crates/calcheck-cli/src/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::Command;
 
 use anyhow::{Context, bail};
