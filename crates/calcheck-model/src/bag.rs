@@ -172,6 +172,47 @@ impl PropertyBag {
         }
     }
 
+    /// [`PropertyBag::insert_at`] for a reader that decodes many stored values: the property is
+    /// built from its parts where it ends up, rather than built first and moved into the bag
+    /// (a property is over a hundred bytes, and a PST item has dozens of them).
+    #[inline]
+    pub fn insert_stored(
+        &mut self,
+        key: PropKey,
+        type_code: u16,
+        value: PropValue,
+        location: Option<ValueLocation>,
+        slot: Option<usize>,
+    ) {
+        debug_assert_eq!(slot, names::slot_of(&key), "wrong slot for {key}");
+        let registered = slot
+            .and_then(|s| u16::try_from(s).ok())
+            .filter(|&s| usize::from(s) < names::SLOTS);
+        let Some(slot) = registered else {
+            let mut prop = Property::new(key, type_code, value);
+            prop.location = location;
+            self.insert_other(prop);
+            return;
+        };
+        let property = Property {
+            key,
+            type_code,
+            value,
+            provenance: Provenance::Stored,
+            location,
+            slot,
+        };
+        if let Some(i) = self.position_of_slot(slot) {
+            if let Some(existing) = self.props.get_mut(i) {
+                *existing = property;
+            }
+        } else {
+            let position = self.props.len();
+            self.props.push(property);
+            self.index_pushed(position, slot);
+        }
+    }
+
     #[inline]
     fn insert_registered(&mut self, mut prop: Property, slot: u16) {
         prop.slot = slot;
@@ -217,6 +258,13 @@ impl PropertyBag {
         let position = self.props.len();
         prop.slot = slot;
         self.props.push(prop);
+        self.index_pushed(position, slot);
+    }
+
+    /// Records in the indexes the property just pushed at `position` with registered slot `slot`
+    /// (or [`NO_SLOT`]).
+    #[inline]
+    fn index_pushed(&mut self, position: usize, slot: u16) {
         if self.table.is_empty() {
             if self.props.len() > LINEAR_MAX {
                 self.build_table();
@@ -413,22 +461,26 @@ mod tests {
     #[test]
     fn registered_properties_are_found_by_definition_in_small_and_large_bags() {
         // Every registered property, twice (the second value wins), with unregistered ones in
-        // between: the bag grows from comparing slots to a slot table.
-        for count in [3, names::ALL.len()] {
+        // between: the bag grows from comparing slots to a slot table. Built once through
+        // `insert` and once through `insert_stored`, which must index alike.
+        for (count, stored) in [3, names::ALL.len()]
+            .into_iter()
+            .flat_map(|c| [(c, false), (c, true)])
+        {
             let mut bag = PropertyBag::new();
+            let mut add = |key: PropKey, value: i32| {
+                if stored {
+                    let slot = names::slot_of(&key);
+                    bag.insert_stored(key, 0x0003, PropValue::I32(value), None, slot);
+                } else {
+                    bag.insert(Property::new(key, 0x0003, PropValue::I32(value)));
+                }
+            };
             for round in 0..2 {
                 for (i, def) in names::ALL.iter().take(count).enumerate() {
                     let value = i32::try_from(i).unwrap() * 10 + round;
-                    bag.insert(Property::new(
-                        def.key.to_key(),
-                        0x0003,
-                        PropValue::I32(value),
-                    ));
-                    bag.insert(Property::new(
-                        PropKey::Tagged(0x6000 + u16::try_from(i).unwrap()),
-                        0x0003,
-                        PropValue::I32(-value),
-                    ));
+                    add(def.key.to_key(), value);
+                    add(PropKey::Tagged(0x6000 + u16::try_from(i).unwrap()), -value);
                 }
             }
             for (i, def) in names::ALL.iter().take(count).enumerate() {

@@ -54,7 +54,7 @@ pub use calendar::{CalendarEntry, Selection};
 pub use error::{Error, Result, Warning};
 pub use folder::{Folder, FolderTree};
 pub use header::{FileKind, Format, Header};
-pub use message::{Attachment, ContentsRow, Message, Prop, TableRow, ValueLoc};
+pub use message::{Attachment, ContentsRow, Message, Prop, PropList, PropSink, TableRow, ValueLoc};
 pub use names::{NameId, NameMap, NamedProp};
 pub use store::StoreInfo;
 

@@ -13,7 +13,7 @@ use calcheck_format::props::{PropTag, PropValue};
 
 use crate::error::{Error, Result, Warning, Warnings};
 use crate::ltp::{self, Cell, Heap, HeapLocation, PcEntry};
-use crate::names::NamedProp;
+use crate::names::{NameMap, NamedProp};
 use crate::ndb::{MAX_NODE_DATA, NodeEntry, SubnodeMap, recycle_buffer};
 use crate::{Pst, crypt, u32_at, value};
 
@@ -99,39 +99,87 @@ impl core::fmt::Display for ValueLoc {
     }
 }
 
-/// One row of a table context (recipient rows, attachment rows, contents rows).
+/// Where a reader puts the properties it decodes, one collection per object (a message, a table
+/// row, an attachment).
+///
+/// [`Pst::message`] collects [`Prop`]s ([`PropList`]); a caller that keeps properties in a
+/// structure of its own implements this to have them built there directly, so that a value is
+/// moved once, from the decoder into its final place, rather than into a list and then again.
+pub trait PropSink {
+    /// One object's properties.
+    type Props;
+    /// An empty collection with room for `capacity` properties.
+    fn props(&self, capacity: usize) -> Self::Props;
+    /// Adds a decoded property: the tag as stored (ids of 0x8000 and above are store-local, see
+    /// [`Pst::name_map`]), the value, and where the value is stored.
+    fn push(&self, props: &mut Self::Props, tag: PropTag, value: PropValue, location: ValueLoc);
+}
+
+/// The [`PropSink`] of [`Pst::message`]: a list of [`Prop`]s, named ids resolved through the
+/// store's name map.
+#[derive(Debug, Clone, Copy)]
+pub struct PropList<'a> {
+    names: &'a NameMap,
+}
+
+impl<'a> PropList<'a> {
+    /// A sink resolving named ids through `names`.
+    pub fn new(names: &'a NameMap) -> Self {
+        PropList { names }
+    }
+}
+
+impl PropSink for PropList<'_> {
+    type Props = Vec<Prop>;
+
+    fn props(&self, capacity: usize) -> Vec<Prop> {
+        Vec::with_capacity(capacity)
+    }
+
+    fn push(&self, props: &mut Vec<Prop>, tag: PropTag, value: PropValue, location: ValueLoc) {
+        props.push(Prop {
+            tag,
+            named: self.names.resolve(tag.id()),
+            value,
+            location,
+        });
+    }
+}
+
+/// One row of a table context (recipient rows, attachment rows, contents rows); `P` holds the
+/// row's properties ([`PropSink::Props`]).
 #[derive(Debug, Clone, PartialEq)]
-pub struct TableRow {
+pub struct TableRow<P = Vec<Prop>> {
     /// `dwRowID`: for attachment rows the attachment's sub-node id, for contents rows the message NID.
     pub row_id: u32,
     /// The cells the cell existence bitmap marks present, as properties.
-    pub props: Vec<Prop>,
+    pub props: P,
 }
 
 /// One attachment: its own property context and, for embedded messages, the message.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Attachment {
+pub struct Attachment<P = Vec<Prop>> {
     /// The attachment's sub-node id.
     pub nid: u32,
     /// The attachment object's properties (PR_ATTACH_DATA_BIN is not loaded; PR_ATTACH_SIZE gives its size).
-    pub props: Vec<Prop>,
+    pub props: P,
     /// The embedded message of an attachment with PR_ATTACH_METHOD 5 (afEmbeddedMessage).
-    pub embedded: Option<Box<Message>>,
+    pub embedded: Option<Box<Message<P>>>,
 }
 
-/// A decoded message.
+/// A decoded message; `P` holds the properties of each object ([`PropSink::Props`]).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Message {
+pub struct Message<P = Vec<Prop>> {
     /// The message's NID (top-level messages) or sub-node id (embedded messages).
     pub nid: u32,
     /// Where the message's node is, e.g. `nid 0x200024` or `nid 0x200024/sub 0x8025/sub 0x8045`.
     pub location: String,
     /// The message's properties.
-    pub props: Vec<Prop>,
+    pub props: P,
     /// The recipient table's rows.
-    pub recipients: Vec<TableRow>,
+    pub recipients: Vec<TableRow<P>>,
     /// The attachments, in attachment-table order.
-    pub attachments: Vec<Attachment>,
+    pub attachments: Vec<Attachment<P>>,
     /// Problems met while reading the message that did not stop it from being read.
     pub warnings: Vec<Warning>,
 }
@@ -299,10 +347,24 @@ impl Pst {
         codepage: Option<u16>,
         w: &mut Warnings,
     ) -> Result<(Vec<Prop>, Vec<PcEntry>)> {
+        self.read_props_into(node, skip, codepage, &PropList::new(self.name_map()), w)
+    }
+
+    /// [`Pst::read_props`] into `sink`.
+    fn read_props_into<S: PropSink>(
+        &self,
+        node: &Node<'_>,
+        skip: &dyn Fn(u16, u16) -> bool,
+        codepage: Option<u16>,
+        sink: &S,
+        w: &mut Warnings,
+    ) -> Result<(S::Props, Vec<PcEntry>)> {
         let entries = ltp::pc_entries(&node.heap)?;
         let codepage = codepage.unwrap_or_else(|| codepage_of_entries(&entries));
-        let names = self.name_map();
-        let mut props = Vec::with_capacity(entries.len());
+        // Sized for the kept values, not every entry: a reader told to read a few properties
+        // should not reserve room for the bodies and headers it skips.
+        let kept = entries.iter().filter(|e| !skip(e.id, e.ty)).count();
+        let mut props = sink.props(kept);
         for entry in &entries {
             if skip(entry.id, entry.ty) {
                 continue;
@@ -327,12 +389,7 @@ impl Pst {
                 }
             };
             match value::decode(entry.ty, &bytes, codepage) {
-                Ok(v) => props.push(Prop {
-                    tag: PropTag::new(entry.id, entry.ty),
-                    named: names.resolve(entry.id),
-                    value: v,
-                    location,
-                }),
+                Ok(v) => sink.push(&mut props, PropTag::new(entry.id, entry.ty), v, location),
                 Err(why) => w.push(Warning::new(
                     "PC",
                     format!("{}/{location}", node.heap.location),
@@ -411,10 +468,21 @@ impl Pst {
         codepage: u16,
         w: &mut Warnings,
     ) -> Result<Vec<TableRow>> {
+        self.read_table_into(node, keep, codepage, &PropList::new(self.name_map()), w)
+    }
+
+    /// [`Pst::read_table`] into `sink`.
+    fn read_table_into<S: PropSink>(
+        &self,
+        node: &Node<'_>,
+        keep: &dyn Fn(u16, u16) -> bool,
+        codepage: u16,
+        sink: &S,
+        w: &mut Warnings,
+    ) -> Result<Vec<TableRow<S::Props>>> {
         let info = ltp::tc_info(&node.heap)?;
         let matrix = self.row_matrix(node, &info, w)?;
         let rows = matrix.rows(&node.heap, &info, w)?;
-        let names = self.name_map();
         // The columns to read are the same for every row, so `keep` is asked once per column.
         let columns: Vec<&ltp::ColumnDesc> = info
             .columns
@@ -426,9 +494,8 @@ impl Pst {
             .collect();
         let mut out = Vec::with_capacity(rows.len());
         for (i, (row_id, row)) in rows.into_iter().enumerate() {
-            let mut props = Vec::with_capacity(columns.len());
+            let mut props = sink.props(columns.len());
             for &col in &columns {
-                let id = (col.tag >> 16) as u16;
                 let ty = col.tag as u16;
                 let location = ValueLoc::Cell {
                     row: u32::try_from(i).unwrap_or(u32::MAX),
@@ -438,12 +505,7 @@ impl Pst {
                     continue;
                 };
                 match value::decode(ty, &bytes, codepage) {
-                    Ok(v) => props.push(Prop {
-                        tag: PropTag(col.tag),
-                        named: names.resolve(id),
-                        value: v,
-                        location,
-                    }),
+                    Ok(v) => sink.push(&mut props, PropTag(col.tag), v, location),
                     Err(why) => w.push(Warning::new(
                         "TC",
                         format!("{}/{location}", node.heap.location),
@@ -655,6 +717,17 @@ impl Pst {
     /// search keys), which is most of the values of a typical item; values that are not read
     /// cannot report damage either, so [`Message::warnings`] only covers what was kept.
     pub fn message_with(&self, nid: u32, keep: &dyn Fn(u16, u16) -> bool) -> Result<Message> {
+        self.message_into(nid, keep, &PropList::new(self.name_map()))
+    }
+
+    /// Like [`Pst::message_with`], building each object's properties with `sink` (see
+    /// [`PropSink`]).
+    pub fn message_into<S: PropSink>(
+        &self,
+        nid: u32,
+        keep: &dyn Fn(u16, u16) -> bool,
+        sink: &S,
+    ) -> Result<Message<S::Props>> {
         let mut w = Vec::new();
         let e = self.ndb().node(nid, &mut w)?;
         let entry = NodeEntry {
@@ -662,23 +735,25 @@ impl Pst {
             bid_data: e.bid_data,
             bid_sub: e.bid_sub,
         };
-        self.read_message(entry, format!("nid {nid:#x}"), 0, w, keep)
+        self.read_message(entry, format!("nid {nid:#x}"), 0, w, keep, sink)
     }
 
-    fn read_message(
+    fn read_message<S: PropSink>(
         &self,
         entry: NodeEntry,
         location: String,
         depth: u32,
         mut w: Warnings,
         keep: &dyn Fn(u16, u16) -> bool,
-    ) -> Result<Message> {
+        sink: &S,
+    ) -> Result<Message<S::Props>> {
         // The nodes below borrow the message's location for their own; it is moved into the
         // message once they are done.
         let (props, recipients, attachments) = {
             let node =
                 self.open_node(entry, HeapLocation::Text(Cow::Borrowed(&location)), &mut w)?;
-            let (props, entries) = self.read_props(&node, &|id, ty| !keep(id, ty), None, &mut w)?;
+            let (props, entries) =
+                self.read_props_into(&node, &|id, ty| !keep(id, ty), None, sink, &mut w)?;
             // From the entries, not the kept values, so leaving the code page properties out
             // does not change how the other strings decode.
             let codepage = codepage_of_entries(&entries);
@@ -688,7 +763,7 @@ impl Pst {
                 let loc = HeapLocation::Sub(&location, NID_RECIPIENT_TABLE);
                 match self
                     .open_node(e, loc.clone(), &mut w)
-                    .and_then(|t| self.read_table(&t, keep, codepage, &mut w))
+                    .and_then(|t| self.read_table_into(&t, keep, codepage, sink, &mut w))
                 {
                     Ok(rows) => recipients = rows,
                     Err(err) => w.push(Warning::new(
@@ -704,13 +779,13 @@ impl Pst {
                 let loc = HeapLocation::Sub(&location, NID_ATTACHMENT_TABLE);
                 match self
                     .open_node(e, loc.clone(), &mut w)
-                    .and_then(|t| self.read_table(&t, keep, codepage, &mut w))
+                    .and_then(|t| self.read_table_into(&t, keep, codepage, sink, &mut w))
                 {
                     Ok(rows) => {
                         attachments.reserve(rows.len());
                         for row in rows {
                             attachments.push(self.read_attachment(
-                                &node, &location, row, codepage, depth, &mut w, keep,
+                                &node, &location, row, codepage, depth, &mut w, keep, sink,
                             ));
                         }
                     }
@@ -737,16 +812,17 @@ impl Pst {
     /// Reads one attachment object of the message `msg` at `msg_loc`; on failure the attachment
     /// table row stands in for it.
     #[allow(clippy::too_many_arguments)]
-    fn read_attachment(
+    fn read_attachment<S: PropSink>(
         &self,
         msg: &Node<'_>,
         msg_loc: &str,
-        row: TableRow,
+        row: TableRow<S::Props>,
         codepage: u16,
         depth: u32,
         w: &mut Warnings,
         keep: &dyn Fn(u16, u16) -> bool,
-    ) -> Attachment {
+        sink: &S,
+    ) -> Attachment<S::Props> {
         let nid = row.row_id;
         let loc = HeapLocation::Sub(msg_loc, nid);
         let Some(entry) = msg.subs.get(nid) else {
@@ -778,7 +854,7 @@ impl Pst {
                 };
             }
         };
-        let (props, entries) = match self.read_props(&node, &skip, Some(codepage), w) {
+        let (props, entries) = match self.read_props_into(&node, &skip, Some(codepage), sink, w) {
             Ok(p) => p,
             Err(err) => {
                 w.push(Warning::new(
@@ -813,7 +889,7 @@ impl Pst {
                     ),
                 ));
             } else {
-                match self.open_embedded(&node, obj, &loc, depth, keep) {
+                match self.open_embedded(&node, obj, &loc, depth, keep, sink) {
                     Ok(m) => embedded = Some(Box::new(m)),
                     Err(err) => w.push(Warning::new(
                         "embedded message",
@@ -832,14 +908,15 @@ impl Pst {
 
     /// Opens the embedded message PR_ATTACH_DATA_OBJ names ([MS-PST] 2.3.3.5: a heap allocation
     /// holding the sub-node id and size of the object).
-    fn open_embedded(
+    fn open_embedded<S: PropSink>(
         &self,
         att: &Node<'_>,
         obj: &PcEntry,
         loc: &str,
         depth: u32,
         keep: &dyn Fn(u16, u16) -> bool,
-    ) -> Result<Message> {
+        sink: &S,
+    ) -> Result<Message<S::Props>> {
         let reference = att.heap.item(obj.value)?;
         let sub = u32_at(reference).ok_or_else(|| {
             Error::corrupt(
@@ -859,6 +936,7 @@ impl Pst {
             depth + 1,
             Vec::new(),
             keep,
+            sink,
         )
     }
 }

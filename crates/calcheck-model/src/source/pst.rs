@@ -12,9 +12,12 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use calcheck_pst::{FileKind, Format, Message, NameId, Prop, Pst, Selection, StoreInfo};
+use calcheck_format::props::{PropTag, PropValue};
+use calcheck_pst::{
+    FileKind, Format, Message, NameId, NameMap, PropSink, Pst, Selection, StoreInfo, ValueLoc,
+};
 
-use crate::bag::{Property, PropertyBag, ValueLocation};
+use crate::bag::{PropertyBag, ValueLocation};
 use crate::item::{Attachment, CalendarItem, ItemRef, Locator, Recipient, hex_upper};
 use crate::key::{NamedId, PropKey};
 use crate::names::KeyDef;
@@ -247,15 +250,23 @@ impl PstSource {
             Locator::PstNode(entry.nid),
         );
         item_ref.entry_id = self.store.entry_id(entry.nid).map(|id| hex_upper(&id));
+        let sink = BagSink {
+            slots: &self.slots,
+            names: self.pst.name_map(),
+        };
         let read = match &self.wanted {
-            Some(bits) => self.pst.message_with(entry.nid, &|id, _| {
-                bits.get(usize::from(id / 64))
-                    .is_some_and(|w| w & (1 << (id % 64)) != 0)
-            }),
-            None => self.pst.message(entry.nid),
+            Some(bits) => self.pst.message_into(
+                entry.nid,
+                &|id, _| {
+                    bits.get(usize::from(id / 64))
+                        .is_some_and(|w| w & (1 << (id % 64)) != 0)
+                },
+                &sink,
+            ),
+            None => self.pst.message_into(entry.nid, &|_, _| true, &sink),
         };
         match read {
-            Ok(m) => Ok(to_item(m, item_ref, &self.slots)),
+            Ok(m) => Ok(to_item(m, item_ref)),
             Err(e) => Err(UnreadableItem {
                 item_ref,
                 reason: e.to_string(),
@@ -322,13 +333,80 @@ fn slot_table(pst: &Pst) -> Box<[u16]> {
     slots
 }
 
-/// Turns a decoded message into a calendar item at `item_ref`; `slots` is the store's
-/// [`slot_table`].
-fn to_item(m: Message, item_ref: ItemRef, slots: &[u16]) -> CalendarItem {
+/// The properties of one object as the PST reader builds them for the model: the bag, and the
+/// named-property ids the store's map cannot resolve (left out of the bag, reported as one issue).
+struct Bag {
+    bag: PropertyBag,
+    unresolved: Vec<PropTag>,
+}
+
+/// Builds the model's property bags directly as the PST reader decodes values (see
+/// [`PropSink`]): each value is moved once, into its bag, with its key and slot found through the
+/// store's [`slot_table`].
+struct BagSink<'a> {
+    slots: &'a [u16],
+    names: &'a NameMap,
+}
+
+impl BagSink<'_> {
+    /// The model key of a store-local property id: tagged ids as they are; a named id that maps
+    /// to a registered property from the registry (no name-map lookup), any other through the
+    /// store's map. `None` for a named id the map does not know.
+    fn key(&self, id: u16, slot: Option<usize>) -> Option<PropKey> {
+        if id < 0x8000 {
+            return Some(PropKey::Tagged(id));
+        }
+        if let Some(def) = slot.and_then(|s| crate::names::ALL.get(s)) {
+            return Some(def.key.to_key());
+        }
+        let named = self.names.resolve(id)?;
+        let id = match named.id {
+            NameId::Lid(lid) => NamedId::Lid(lid),
+            NameId::Name(name) => NamedId::Name(name),
+        };
+        Some(PropKey::Named {
+            set: named.guid,
+            id,
+        })
+    }
+}
+
+impl PropSink for BagSink<'_> {
+    type Props = Bag;
+
+    fn props(&self, capacity: usize) -> Bag {
+        Bag {
+            bag: PropertyBag::with_capacity(capacity),
+            unresolved: Vec::new(),
+        }
+    }
+
+    fn push(&self, props: &mut Bag, tag: PropTag, value: PropValue, location: ValueLoc) {
+        let slot = self
+            .slots
+            .get(usize::from(tag.id()))
+            .filter(|&&s| s != NO_SLOT)
+            .map(|&s| usize::from(s));
+        let Some(key) = self.key(tag.id(), slot) else {
+            props.unresolved.push(tag);
+            return;
+        };
+        props.bag.insert_stored(
+            key,
+            tag.type_code(),
+            value,
+            Some(ValueLocation::Pst(location)),
+            slot,
+        );
+    }
+}
+
+/// Turns a decoded message into a calendar item at `item_ref`.
+fn to_item(m: Message<Bag>, item_ref: ItemRef) -> CalendarItem {
     let mut item = CalendarItem::new(item_ref);
-    item.props = bag(m.props, &mut item, slots, || "message".to_owned());
+    item.props = bag(m.props, &mut item, || "message".to_owned());
     for (row, r) in m.recipients.into_iter().enumerate() {
-        let props = bag(r.props, &mut item, slots, || format!("recipient row {row}"));
+        let props = bag(r.props, &mut item, || format!("recipient row {row}"));
         item.recipients.push(Recipient {
             row: u32::try_from(row).unwrap_or(u32::MAX),
             props,
@@ -336,7 +414,7 @@ fn to_item(m: Message, item_ref: ItemRef, slots: &[u16]) -> CalendarItem {
     }
     for (index, a) in m.attachments.into_iter().enumerate() {
         let index = u32::try_from(index).unwrap_or(u32::MAX);
-        let props = bag(a.props, &mut item, slots, || format!("attachment {index}"));
+        let props = bag(a.props, &mut item, || format!("attachment {index}"));
         let embedded = a.embedded.map(|e| {
             let mut child_ref = ItemRef::new(
                 item.item_ref.file.clone(),
@@ -345,7 +423,7 @@ fn to_item(m: Message, item_ref: ItemRef, slots: &[u16]) -> CalendarItem {
             );
             child_ref.parents.clone_from(&item.item_ref.parents);
             child_ref.parents.push(item.item_ref.locator.clone());
-            Box::new(to_item(*e, child_ref, slots))
+            Box::new(to_item(*e, child_ref))
         });
         item.attachments.push(Attachment {
             index,
@@ -360,48 +438,11 @@ fn to_item(m: Message, item_ref: ItemRef, slots: &[u16]) -> CalendarItem {
     item
 }
 
-/// The model key of a PST property: tagged ids as they are, named ids resolved through the
-/// store's map (taken from the property, not copied). `None` for a named id the map does not know.
-fn key_of(p: &mut Prop) -> Option<PropKey> {
-    if !p.tag.is_named() {
-        return Some(PropKey::Tagged(p.tag.id()));
-    }
-    let named = p.named.take()?;
-    let id = match named.id {
-        NameId::Lid(lid) => NamedId::Lid(lid),
-        NameId::Name(name) => NamedId::Name(name),
-    };
-    Some(PropKey::Named {
-        set: named.guid,
-        id,
-    })
-}
-
-/// Builds a property bag. Named ids the store's map cannot resolve are left out and recorded as
-/// one issue on `item` (`what` names the object they belong to).
-fn bag(
-    props: Vec<Prop>,
-    item: &mut CalendarItem,
-    slots: &[u16],
-    what: impl Fn() -> String,
-) -> PropertyBag {
-    let mut out = PropertyBag::with_capacity(props.len());
-    let mut unresolved = Vec::new();
-    for mut p in props {
-        let Some(key) = key_of(&mut p) else {
-            unresolved.push(p.tag);
-            continue;
-        };
-        let slot = slots
-            .get(usize::from(p.tag.id()))
-            .filter(|&&s| s != NO_SLOT)
-            .map(|&s| usize::from(s));
-        let mut prop = Property::new(key, p.tag.type_code(), p.value);
-        prop.location = Some(ValueLocation::Pst(p.location));
-        out.insert_at(prop, slot);
-    }
-    if !unresolved.is_empty() {
-        let tags: Vec<String> = unresolved.iter().map(ToString::to_string).collect();
+/// An object's bag; named ids the store's map could not resolve are recorded as one issue on
+/// `item` (`what` names the object they belong to).
+fn bag(props: Bag, item: &mut CalendarItem, what: impl Fn() -> String) -> PropertyBag {
+    if !props.unresolved.is_empty() {
+        let tags: Vec<String> = props.unresolved.iter().map(ToString::to_string).collect();
         item.issue(
             format!("named properties of the {}", what()),
             format!(
@@ -411,5 +452,5 @@ fn bag(
             ),
         );
     }
-    out
+    props.bag
 }
