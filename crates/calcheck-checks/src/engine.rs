@@ -317,6 +317,29 @@ impl Engine {
         self.in_pool(|| self.run_here(sources))
     }
 
+    /// [`Engine::run_each`] over inputs that are opened only when their turn comes and dropped as soon
+    /// as their report is handed to `each`, so that memory holds only the sources being checked however
+    /// many inputs there are (batch mode over a folder of mailboxes). `open` turns an input into a source
+    /// or into the reason it cannot be read; `each` gets the report, or that reason, on the thread that
+    /// made it. Returns what `each` returned, in input order.
+    pub fn run_each_opened<'s, I: Sync, E, T: Send>(
+        &self,
+        inputs: &[I],
+        open: impl Fn(usize, &I) -> Result<Box<dyn CalendarSource + 's>, E> + Sync,
+        each: impl Fn(usize, Result<Report, E>) -> T + Sync,
+    ) -> Vec<T> {
+        self.in_pool(|| {
+            inputs
+                .par_iter()
+                .enumerate()
+                .map(|(index, input)| {
+                    let report = open(index, input).map(|source| self.run_here(&[&*source]));
+                    each(index, report)
+                })
+                .collect()
+        })
+    }
+
     /// Runs every source into a report of its own, several sources at once, and hands each report to
     /// `each` (on the thread that made it, as soon as it is made, so that a caller can write it out and
     /// drop it); returns what `each` returned, in source order. Batch mode uses it: one log per mailbox.

@@ -16,8 +16,8 @@ use anyhow::Context;
 use calcheck_checks::{Engine, Report, Severity};
 use calcheck_model::CalendarSource;
 use calcheck_report::{
-    ErrCsvReporter, ItemsCsvReporter, LogReporter, MailboxSummary, MasterReporter, Reporter,
-    RunInfo,
+    ErrCsvReporter, InputError, ItemsCsvReporter, LogReporter, MailboxSummary, MasterReporter,
+    Reporter, RunInfo,
 };
 use chrono::{DateTime, Utc};
 
@@ -77,14 +77,51 @@ fn mailbox_name(path: &Path, is_folder: bool, used: &mut HashSet<String>) -> Str
     name
 }
 
-fn names_for(sources: &[&dyn CalendarSource]) -> Vec<Names> {
+/// A mailbox of the batch: a source opened while the inputs were walked (a folder of .msg files, a
+/// file named on the command line), or a PST/OST file found in a folder, opened when its turn comes.
+enum Mailbox<'a> {
+    Opened(&'a dyn CalendarSource),
+    Deferred(&'a Path),
+}
+
+impl Mailbox<'_> {
+    /// The input's path, and whether it is a folder (of .msg files).
+    fn path(&self) -> (&Path, bool) {
+        match self {
+            Mailbox::Opened(s) => {
+                let info = s.info();
+                (
+                    &info.path,
+                    info.kind == calcheck_model::SourceKind::MsgFolder,
+                )
+            }
+            Mailbox::Deferred(path) => (path, false),
+        }
+    }
+}
+
+/// The mailboxes of `inputs` in input order: the opened sources with the deferred files put back where
+/// the walk found them.
+fn mailboxes(inputs: &Inputs) -> Vec<Mailbox<'_>> {
+    let mut out = Vec::with_capacity(inputs.sources.len() + inputs.deferred.len());
+    let mut deferred = inputs.deferred.iter().peekable();
+    for (i, source) in inputs.sources.iter().enumerate() {
+        while let Some((_, path)) = deferred.next_if(|(before, _)| *before <= i) {
+            out.push(Mailbox::Deferred(path));
+        }
+        out.push(Mailbox::Opened(source.as_ref()));
+    }
+    out.extend(deferred.map(|(_, path)| Mailbox::Deferred(path)));
+    out
+}
+
+fn names_for(mailboxes: &[Mailbox<'_>]) -> Vec<Names> {
     let mut used = HashSet::new();
-    sources
+    mailboxes
         .iter()
-        .map(|s| {
-            let info = s.info();
-            let is_folder = info.kind == calcheck_model::SourceKind::MsgFolder;
-            let name = mailbox_name(&info.path, is_folder, &mut used);
+        .map(|m| {
+            let (path, is_folder) = m.path();
+            let name = mailbox_name(path, is_folder, &mut used);
             Names {
                 log: format!("CalCheck_{name}.log"),
                 csv: format!("CalCheckErr_{name}.csv"),
@@ -119,7 +156,8 @@ fn write_mailbox(
     Ok(MailboxSummary::of(report, &names.log, &names.csv))
 }
 
-/// Runs batch mode over `inputs` (already opened); returns the exit status.
+/// Runs batch mode over `inputs` (PST/OST files in folders not opened yet: each is opened when its turn
+/// comes and closed when its files are written); returns the exit status.
 pub fn run(
     a: &CheckArgs,
     engine: &Engine,
@@ -128,8 +166,8 @@ pub fn run(
     started: Option<DateTime<Utc>>,
     show_progress: bool,
 ) -> anyhow::Result<u8> {
-    let plain: Vec<&dyn CalendarSource> = inputs.sources.iter().map(AsRef::as_ref).collect();
-    let names = names_for(&plain);
+    let mailboxes = mailboxes(inputs);
+    let names = names_for(&mailboxes);
     let mut targets: Vec<PathBuf> = vec![
         a.output_dir.join(MASTER_LOG),
         a.output_dir.join(MASTER_JSON),
@@ -145,44 +183,70 @@ pub fn run(
         output::ensure_not_input(t, &inputs.files)?;
     }
 
-    let progress = progress::Progress::over(&plain, show_progress);
-    let wrapped: Vec<progress::ProgressSource<'_>> = plain
-        .iter()
-        .map(|s| progress::ProgressSource::new(*s, &progress))
-        .collect();
-    let refs: Vec<&dyn CalendarSource> = wrapped.iter().map(|s| s as &dyn CalendarSource).collect();
-    let results = engine.run_each(&refs, |index, report| {
-        let names = names.get(index).context("a mailbox without a name")?;
-        write_mailbox(a, &report, names, started, now)
-    });
+    // The number of items is known only once a mailbox is opened, so the bar counts items and their
+    // rate without a total.
+    let progress = progress::Progress::new(
+        format!("{} mailboxes", mailboxes.len()),
+        None,
+        show_progress,
+    );
+    let results =
+        engine.run_each_opened(
+            &mailboxes,
+            |_, mailbox| match mailbox {
+                Mailbox::Opened(s) => Ok(Box::new(progress::ProgressSource::new(*s, &progress))
+                    as Box<dyn CalendarSource>),
+                Mailbox::Deferred(path) => inputs
+                    .open_deferred(path)
+                    .map(|s| Box::new(progress::ProgressSource::owning(s, &progress)) as _),
+            },
+            |index, report| -> anyhow::Result<Result<MailboxSummary, InputError>> {
+                let report = match report {
+                    Ok(r) => r,
+                    Err(e) => return Ok(Err(e)),
+                };
+                let names = names.get(index).context("a mailbox without a name")?;
+                write_mailbox(a, &report, names, started, now).map(Ok)
+            },
+        );
     progress.finish();
-    let mut mailboxes = Vec::with_capacity(results.len() + inputs.errors.len());
+    let mut summaries = Vec::with_capacity(results.len() + inputs.errors.len());
+    let mut unopened = Vec::new();
     for r in results {
-        mailboxes.push(r?);
+        match r? {
+            Ok(summary) => summaries.push(summary),
+            Err(e) => unopened.push(e),
+        }
     }
-    mailboxes.extend(inputs.errors.iter().map(MailboxSummary::unreadable));
+    // Inputs that could not be read are listed after the mailboxes: first those found so while walking
+    // the inputs (already named on standard error), then the PST/OST files that could not be opened.
+    for e in &unopened {
+        let _ = writeln!(io::stderr().lock(), "calcheck: {}: {}", e.path, e.reason);
+    }
+    let errors: Vec<InputError> = inputs.errors.iter().chain(&unopened).cloned().collect();
+    summaries.extend(errors.iter().map(MailboxSummary::unreadable));
 
     let run = RunInfo {
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
         started: started.unwrap_or(now),
         finished: started.unwrap_or_else(Utc::now),
-        input_errors: inputs.errors.clone(),
+        input_errors: errors,
     };
     let master = MasterReporter::new(run, engine.options().clone());
     let log = a.output_dir.join(MASTER_LOG);
-    output::write_atomic(&log, |w| master.write_log(&mailboxes, w))?;
+    output::write_atomic(&log, |w| master.write_log(&summaries, w))?;
     output::write_atomic(&a.output_dir.join(MASTER_JSON), |w| {
-        master.write_json(&mailboxes, w)
+        master.write_json(&summaries, w)
     })?;
 
     if !a.quiet {
-        let line = summary_line(&mailboxes, &log.display().to_string());
+        let line = summary_line(&summaries, &log.display().to_string());
         let mut out = io::stdout().lock();
         out.write_all(line.as_bytes())?;
         out.write_all(b"\n")?;
         out.flush()?;
     }
-    Ok(exit_code(&mailboxes, a.fail_on))
+    Ok(exit_code(&summaries, a.fail_on))
 }
 
 /// The one-line summary, e.g. `2 of 5 mailboxes have problems: 7 problem items, 5 errors, 2 warnings;

@@ -19,6 +19,7 @@ pub fn dump(input: &Path, out: Option<&PathBuf>) -> anyhow::Result<u8> {
         inputs::OpenOptions {
             threads: 0,
             every_property: true,
+            defer_pst_in_folders: false,
         },
     );
     if let Some(e) = opened.errors.first() {

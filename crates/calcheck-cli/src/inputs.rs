@@ -167,6 +167,9 @@ pub struct Inputs {
     pub files: Vec<PathBuf>,
     /// A folder on the command line held PST/OST files (readable or not): batch mode, one log per input.
     pub pst_in_folder: bool,
+    /// With [`OpenOptions::defer_pst_in_folders`]: the PST/OST files found in folders, not opened yet,
+    /// each with the number of [`Inputs::sources`] that come before it in input order.
+    pub deferred: Vec<(usize, PathBuf)>,
     /// How PST/OST files are opened.
     options: OpenOptions,
 }
@@ -179,9 +182,23 @@ pub struct OpenOptions {
     /// Read every property of every item (for `dump`); otherwise only those checks and reports
     /// read (`calcheck_model::names::read_keys`), which gives the same findings faster.
     pub every_property: bool,
+    /// Leave the PST/OST files found in folders unopened ([`Inputs::deferred`]), for batch mode to
+    /// open each when its turn comes ([`Inputs::open_deferred`]): a folder of many mailboxes then
+    /// holds only the ones being checked in memory, and the first is checked without waiting for the
+    /// last to be opened.
+    pub defer_pst_in_folders: bool,
 }
 
 impl Inputs {
+    /// Opens a PST/OST file of [`Inputs::deferred`] as the other inputs were opened; the error is the
+    /// reason an unreadable input is listed with.
+    pub fn open_deferred(&self, path: &Path) -> Result<Box<dyn CalendarSource>, InputError> {
+        open_pst(path, self.options).map_err(|reason| InputError {
+            path: path.display().to_string(),
+            reason,
+        })
+    }
+
     fn error(&mut self, path: &Path, reason: impl Into<String>) {
         self.errors.push(InputError {
             path: path.display().to_string(),
@@ -244,7 +261,12 @@ impl Inputs {
                 Some(FileKind::FastTransfer) => streams.push(f),
                 Some(kind) => {
                     self.pst_in_folder = true;
-                    self.file(&f, kind);
+                    if self.options.defer_pst_in_folders {
+                        self.files.push(f.clone());
+                        self.deferred.push((self.sources.len(), f));
+                    } else {
+                        self.file(&f, kind);
+                    }
                     found += 1;
                 }
                 None => {}

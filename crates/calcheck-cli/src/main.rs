@@ -164,6 +164,8 @@ fn check(a: &CheckArgs) -> anyhow::Result<u8> {
         inputs::OpenOptions {
             threads: a.threads,
             every_property: false,
+            // Only batch mode (CalCheck files for a folder holding PST/OST files) has deferred files.
+            defer_pst_in_folders: a.format == Format::Calcheck,
         },
     );
     for t in &targets {

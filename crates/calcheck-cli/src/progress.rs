@@ -129,28 +129,52 @@ pub fn duration_text(d: Duration) -> String {
 
 /// A source whose reads are counted by a [`Progress`].
 pub struct ProgressSource<'a> {
-    inner: &'a dyn CalendarSource,
+    inner: Inner<'a>,
     progress: &'a Progress,
+}
+
+/// The source a [`ProgressSource`] counts: borrowed, or owned when batch mode opens it for its turn.
+enum Inner<'a> {
+    Borrowed(&'a dyn CalendarSource),
+    Owned(Box<dyn CalendarSource + 'a>),
 }
 
 impl<'a> ProgressSource<'a> {
     /// Wraps `inner`, counting into `progress`.
     pub fn new(inner: &'a dyn CalendarSource, progress: &'a Progress) -> Self {
-        ProgressSource { inner, progress }
+        ProgressSource {
+            inner: Inner::Borrowed(inner),
+            progress,
+        }
+    }
+
+    /// Wraps `inner`, which the wrapper then owns, counting into `progress`.
+    pub fn owning(inner: Box<dyn CalendarSource + 'a>, progress: &'a Progress) -> Self {
+        ProgressSource {
+            inner: Inner::Owned(inner),
+            progress,
+        }
+    }
+
+    fn inner(&self) -> &dyn CalendarSource {
+        match &self.inner {
+            Inner::Borrowed(s) => *s,
+            Inner::Owned(s) => s.as_ref(),
+        }
     }
 }
 
 impl CalendarSource for ProgressSource<'_> {
     fn info(&self) -> &SourceInfo {
-        self.inner.info()
+        self.inner().info()
     }
 
     fn item_count_hint(&self) -> Option<usize> {
-        self.inner.item_count_hint()
+        self.inner().item_count_hint()
     }
 
     fn items(&self) -> Box<dyn Iterator<Item = ItemResult> + Send + '_> {
-        let items = self.inner.items();
+        let items = self.inner().items();
         if !self.progress.enabled {
             return items;
         }
@@ -158,12 +182,12 @@ impl CalendarSource for ProgressSource<'_> {
     }
 
     fn indexed_len(&self) -> Option<usize> {
-        self.inner.indexed_len()
+        self.inner().indexed_len()
     }
 
     #[allow(clippy::result_large_err)]
     fn item_at(&self, index: usize) -> Option<ItemResult> {
-        let item = self.inner.item_at(index);
+        let item = self.inner().item_at(index);
         if item.is_some() {
             self.progress.tick();
         }
