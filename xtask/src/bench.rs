@@ -181,31 +181,46 @@ fn ensure_pypff() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// What [`in_process`] measures: medians of the open and of the decode + check pass on one and on
+/// two threads.
+struct InProcess {
+    items: usize,
+    open: Duration,
+    one: Duration,
+    two: Duration,
+}
+
 /// Calendar items checked, the median time to open the file, and the median decode + check time on
-/// `threads` threads, in this process (no process start, no report writing).
-fn in_process(
-    file: &Path,
-    threads: usize,
-    runs: usize,
-) -> anyhow::Result<(usize, Duration, Duration)> {
+/// one and on two threads, in this process (no process start, no report writing). The one- and
+/// two-thread passes alternate, so that whatever else the machine does during the measurement
+/// weighs on both alike rather than on whichever ran second.
+fn in_process(file: &Path, runs: usize) -> anyhow::Result<InProcess> {
     let mut opens = Vec::new();
-    let mut checks = Vec::new();
+    let mut checks = [Vec::new(), Vec::new()];
     let mut items = 0;
     for _ in 0..runs.max(1) {
-        let start = Instant::now();
-        // As the CLI opens it: only the properties checks and reports read.
-        let source = PstSource::open(file)?.reading_only(names::read_keys());
-        opens.push(start.elapsed());
-        let mut engine = Engine::new(registry::CHECKS.to_vec(), Options::current());
-        engine.collect_rows(RowMode::Flagged);
-        engine.set_threads(threads);
-        let start = Instant::now();
-        let report = engine.run(&[&source as &dyn CalendarSource]);
-        checks.push(start.elapsed());
-        let s = report.sources.first().context("no source in the report")?;
-        items = s.items + s.unreadable;
+        for (threads, times) in [1, 2].into_iter().zip(checks.iter_mut()) {
+            let start = Instant::now();
+            // As the CLI opens it: only the properties checks and reports read.
+            let source = PstSource::open(file)?.reading_only(names::read_keys());
+            opens.push(start.elapsed());
+            let mut engine = Engine::new(registry::CHECKS.to_vec(), Options::current());
+            engine.collect_rows(RowMode::Flagged);
+            engine.set_threads(threads);
+            let start = Instant::now();
+            let report = engine.run(&[&source as &dyn CalendarSource]);
+            times.push(start.elapsed());
+            let s = report.sources.first().context("no source in the report")?;
+            items = s.items + s.unreadable;
+        }
     }
-    Ok((items, median(opens), median(checks)))
+    let [one, two] = checks;
+    Ok(InProcess {
+        items,
+        open: median(opens),
+        one: median(one),
+        two: median(two),
+    })
 }
 
 /// Bytes this process has read through system calls so far (Linux `rchar`), if known.
@@ -271,8 +286,12 @@ fn bench_file(file: &Path, calcheck: &Path, runs: usize, peer_runs: usize) -> an
     // In process, the decode + check pass is timed alone, so the thread speed-up is not hidden by the
     // process start and the file open, which are the same on any number of threads.
     let in_runs = runs.max(1) * 4;
-    let (items, open, decode_check) = in_process(file, 1, in_runs)?;
-    let (_, _, decode_check_2) = in_process(file, 2, in_runs)?;
+    let InProcess {
+        items,
+        open,
+        one: decode_check,
+        two: decode_check_2,
+    } = in_process(file, in_runs)?;
     let per_core = items as f64 / decode_check.as_secs_f64().max(1e-9);
     let read = bytes_read_by_check(file)?;
 
