@@ -128,9 +128,9 @@ pub fn hex_upper(bytes: &[u8]) -> String {
     // Every item's entry id goes through here, so the digits are looked up as bytes rather than
     // formatted or pushed as chars (which encodes each one as UTF-8).
     const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = Vec::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        out.extend_from_slice(&[DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 0x0F)]]);
+    let mut out = vec![0u8; bytes.len() * 2];
+    for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair.copy_from_slice(&[DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 0x0F)]]);
     }
     // The digits are ASCII, so this never fails.
     String::from_utf8(out).unwrap_or_default()
