@@ -431,6 +431,36 @@ impl<'a> Heap<'a> {
         if hid == 0 {
             return Ok(&[]);
         }
+        match self.decoded_allocation(hid) {
+            Some(bytes) => Ok(bytes),
+            None => self.item_checked(hid),
+        }
+    }
+
+    /// The bytes of allocation `hid` when it is a readable, decoded allocation of the heap, else
+    /// `None`: the lookup every value read makes, kept free of the error reporting so that it
+    /// stays a few instructions (building the errors' context made each lookup several times
+    /// dearer). Whatever it refuses, [`Heap::item_checked`] refuses with the reason.
+    #[inline]
+    fn decoded_allocation(&self, hid: u32) -> Option<&[u8]> {
+        let (ty, index, block) = split_hid(hid, self.format);
+        if ty != 0 {
+            return None;
+        }
+        let block = self.block(usize::from(block))?;
+        let i = usize::from(index);
+        let (start, end) = block.allocation_bounds(i)?;
+        if block.is_pending(i) {
+            return None;
+        }
+        block.data.get(usize::from(start)..usize::from(end))
+    }
+
+    /// [`Heap::item`] with every check made in turn, so a refused HID gets the error naming the
+    /// first thing wrong with it.
+    #[cold]
+    #[inline(never)]
+    fn item_checked(&self, hid: u32) -> Result<&[u8]> {
         let (ty, index, block) = split_hid(hid, self.format);
         let loc = || format!("{} hid {hid:#x}", self.location);
         if ty != 0 {
@@ -799,18 +829,19 @@ pub fn tc_info(heap: &Heap<'_>) -> Result<TableInfo> {
     let descs = r
         .bytes(usize::from(count) * 8, "rgTCOLDESC")
         .map_err(perr)?;
-    let columns: Vec<ColumnDesc> = descs
-        .chunks_exact(8)
-        .filter_map(|c| match c {
-            [t0, t1, t2, t3, o0, o1, size, bit] => Some(ColumnDesc {
+    // Filled into a list of the right size: collecting the filtered chunks grew the list step by
+    // step, which cost more than reading the descriptions.
+    let mut columns: Vec<ColumnDesc> = Vec::with_capacity(usize::from(count));
+    for c in descs.chunks_exact(8) {
+        if let [t0, t1, t2, t3, o0, o1, size, bit] = c {
+            columns.push(ColumnDesc {
                 tag: u32::from_le_bytes([*t0, *t1, *t2, *t3]),
                 offset: u16::from_le_bytes([*o0, *o1]),
                 size: *size,
                 bit: *bit,
-            }),
-            _ => None,
-        })
-        .collect();
+            });
+        }
+    }
     if !(ends[0] <= ends[1] && ends[1] <= ends[2] && ends[2] <= ends[3]) {
         return Err(Error::corrupt(
             "TCINFO",

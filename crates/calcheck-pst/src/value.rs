@@ -6,12 +6,37 @@
 //! start with a count and an offset table.
 
 use calcheck_format::Reader;
-use calcheck_format::props::{MvBase, PropType, PropValue, decode_value};
+use calcheck_format::props::{MvBase, PropType, PropValue, decode_utf16le, decode_value};
 
 /// Decodes the bytes of one property value of type code `ty`.
 ///
 /// Returns a lowercase reason when the bytes cannot be decoded.
 pub fn decode(ty: u16, bytes: &[u8], codepage: u16) -> Result<PropValue, String> {
+    // The types nearly every value has are decoded here directly, as
+    // [`calcheck_format::props::decode_value`] decodes them (fixed types from their first bytes,
+    // extra bytes ignored): going through the type lookup, the checked reader and the error
+    // conversion cost more than the decoding itself for these. A value too short for its type
+    // takes the general way below, so its error is the usual one.
+    match ty {
+        0x0003 => {
+            if let Some(b) = bytes.first_chunk::<4>() {
+                return Ok(PropValue::I32(i32::from_le_bytes(*b)));
+            }
+        }
+        0x000B => {
+            if let Some(&b) = bytes.first() {
+                return Ok(PropValue::Bool(b != 0));
+            }
+        }
+        0x0040 => {
+            if let Some(b) = bytes.first_chunk::<8>() {
+                return Ok(PropValue::Time(u64::from_le_bytes(*b)));
+            }
+        }
+        0x001F => return Ok(PropValue::Unicode(decode_utf16le(bytes))),
+        0x0102 => return Ok(PropValue::Binary(bytes.to_vec())),
+        _ => {}
+    }
     let Some(pt) = PropType::from_code(ty) else {
         return Err(format!("unknown property type {ty:#06x}"));
     };
@@ -113,6 +138,51 @@ mod tests {
         assert!(decode(0x1102, &bytes, 1252).is_err());
         // A count that cannot fit is refused before any allocation.
         assert!(decode(0x1102, &[0xFF, 0xFF, 0xFF, 0x7F], 1252).is_err());
+    }
+
+    #[test]
+    fn common_types_decode_as_the_shared_decoder_decodes_them() {
+        // The direct paths of `decode` must give what `decode_value` gives, value or error, for
+        // every length: exact, padded (PC and TC cells pad Booleans to 4 bytes) and too short.
+        let samples: [&[u8]; 7] = [
+            &[],
+            &[0x01],
+            &[0x01, 0x00],
+            &[0x2A, 0x00, 0x00, 0x80],
+            &[0x00, 0x40, 0xDD, 0xA3, 0xE8, 0x4A, 0xD8, 0x01],
+            &[b'I', 0, b'P', 0, b'M', 0, 0, 0, 0xFF],
+            &[0x3D, 0xD8, 0x00, 0xDE, 0x00, 0xD8],
+        ];
+        for ty in [0x0003u16, 0x000B, 0x0040, 0x001F, 0x0102] {
+            let pt = PropType::from_code(ty).unwrap();
+            for bytes in samples {
+                let general = decode_value(pt, bytes, 1252).map_err(|e| e.to_string());
+                assert_eq!(
+                    decode(ty, bytes, 1252),
+                    general,
+                    "type {ty:#06x} bytes {bytes:?}"
+                );
+            }
+        }
+        // [MS-OXCDATA] 2.11.1: a Boolean is one byte, nonzero for true; an Integer32 is
+        // little-endian; PtypTime is a little-endian FILETIME.
+        assert_eq!(
+            decode(0x000B, &[0x01, 0, 0, 0], 1252),
+            Ok(PropValue::Bool(true))
+        );
+        assert_eq!(
+            decode(0x0003, &[0x2A, 0x00, 0x00, 0x80], 1252),
+            Ok(PropValue::I32(i32::MIN + 42))
+        );
+        assert_eq!(
+            decode(
+                0x0040,
+                &[0x00, 0x40, 0xDD, 0xA3, 0xE8, 0x4A, 0xD8, 0x01],
+                1252
+            ),
+            Ok(PropValue::Time(0x01D8_4AE8_A3DD_4000))
+        );
+        assert!(decode(0x0040, &[0x01, 0x02], 1252).is_err());
     }
 
     #[test]
