@@ -361,10 +361,9 @@ impl Pst {
     ) -> Result<(S::Props, Vec<PcEntry>)> {
         let entries = ltp::pc_entries(&node.heap)?;
         let codepage = codepage.unwrap_or_else(|| codepage_of_entries(&entries));
-        // Sized for the kept values, not every entry: a reader told to read a few properties
-        // should not reserve room for the bodies and headers it skips.
-        let kept = entries.iter().filter(|e| !skip(e.id, e.ty)).count();
-        let mut props = sink.props(kept);
+        // Sized for every entry: asking `skip` about each entry twice (to count the kept ones
+        // first) costs more than the room reserved for values that are then skipped.
+        let mut props = sink.props(entries.len());
         for entry in &entries {
             if skip(entry.id, entry.ty) {
                 continue;
