@@ -45,6 +45,25 @@ declare_check! {
     summary: "A series' organizer row does not match PR_SENT_REPRESENTING_EMAIL_ADDRESS",
 }
 
+/// One typed address: (address type, address), both lowercase.
+type TypedAddress<'a> = (Cow<'a, str>, Cow<'a, str>);
+
+/// The typed addresses of one side: the address with its type, then the SMTP address; at most two, kept
+/// inline (this runs for every recurring item, and a list on the heap cost more than the comparison).
+struct TypedAddresses<'a>([Option<TypedAddress<'a>>; 2]);
+
+impl<'a> TypedAddresses<'a> {
+    /// The addresses, in order.
+    fn iter(&self) -> impl Iterator<Item = &TypedAddress<'a>> {
+        self.0.iter().flatten()
+    }
+
+    /// True when the side has no address.
+    fn is_empty(&self) -> bool {
+        self.iter().next().is_none()
+    }
+}
+
 /// The typed addresses of one side: (address type, address), both lowercase, empty ones dropped.
 ///
 /// Most addresses are already lowercase ASCII; those are borrowed rather than copied, because series
@@ -54,21 +73,18 @@ fn typed_addresses<'a>(
     type_def: &names::PropDef,
     addr_def: &names::PropDef,
     smtp_def: &names::PropDef,
-) -> Vec<(Cow<'a, str>, Cow<'a, str>)> {
-    let mut out = Vec::new();
-    if let Some(a) = non_empty(bag, addr_def) {
+) -> TypedAddresses<'a> {
+    let typed = non_empty(bag, addr_def).map(|a| {
         let t = bag.str(type_def).unwrap_or("");
         let t = if t.bytes().any(|b| b.is_ascii_uppercase()) {
             Cow::Owned(t.to_ascii_lowercase())
         } else {
             Cow::Borrowed(t)
         };
-        out.push((t, lowercase(a)));
-    }
-    if let Some(a) = non_empty(bag, smtp_def) {
-        out.push((Cow::Borrowed("smtp"), lowercase(a)));
-    }
-    out
+        (t, lowercase(a))
+    });
+    let smtp = non_empty(bag, smtp_def).map(|a| (Cow::Borrowed("smtp"), lowercase(a)));
+    TypedAddresses([typed, smtp])
 }
 
 /// `text.to_lowercase()`, borrowed when that changes nothing (ASCII without capitals).
