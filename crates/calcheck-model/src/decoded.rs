@@ -256,6 +256,60 @@ mod tests {
     }
 
     #[test]
+    fn time_zone_views_equal_fresh_decodes_whichever_definitions_repeat() {
+        use calcheck_format::tzdef::decode_tz_definition;
+        let est = vector("tzdefinition/msgreader-appointment-sample-est-startdisplay.hex");
+        let pacific = vector("tzdefinition/oxocal-4.1.4-pacific-2-rules.hex");
+        let broken = vec![0x02, 0x01, 0x30];
+        let defs = [
+            &names::APPOINTMENT_TIME_ZONE_DEFINITION_START_DISPLAY,
+            &names::APPOINTMENT_TIME_ZONE_DEFINITION_END_DISPLAY,
+            &names::APPOINTMENT_TIME_ZONE_DEFINITION_RECUR,
+        ];
+        // Start, end and recur blobs: all equal, recur repeating the end only, all different, one
+        // missing, and a broken blob repeated.
+        let cases: [[Option<&Vec<u8>>; 3]; 5] = [
+            [Some(&est), Some(&est), Some(&est)],
+            [Some(&est), Some(&pacific), Some(&pacific)],
+            [Some(&est), Some(&pacific), Some(&broken)],
+            [None, Some(&est), Some(&est)],
+            [Some(&broken), Some(&broken), None],
+        ];
+        for (n, case) in cases.iter().enumerate() {
+            let mut item = CalendarItem::new(ItemRef::new(
+                Arc::from(Path::new("x.msg")),
+                "",
+                Locator::MsgFile,
+            ));
+            for (def, blob) in defs.iter().zip(case) {
+                if let Some(b) = blob {
+                    item.props.insert(Property::new(
+                        def.key.to_key(),
+                        0x0102,
+                        PropValue::Binary((*b).clone()),
+                    ));
+                }
+            }
+            let d = item.decoded();
+            let views = [&d.tz_start_display, &d.tz_end_display, &d.tz_recur];
+            for (view, blob) in views.iter().zip(case) {
+                match (view, blob) {
+                    (None, None) => {}
+                    (Some(Ok(v)), Some(b)) => {
+                        let fresh = decode_tz_definition(b).unwrap();
+                        assert_eq!(*v.value, fresh.value, "{n}");
+                        assert_eq!(v.diagnostics, fresh.diagnostics, "{n}");
+                    }
+                    (Some(Err(e)), Some(b)) => {
+                        assert_eq!(Some(e.clone()), decode_tz_definition(b).err(), "{n}");
+                    }
+                    _ => panic!("case {n}: a view without its property or the reverse"),
+                }
+            }
+        }
+    }
+
+    #[test]
     fn equal_ids_share_one_decode_and_different_ids_decode_apart() {
         let mut item = CalendarItem::new(ItemRef::new(
             Arc::from(Path::new("x.msg")),
