@@ -68,7 +68,7 @@ impl DecodedViews {
         let global_object_id = goid_bytes.map(decode_goid_shared);
         let clean_global_object_id = match (bin(&names::CLEAN_GLOBAL_OBJECT_ID), goid_bytes) {
             // Decoding is a function of the bytes alone, so equal bytes share the decode.
-            (Some(clean), Some(goid)) if clean == goid => global_object_id.clone(),
+            (Some(clean), Some(goid)) if clean == goid => global_object_id.as_ref().map(share),
             (clean, _) => clean.map(decode_goid_shared),
         };
         DecodedViews {
@@ -96,6 +96,22 @@ fn shared<T>(decoded: Result<Decoded<T>, Error>) -> Result<Decoded<Arc<T>>, Erro
         value: Arc::new(d.value),
         diagnostics: d.diagnostics,
     })
+}
+
+/// A second view of a shared decode: the value's reference count goes up and the diagnostics are
+/// copied. Most decodes have no diagnostics, and an empty list is made rather than cloned.
+fn share<T>(decoded: &Result<Decoded<Arc<T>>, Error>) -> Result<Decoded<Arc<T>>, Error> {
+    match decoded {
+        Ok(d) => Ok(Decoded {
+            value: Arc::clone(&d.value),
+            diagnostics: if d.diagnostics.is_empty() {
+                Vec::new()
+            } else {
+                d.diagnostics.clone()
+            },
+        }),
+        Err(e) => Err(e.clone()),
+    }
 }
 
 /// How many TZDEFINITION decodes each thread remembers: a mailbox's items use a handful of zones, each
@@ -143,7 +159,7 @@ fn decode_tz_definition_memo(bytes: &[u8]) -> SharedTz {
             _ => memo.entries.iter().position(|(b, _)| **b == *bytes)?,
         };
         memo.last = at;
-        memo.entries.get(at).map(|(_, decoded)| decoded.clone())
+        memo.entries.get(at).map(|(_, decoded)| share(decoded))
     });
     if let Some(out) = remembered {
         return out;
