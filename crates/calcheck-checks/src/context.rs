@@ -1,6 +1,7 @@
 //! What a check sees besides the item: run options, and for store checks the compact per-item summaries.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::OnceLock;
 
 use calcheck_format::time;
 use calcheck_model::{CalendarItem, ItemRef, Locator, Property, SourceInfo, names};
@@ -255,14 +256,15 @@ impl ItemSummary {
             _ => None,
         };
         set(FLAG_DUP_KEY, dup_key.is_some());
-        let id_hash = |def: &calcheck_model::PropDef| {
-            p.binary(def)
-                .filter(|b| !b.is_empty())
-                .map(|b| key_hash(&b))
-        };
-        let goid = id_hash(&names::GLOBAL_OBJECT_ID);
+        let id = |def: &calcheck_model::PropDef| p.binary(def).filter(|b| !b.is_empty());
+        let goid_bytes = id(&names::GLOBAL_OBJECT_ID);
+        let goid = goid_bytes.map(|b| key_hash(&b));
         set(FLAG_GOID, goid.is_some());
-        let clean_goid = id_hash(&names::CLEAN_GLOBAL_OBJECT_ID);
+        // A series or single meeting stores the same bytes in both ids, and equal bytes hash alike.
+        let clean_goid = match (id(&names::CLEAN_GLOBAL_OBJECT_ID), goid_bytes) {
+            (Some(clean), Some(bytes)) if clean == bytes => goid,
+            (clean, _) => clean.map(|b| key_hash(&b)),
+        };
         set(FLAG_CLEAN_GOID, clean_goid.is_some());
         ItemSummary {
             index,
@@ -396,14 +398,21 @@ impl std::hash::Hasher for Hash128 {
         }
         let tail = words.remainder();
         if !tail.is_empty() {
-            let mut word = [0u8; 8];
-            if let Some(head) = word.get_mut(..tail.len()) {
-                head.copy_from_slice(tail);
+            // The tail's bytes, little-endian, with its length (1..=7) in the top byte, so "a" and
+            // "a\0" differ. Shifting the bytes in place of copying them into an array spares a call
+            // to `memcpy` for every string of a key.
+            let mut word = (tail.len() as u64) << 56;
+            for (i, b) in tail.iter().enumerate() {
+                word |= u64::from(*b) << (8 * i);
             }
-            // The top byte holds the tail's length (1..=7), so "a" and "a\0" differ.
-            word[7] = tail.len() as u8;
-            self.word(u64::from_le_bytes(word));
+            self.word(word);
         }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        // What `write(&[n])` does, without the slice: strings end with a 0xFF byte and flags are bytes.
+        self.len = self.len.wrapping_add(1);
+        self.word((1 << 56) | u64::from(n));
     }
 
     fn write_u64(&mut self, n: u64) {
@@ -472,6 +481,10 @@ pub struct StoreCx<'a> {
     pub items: &'a [ItemSummary],
     folders: &'a Folders,
     details: &'a HashMap<usize, ItemDetail>,
+    /// The order of [`StoreCx::by_creation_time`], when the engine shares one among the store checks.
+    shared_order: Option<&'a OnceLock<Vec<usize>>>,
+    /// The order of [`StoreCx::by_creation_time`], worked out here when none is shared.
+    own_order: OnceLock<Vec<usize>>,
     missing: BTreeSet<usize>,
     pub(crate) findings: Vec<Finding>,
 }
@@ -491,9 +504,27 @@ impl<'a> StoreCx<'a> {
             items,
             folders,
             details,
+            shared_order: None,
+            own_order: OnceLock::new(),
             missing: BTreeSet::new(),
             findings: Vec::new(),
         }
+    }
+
+    /// The context, taking [`StoreCx::by_creation_time`] from `order` (filled by the first check that
+    /// asks), so that the checks of one run sort the items once between them.
+    pub(crate) fn sharing_order(mut self, order: &'a OnceLock<Vec<usize>>) -> Self {
+        self.shared_order = Some(order);
+        self
+    }
+
+    /// The positions in [`StoreCx::items`] of every item, oldest first: by PR_CREATION_TIME, items
+    /// without one last, and by position among equal times. Duplicate checks report the newer copy
+    /// against the oldest, as CalCheck did.
+    pub fn by_creation_time(&self) -> &[usize] {
+        self.shared_order
+            .unwrap_or(&self.own_order)
+            .get_or_init(|| creation_order(self.items))
     }
 
     /// The path of the folder `item` lives in.
@@ -541,6 +572,23 @@ impl<'a> StoreCx<'a> {
     pub fn into_findings(self) -> (Vec<Finding>, BTreeSet<usize>) {
         (self.findings, self.missing)
     }
+}
+
+/// The positions in `items` ordered by (creation time, items without one last; position in the source).
+fn creation_order(items: &[ItemSummary]) -> Vec<usize> {
+    // The key of each item is taken once, as one number (creation time above, position in the source
+    // below), so the sort compares plain integers. Positions in the source are unique, so the unstable
+    // sort gives the one order there is.
+    let mut keys: Vec<(u128, usize)> = items
+        .iter()
+        .enumerate()
+        .map(|(at, s)| {
+            let created = s.creation_time().unwrap_or(u64::MAX);
+            ((u128::from(created) << 64) | s.index as u128, at)
+        })
+        .collect();
+    keys.sort_unstable_by_key(|&(key, _)| key);
+    keys.into_iter().map(|(_, at)| at).collect()
 }
 
 /// For items taken in some order, each with an optional key: for every item that is not the first with its
@@ -784,6 +832,36 @@ mod tests {
         assert_ne!(key_hash(&b"a".as_slice()), key_hash(&b"a\0".as_slice()));
         assert_ne!(key_hash(&(true, 1u64)), key_hash(&(false, 1u64)));
         assert_eq!(key_hash(&("ab", 7u64)), key_hash(&("ab", 7u64)));
+    }
+
+    #[test]
+    fn hash128_byte_shortcut_is_the_one_byte_write() {
+        use std::hash::Hasher;
+        // `write_u8` stands for `write(&[n])`, and a tail is read as its bytes little-endian with the
+        // length in the top byte: the hash of a key is the same whichever path its bytes take.
+        for n in 0..=255u8 {
+            let (mut a, mut b) = (Hash128::default(), Hash128::default());
+            a.write_u8(n);
+            b.write(&[n]);
+            assert_eq!(a.finish128(), b.finish128(), "{n}");
+        }
+        let bytes: Vec<u8> = (1..=23).collect();
+        for len in 0..bytes.len() {
+            let mut h = Hash128::default();
+            h.write(&bytes[..len]);
+            let mut want = Hash128::default();
+            let mut words = bytes[..len].chunks(8);
+            for w in words.by_ref() {
+                let mut word = [0u8; 8];
+                word[..w.len()].copy_from_slice(w);
+                if w.len() < 8 {
+                    word[7] = w.len() as u8;
+                }
+                want.word(u64::from_le_bytes(word));
+            }
+            want.len = len as u64;
+            assert_eq!(h.finish128(), want.finish128(), "{len}");
+        }
     }
 
     #[test]

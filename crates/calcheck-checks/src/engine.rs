@@ -470,48 +470,54 @@ impl Engine {
         keep_rows: KeepRows,
         keep_details: bool,
     ) -> Outcome {
-        match result {
-            Ok(item) if item.is_template() => Outcome::Skipped(format!(
-                "Outlook template (.oft) of {}",
-                item.message_class()
-            )),
-            Ok(item) if !item.is_calendar_item() => {
-                Outcome::Skipped(item.message_class().to_owned())
-            }
-            Ok(mut item) => {
-                let findings = self.check_item(index, &item, info);
-                let row = match keep_rows {
-                    KeepRows::None => None,
-                    KeepRows::WithFindings if findings.is_empty() => None,
-                    KeepRows::WithFindings | KeepRows::All => {
-                        Some(Box::new(ItemRow::of(index, &item)))
-                    }
-                };
-                let summary = ItemSummary::of(index, &item);
-                let place = if keep_details {
-                    Place::Detail(Box::new(ItemDetail::of(item)))
-                } else {
-                    // The folder path is moved out of the item, which is dropped here anyway.
-                    Place::Folder(std::mem::take(&mut item.item_ref.folder))
-                };
-                Outcome::Checked {
-                    findings,
-                    summary,
-                    place,
-                    row,
-                }
-            }
+        // The item is checked where the result holds it: a calendar item is over a kilobyte, and
+        // moving it out of the result cost a copy of all of it for every item.
+        let mut result = result;
+        let item = match &mut result {
+            Ok(item) => item,
             Err(bad) => {
                 let mut cx = ItemCx::new(&self.options, info, &bad.item_ref);
                 for check in &self.checks {
-                    check.check_unreadable(&bad, &mut cx);
+                    check.check_unreadable(bad, &mut cx);
                 }
                 let mut findings = cx.into_findings();
                 for f in &mut findings {
                     f.item_index = index;
                 }
-                Outcome::Unreadable(findings)
+                return Outcome::Unreadable(findings);
             }
+        };
+        if item.is_template() {
+            return Outcome::Skipped(format!(
+                "Outlook template (.oft) of {}",
+                item.message_class()
+            ));
+        }
+        if !item.is_calendar_item() {
+            return Outcome::Skipped(item.message_class().to_owned());
+        }
+        let findings = self.check_item(index, item, info);
+        let row = match keep_rows {
+            KeepRows::None => None,
+            KeepRows::WithFindings if findings.is_empty() => None,
+            KeepRows::WithFindings | KeepRows::All => Some(Box::new(ItemRow::of(index, item))),
+        };
+        let summary = ItemSummary::of(index, item);
+        let place = if keep_details {
+            Place::Detail(Box::new(match result {
+                Ok(item) => ItemDetail::of(item),
+                // Not reached: the result was read as an item above.
+                Err(bad) => ItemDetail::named(bad.item_ref),
+            }))
+        } else {
+            // The folder path is moved out of the item, which is dropped here anyway.
+            Place::Folder(std::mem::take(&mut item.item_ref.folder))
+        };
+        Outcome::Checked {
+            findings,
+            summary,
+            place,
+            row,
         }
     }
 
@@ -530,6 +536,8 @@ impl Engine {
     ) -> StoreRun {
         let info = source.info();
         let mut rows = Vec::new();
+        // The summaries stay the same from round to round, and so does their order by creation time.
+        let by_creation = std::sync::OnceLock::new();
         // Every round reads only items that no earlier round read, so the loop ends; store checks are
         // deterministic, so the second round normally lacks nothing.
         loop {
@@ -541,7 +549,8 @@ impl Engine {
                 .checks
                 .par_iter()
                 .map(|check| {
-                    let mut cx = StoreCx::new(&self.options, info, summaries, folders, details_now);
+                    let mut cx = StoreCx::new(&self.options, info, summaries, folders, details_now)
+                        .sharing_order(&by_creation);
                     check.check_store(&mut cx);
                     cx.into_findings()
                 })

@@ -68,7 +68,7 @@ impl DecodedViews {
         let global_object_id = goid_bytes.map(decode_goid_shared);
         let clean_global_object_id = match (bin(&names::CLEAN_GLOBAL_OBJECT_ID), goid_bytes) {
             // Decoding is a function of the bytes alone, so equal bytes share the decode.
-            (Some(clean), Some(goid)) if clean == goid => global_object_id.clone(),
+            (Some(clean), Some(goid)) if clean == goid => global_object_id.as_ref().map(share),
             (clean, _) => clean.map(decode_goid_shared),
         };
         DecodedViews {
@@ -96,6 +96,22 @@ fn shared<T>(decoded: Result<Decoded<T>, Error>) -> Result<Decoded<Arc<T>>, Erro
         value: Arc::new(d.value),
         diagnostics: d.diagnostics,
     })
+}
+
+/// A second view of a shared decode: the value's reference count goes up and the diagnostics are
+/// copied. Most decodes have no diagnostics, and an empty list is made rather than cloned.
+fn share<T>(decoded: &Result<Decoded<Arc<T>>, Error>) -> Result<Decoded<Arc<T>>, Error> {
+    match decoded {
+        Ok(d) => Ok(Decoded {
+            value: Arc::clone(&d.value),
+            diagnostics: if d.diagnostics.is_empty() {
+                Vec::new()
+            } else {
+                d.diagnostics.clone()
+            },
+        }),
+        Err(e) => Err(e.clone()),
+    }
 }
 
 /// How many TZDEFINITION decodes each thread remembers: a mailbox's items use a handful of zones, each
@@ -143,7 +159,7 @@ fn decode_tz_definition_memo(bytes: &[u8]) -> SharedTz {
             _ => memo.entries.iter().position(|(b, _)| **b == *bytes)?,
         };
         memo.last = at;
-        memo.entries.get(at).map(|(_, decoded)| decoded.clone())
+        memo.entries.get(at).map(|(_, decoded)| share(decoded))
     });
     if let Some(out) = remembered {
         return out;
@@ -253,6 +269,60 @@ mod tests {
         ));
         item.reset_decoded();
         assert!(matches!(item.decoded().global_object_id, Some(Err(_))));
+    }
+
+    #[test]
+    fn time_zone_views_equal_fresh_decodes_whichever_definitions_repeat() {
+        use calcheck_format::tzdef::decode_tz_definition;
+        let est = vector("tzdefinition/msgreader-appointment-sample-est-startdisplay.hex");
+        let pacific = vector("tzdefinition/oxocal-4.1.4-pacific-2-rules.hex");
+        let broken = vec![0x02, 0x01, 0x30];
+        let defs = [
+            &names::APPOINTMENT_TIME_ZONE_DEFINITION_START_DISPLAY,
+            &names::APPOINTMENT_TIME_ZONE_DEFINITION_END_DISPLAY,
+            &names::APPOINTMENT_TIME_ZONE_DEFINITION_RECUR,
+        ];
+        // Start, end and recur blobs: all equal, recur repeating the end only, all different, one
+        // missing, and a broken blob repeated.
+        let cases: [[Option<&Vec<u8>>; 3]; 5] = [
+            [Some(&est), Some(&est), Some(&est)],
+            [Some(&est), Some(&pacific), Some(&pacific)],
+            [Some(&est), Some(&pacific), Some(&broken)],
+            [None, Some(&est), Some(&est)],
+            [Some(&broken), Some(&broken), None],
+        ];
+        for (n, case) in cases.iter().enumerate() {
+            let mut item = CalendarItem::new(ItemRef::new(
+                Arc::from(Path::new("x.msg")),
+                "",
+                Locator::MsgFile,
+            ));
+            for (def, blob) in defs.iter().zip(case) {
+                if let Some(b) = blob {
+                    item.props.insert(Property::new(
+                        def.key.to_key(),
+                        0x0102,
+                        PropValue::Binary((*b).clone()),
+                    ));
+                }
+            }
+            let d = item.decoded();
+            let views = [&d.tz_start_display, &d.tz_end_display, &d.tz_recur];
+            for (view, blob) in views.iter().zip(case) {
+                match (view, blob) {
+                    (None, None) => {}
+                    (Some(Ok(v)), Some(b)) => {
+                        let fresh = decode_tz_definition(b).unwrap();
+                        assert_eq!(*v.value, fresh.value, "{n}");
+                        assert_eq!(v.diagnostics, fresh.diagnostics, "{n}");
+                    }
+                    (Some(Err(e)), Some(b)) => {
+                        assert_eq!(Some(e.clone()), decode_tz_definition(b).err(), "{n}");
+                    }
+                    _ => panic!("case {n}: a view without its property or the reverse"),
+                }
+            }
+        }
     }
 
     #[test]

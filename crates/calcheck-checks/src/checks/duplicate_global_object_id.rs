@@ -43,10 +43,13 @@ declare_check! {
 
 impl Check for DuplicateGlobalObjectId {
     fn check_store(&self, cx: &mut StoreCx<'_>) {
-        let mut order: Vec<&ItemSummary> =
-            cx.items.iter().filter(|s| !s.meeting_message()).collect();
-        // Positions are unique, so the unstable sort gives the one order there is.
-        order.sort_unstable_by_key(|s| (s.creation_time().unwrap_or(u64::MAX), s.index));
+        let items = cx.items;
+        let order: Vec<&ItemSummary> = cx
+            .by_creation_time()
+            .iter()
+            .filter_map(|at| items.get(*at))
+            .filter(|s| !s.meeting_message())
+            .collect();
         // Ids are compared within one folder: the same meeting in two calendar folders (a copied
         // archive calendar, say) is two calendars' business, not a duplicate in one of them. Each item
         // is reported against the oldest item with its id.

@@ -44,13 +44,13 @@ impl Check for DuplicateItem {
         // Order by creation time as CalCheck does, so the newer copy is the one reported.
         // Meeting messages (a request in the Inbox, two copies of one request in Deleted Items) carry the
         // times of their meeting and are not calendar items; they are left out.
-        let mut order: Vec<&ItemSummary> = cx
-            .items
+        let items = cx.items;
+        let order: Vec<&ItemSummary> = cx
+            .by_creation_time()
             .iter()
+            .filter_map(|at| items.get(*at))
             .filter(|s| s.dup_key().is_some() && !s.meeting_message())
             .collect();
-        // Positions are unique, so the unstable sort gives the one order there is.
-        order.sort_unstable_by_key(|s| (s.creation_time().unwrap_or(u64::MAX), s.index));
         // Duplicates are looked for within one folder, as CalCheck looked within the calendar it opened;
         // each copy is reported against the oldest item with its key.
         let keys: Vec<Option<(FolderId, u128)>> = order

@@ -53,6 +53,33 @@ fn key(r: &Recipient) -> (&str, &str, &str, Option<i32>, Option<i32>) {
     )
 }
 
+/// Rows whose addresses are compared on the stack; a longer table is compared in a list on the heap.
+const STACK_ROWS: usize = 32;
+
+/// True when no two rows have the same PR_EMAIL_ADDRESS (a missing one counts as empty).
+fn all_addresses_differ(rows: &[Recipient]) -> bool {
+    fn address(r: &Recipient) -> &str {
+        r.props.str(&names::EMAIL_ADDRESS).unwrap_or("")
+    }
+    let distinct = |addresses: &[&str]| {
+        addresses
+            .iter()
+            .enumerate()
+            .all(|(i, a)| !addresses.iter().take(i).any(|b| b == a))
+    };
+    // Most tables are short: their addresses are gathered without an allocation per item.
+    if rows.len() <= STACK_ROWS {
+        let mut addresses = [""; STACK_ROWS];
+        for (slot, r) in addresses.iter_mut().zip(rows) {
+            *slot = address(r);
+        }
+        distinct(addresses.get(..rows.len()).unwrap_or(&[]))
+    } else {
+        let addresses: Vec<&str> = rows.iter().map(address).collect();
+        distinct(&addresses)
+    }
+}
+
 impl Check for DuplicateRecipients {
     fn check_item(&self, item: &CalendarItem, cx: &mut ItemCx<'_>) {
         if item.recipients.len() < 2 {
@@ -60,16 +87,7 @@ impl Check for DuplicateRecipients {
         }
         // Two rows with the same key have the same address, so rows whose addresses all differ need no
         // key at all (one lookup per row instead of five).
-        let addresses: Vec<&str> = item
-            .recipients
-            .iter()
-            .map(|r| r.props.str(&names::EMAIL_ADDRESS).unwrap_or(""))
-            .collect();
-        if addresses
-            .iter()
-            .enumerate()
-            .all(|(i, a)| !addresses.iter().take(i).any(|b| b == a))
-        {
+        if all_addresses_differ(&item.recipients) {
             return;
         }
         let keys: Vec<_> = item.recipients.iter().map(key).collect();

@@ -105,20 +105,26 @@ impl<'a> Candidate<'a> {
         })
     }
 
-    /// The ExceptionInfo entries this attachment replaces, ascending.
-    fn replaces(&self, index: &OriginalIndex) -> Vec<usize> {
-        let mut out: Vec<usize> = Vec::new();
-        let mut add = |keys: &[(u64, usize)], key: Option<u64>| {
-            if let Some(key) = key {
-                out.extend(OriginalIndex::entries(keys, key));
+    /// The ExceptionInfo entry this attachment is matched to, among those its replace times name:
+    /// the first (lowest) one that `free` says no earlier attachment took, else the first one.
+    fn pick(&self, index: &OriginalIndex, free: impl Fn(usize) -> bool) -> Option<usize> {
+        let mut first: Option<usize> = None;
+        let mut first_free: Option<usize> = None;
+        let lookups = [
+            (&index.utc, self.replace_utc),
+            (&index.local, self.replace_attach),
+            (&index.utc, self.replace_attach),
+        ];
+        for (keys, key) in lookups {
+            let Some(key) = key else { continue };
+            for i in OriginalIndex::entries(keys, key) {
+                first = Some(first.map_or(i, |f| f.min(i)));
+                if free(i) {
+                    first_free = Some(first_free.map_or(i, |f| f.min(i)));
+                }
             }
-        };
-        add(&index.utc, self.replace_utc);
-        add(&index.local, self.replace_attach);
-        add(&index.utc, self.replace_attach);
-        out.sort_unstable();
-        out.dedup();
-        out
+        }
+        first_free.or(first)
     }
 }
 
@@ -189,41 +195,39 @@ impl Check for ExceptionAttachmentMismatch {
         let a = &r.value;
         let zones = SeriesZones::of(item, a);
         let index = OriginalIndex::of(&a.exception_info, &zones);
+        // The attachment each ExceptionInfo entry got first and how many claimed it. Attachments are
+        // matched in order, so an entry's claimants are the attachments that `owner` gives it, in
+        // order; the few entries claimed twice are listed from there.
         let mut owner: Vec<Option<usize>> = vec![None; candidates.len()];
-        let mut claimed: Vec<Vec<usize>> = vec![Vec::new(); a.exception_info.len()];
+        let mut claims: Vec<(Option<usize>, usize)> = vec![(None, 0); a.exception_info.len()];
         for (ci, c) in candidates.iter().enumerate() {
             // Prefer an ExceptionInfo no earlier attachment took, so two exceptions that replace the same
             // instance (a DuplicateDates diagnostic) each keep their attachment.
-            let matching = c.replaces(&index);
-            let pick = matching
-                .iter()
-                .copied()
-                .find(|i| claimed.get(*i).is_some_and(Vec::is_empty))
-                .or_else(|| matching.first().copied());
+            let pick = c.pick(&index, |i| claims.get(i).is_some_and(|(_, n)| *n == 0));
             if let Some(i) = pick {
                 owner[ci] = Some(i);
-                if let Some(list) = claimed.get_mut(i) {
-                    list.push(ci);
+                if let Some((first, n)) = claims.get_mut(i) {
+                    first.get_or_insert(ci);
+                    *n += 1;
                 }
             }
         }
-        let unmatched: Vec<usize> = (0..a.exception_info.len())
-            .filter(|i| claimed.get(*i).is_none_or(Vec::is_empty))
-            .collect();
-        if unmatched.len() > MAX_SINGLE_FINDINGS {
+        let is_unmatched = |i: &usize| claims.get(*i).is_none_or(|(_, n)| *n == 0);
+        let unmatched = (0..a.exception_info.len()).filter(is_unmatched).count();
+        if unmatched > MAX_SINGLE_FINDINGS {
             // A series stripped of all its exception attachments would otherwise give one finding per
             // exception; one finding with every original start as evidence says the same.
             let f = cx.report(
                 self,
                 format!(
                     "{} of the {} exceptions have no exception attachment",
-                    unmatched.len(),
+                    unmatched,
                     a.exception_info.len()
                 ),
             );
             f.detail("No attachment's PidLidExceptionReplaceTime or PR_EXCEPTION_REPLACETIME names their original starts; Outlook shows these exceptions but cannot open them");
-            for i in &unmatched {
-                if let Some(e) = a.exception_info.get(*i) {
+            for i in (0..a.exception_info.len()).filter(is_unmatched) {
+                if let Some(e) = a.exception_info.get(i) {
                     f.evidence(
                         format!("ExceptionInfo[{i}].OriginalStartDate"),
                         minutes_evidence(e.original_start_date),
@@ -232,10 +236,9 @@ impl Check for ExceptionAttachmentMismatch {
             }
         }
         for (i, e) in a.exception_info.iter().enumerate() {
-            let list = claimed.get(i).map_or(&[][..], Vec::as_slice);
-            match list {
-                [] if unmatched.len() > MAX_SINGLE_FINDINGS => {}
-                [] => {
+            match claims.get(i).copied().unwrap_or((None, 0)) {
+                (_, 0) | (None, _) if unmatched > MAX_SINGLE_FINDINGS => {}
+                (_, 0) | (None, _) => {
                     let f = cx.report(
                         self,
                         format!(
@@ -248,10 +251,15 @@ impl Check for ExceptionAttachmentMismatch {
                     ));
                     exception_evidence(f, i, e, &zones);
                 }
-                [first, rest @ ..] => {
+                (Some(first), n) => {
+                    let rest = owner
+                        .iter()
+                        .enumerate()
+                        .filter(|(ci, o)| *ci != first && **o == Some(i))
+                        .map(|(ci, _)| ci)
+                        .take(n - 1);
                     for extra in rest {
-                        if let (Some(c0), Some(c)) =
-                            (candidates.get(*first), candidates.get(*extra))
+                        if let (Some(c0), Some(c)) = (candidates.get(first), candidates.get(extra))
                         {
                             let f = cx.report(
                                 self,
@@ -268,7 +276,7 @@ impl Check for ExceptionAttachmentMismatch {
                             candidate_evidence(f, c);
                         }
                     }
-                    if let Some(c) = candidates.get(*first) {
+                    if let Some(c) = candidates.get(first) {
                         self.check_times(c, i, e, &zones, cx);
                     }
                 }

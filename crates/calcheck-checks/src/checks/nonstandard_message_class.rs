@@ -60,13 +60,20 @@ impl Check for NonstandardMessageClass {
         let Some(class) = item.props.str(&names::MESSAGE_CLASS) else {
             return;
         };
-        let standard = STANDARD_CLASSES
-            .iter()
-            .any(|c| c.eq_ignore_ascii_case(class));
-        let meeting_message = class
-            .get(..MEETING_MESSAGE_PREFIX.len())
-            .is_some_and(|p| p.eq_ignore_ascii_case(MEETING_MESSAGE_PREFIX));
-        if class.is_empty() || standard || meeting_message || !is_current(item, cx.options.now) {
+        // Nearly every item is a plain "IPM.Appointment", which one exact comparison settles.
+        let standard = || {
+            class == "IPM.Appointment"
+                || STANDARD_CLASSES
+                    .iter()
+                    .any(|c| c.eq_ignore_ascii_case(class))
+        };
+        let meeting_message = || {
+            class
+                .get(..MEETING_MESSAGE_PREFIX.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(MEETING_MESSAGE_PREFIX))
+        };
+        if class.is_empty() || standard() || meeting_message() || !is_current(item, cx.options.now)
+        {
             return;
         }
         let f = cx.report(

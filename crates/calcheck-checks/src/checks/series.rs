@@ -9,11 +9,12 @@ use std::sync::Arc;
 
 use calcheck_format::recurrence::{AppointmentRecurrencePattern, ExceptionInfo};
 use calcheck_format::time::{self, TICKS_PER_MINUTE};
-use calcheck_format::tzdef::TzDefinition;
+use calcheck_format::tzdef::{SystemTime, TzDefinition};
 use calcheck_format::tzreg::TzReg;
 use calcheck_format::{Decoded, DiagKind, DiagSeverity, Diagnostic};
 use calcheck_model::decoded::View;
 use calcheck_model::{CalendarItem, PropDef, names};
+use chrono::Datelike;
 
 use crate::facts::{contains_any_lowercase, starts_with_ignore_ascii_case};
 use crate::finding::Finding;
@@ -39,7 +40,10 @@ const BIRTHDAY_WORDS: [&str; 5] = [
 /// class is missing or empty count as appointments (CC109 and CC111 report the class itself).
 pub(crate) fn is_appointment_class(item: &CalendarItem) -> bool {
     let class = item.message_class();
+    // Nearly every item's class starts with "IPM.Appointment" as written, which one exact comparison
+    // settles.
     class.is_empty()
+        || class.starts_with("IPM.Appointment")
         || [
             "IPM.APPOINTMENT",
             "IPM.SCHEDULE.MEETING.REQUEST",
@@ -231,36 +235,62 @@ enum ZoneSource<'a> {
 /// PidLidAppointmentTimeZoneDefinitionRecur disagree, while Outlook 2007 and later expand with the
 /// definition's rule for each year. Checks that compare times accept a match under any of them, so a
 /// disagreement between the two (CC305's finding) does not also turn into false mismatches.
+///
+/// The zones are kept inline: two checks build this for every recurring item, and a list on the heap
+/// cost an allocation each time for at most two entries.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SeriesZones<'a> {
-    zones: Vec<(&'static str, ZoneSource<'a>)>,
+    /// How many of `zones` are filled.
+    len: usize,
+    /// The zones with the name of their source, in the order they are tried.
+    zones: [Option<(&'static str, ZoneSource<'a>)>; MAX_ZONES],
 }
 
+/// The fields of a TZREG-shaped rule that its bias at a local time is computed from: `lBias`,
+/// `lStandardBias`, `lDaylightBias`, `stStandardDate`, `stDaylightDate`. [`TzRule::bias_at`] and
+/// [`TzReg::bias_at`] hand exactly these to one function, so equal fields give equal biases.
+///
+/// [`TzRule::bias_at`]: calcheck_format::tzdef::TzRule::bias_at
+type BiasFields<'a> = (i32, i32, i32, &'a SystemTime, &'a SystemTime);
+
 impl<'a> SeriesZones<'a> {
+    /// Adds a zone (a series has at most [`MAX_ZONES`]; a further one would be ignored).
+    fn push(&mut self, name: &'static str, zone: ZoneSource<'a>) {
+        if let Some(slot) = self.zones.get_mut(self.len) {
+            *slot = Some((name, zone));
+            self.len += 1;
+        }
+    }
+
+    /// The zones with their names, in order.
+    fn iter(&self) -> impl Iterator<Item = &(&'static str, ZoneSource<'a>)> {
+        self.zones.iter().flatten()
+    }
+
     /// The zones of `item`'s series: TZDefRecur and PidLidTimeZoneStruct; else TZDefStartDisplay; else
     /// the offset between PidLidAppointmentStartWhole and the blob's first start (no daylight saving).
     pub(crate) fn of(item: &'a CalendarItem, a: &AppointmentRecurrencePattern) -> Self {
         let d = item.decoded();
-        let mut zones = Vec::new();
+        let mut zones = SeriesZones::default();
         if let Some(Ok(def)) = &d.tz_recur
             && !def.value.rules.is_empty()
         {
-            zones.push((
+            zones.push(
                 "PidLidAppointmentTimeZoneDefinitionRecur",
                 ZoneSource::Definition(&def.value),
-            ));
+            );
         }
         if let Some(Ok(reg)) = &d.tz_struct {
-            zones.push(("PidLidTimeZoneStruct", ZoneSource::Reg(&reg.value)));
+            zones.push("PidLidTimeZoneStruct", ZoneSource::Reg(&reg.value));
         }
         if zones.is_empty()
             && let Some(Ok(def)) = &d.tz_start_display
             && !def.value.rules.is_empty()
         {
-            zones.push((
+            zones.push(
                 "PidLidAppointmentTimeZoneDefinitionStartDisplay",
                 ZoneSource::Definition(&def.value),
-            ));
+            );
         }
         if zones.is_empty()
             && has_tail_header(a)
@@ -268,29 +298,27 @@ impl<'a> SeriesZones<'a> {
         {
             let local = i64::try_from(series_start(a)).unwrap_or(i64::MAX);
             let utc = i64::try_from(start / TICKS_PER_MINUTE).unwrap_or(i64::MAX);
-            zones.push((
+            zones.push(
                 "the offset of PidLidAppointmentStartWhole",
                 ZoneSource::Bias(utc.saturating_sub(local)),
-            ));
+            );
         }
-        SeriesZones { zones }
+        zones
     }
 
     /// True when no time zone is known at all.
     pub(crate) fn is_empty(&self) -> bool {
-        self.zones.is_empty()
+        self.len == 0
     }
 
     /// True when a zone comes from a stored time-zone property (not from the master's own offset).
     pub(crate) fn has_stored_zone(&self) -> bool {
-        self.zones
-            .iter()
-            .any(|(_, z)| !matches!(z, ZoneSource::Bias(_)))
+        self.iter().any(|(_, z)| !matches!(z, ZoneSource::Bias(_)))
     }
 
     /// The names of the zone sources, joined for evidence.
     pub(crate) fn describe(&self) -> String {
-        let names: Vec<&str> = self.zones.iter().map(|(n, _)| *n).collect();
+        let names: Vec<&str> = self.iter().map(|(n, _)| *n).collect();
         names.join(", ")
     }
 
@@ -301,14 +329,41 @@ impl<'a> SeriesZones<'a> {
             return out;
         };
         let naive = time::minutes_to_naive(local32);
-        for (_, zone) in &self.zones {
+        // The rule fields behind the last bias worked out: PidLidTimeZoneStruct usually repeats the
+        // definition's rule for the year, and then its bias is that one (see [`BiasFields`]).
+        let mut last: Option<(BiasFields<'_>, i64)> = None;
+        for (_, zone) in self.iter() {
             // UTC = local + bias, in whole minutes. Adding the bias to the minutes gives what
             // `local_to_utc` and `naive_to_minutes` give, without the round trip through a date:
             // both are whole minutes, a u32 of minutes plus a bias of two i32 stays far inside
             // chrono's range, and a result before 1601 or past u32 is dropped either way.
             let bias = match zone {
-                ZoneSource::Definition(def) => def.bias_at(naive),
-                ZoneSource::Reg(reg) => Some(reg.bias_at(naive)),
+                // `TzDefinition::bias_at`, with the rule it picks kept for the next zone.
+                ZoneSource::Definition(def) => def.rule_for_year(naive.year()).map(|rule| {
+                    let fields = (
+                        rule.l_bias,
+                        rule.l_standard_bias,
+                        rule.l_daylight_bias,
+                        &rule.st_standard_date,
+                        &rule.st_daylight_date,
+                    );
+                    let bias = rule.bias_at(naive);
+                    last = Some((fields, bias));
+                    bias
+                }),
+                ZoneSource::Reg(reg) => {
+                    let fields = (
+                        reg.l_bias,
+                        reg.l_standard_bias,
+                        reg.l_daylight_bias,
+                        &reg.st_standard_date,
+                        &reg.st_daylight_date,
+                    );
+                    Some(match last {
+                        Some((seen, bias)) if seen == fields => bias,
+                        _ => reg.bias_at(naive),
+                    })
+                }
                 ZoneSource::Bias(bias) => Some(*bias),
             };
             if let Some(m) = bias
@@ -421,12 +476,9 @@ mod tests {
         ))
         .unwrap()
         .value;
-        let zones = SeriesZones {
-            zones: vec![
-                ("def", ZoneSource::Definition(&def)),
-                ("reg", ZoneSource::Reg(&reg)),
-            ],
-        };
+        let mut zones = SeriesZones::default();
+        zones.push("def", ZoneSource::Definition(&def));
+        zones.push("reg", ZoneSource::Reg(&reg));
         // 2024-07-01 12:00 Pacific daylight time is 19:00 UTC; 2024-01-15 12:00 standard time is 20:00.
         let at = |y, m, d, h| {
             let t = chrono::NaiveDate::from_ymd_opt(y, m, d)
