@@ -81,24 +81,7 @@ impl Kind {
 
 /// Parses hex text into bytes: whitespace anywhere and a leading `0x` are ignored.
 pub fn parse_hex(text: &str) -> anyhow::Result<Vec<u8>> {
-    let text = text.trim_start();
-    let text = text
-        .strip_prefix("0x")
-        .or_else(|| text.strip_prefix("0X"))
-        .unwrap_or(text);
-    let digits: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    if digits.len() % 2 != 0 {
-        bail!("odd number of hex digits ({})", digits.len());
-    }
-    digits
-        .chunks(2)
-        .enumerate()
-        .map(|(i, pair)| {
-            let s = String::from_utf8_lossy(pair);
-            u8::from_str_radix(&s, 16)
-                .map_err(|_| anyhow::anyhow!("{s:?} at byte {i} is not a hex byte"))
-        })
-        .collect()
+    calcheck_format::hex::decode_hex(text).map_err(anyhow::Error::msg)
 }
 
 /// The bytes named by the arguments: `@FILE` (hex text for `.hex`/`.txt`, raw bytes otherwise) or hex.

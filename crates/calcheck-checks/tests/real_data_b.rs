@@ -158,11 +158,7 @@ fn item(name: &str, blobs: &[(&names::PropDef, Vec<u8>)]) -> CalendarItem {
 
 fn hex_vector(rel: &str) -> Vec<u8> {
     let text = std::fs::read_to_string(shared().join("vectors").join(rel)).unwrap();
-    let hex: String = text.chars().filter(char::is_ascii_hexdigit).collect();
-    (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-        .collect()
+    calcheck_format::hex::decode_hex(&text).unwrap()
 }
 
 struct Items(SourceInfo, Vec<CalendarItem>);

@@ -26,11 +26,7 @@ fn vector(kind: &str, name: &str) -> Vec<u8> {
         .join(format!("{name}.hex"));
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let digits: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    digits
-        .chunks(2)
-        .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).unwrap(), 16).unwrap())
-        .collect()
+    calcheck_format::hex::decode_hex(&text).unwrap()
 }
 
 fn decoders(c: &mut Criterion) {

@@ -268,10 +268,7 @@ mod tests {
     use crate::error::Error;
 
     fn hex(s: &str) -> Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
+        crate::hex::decode_hex(s).unwrap()
     }
 
     fn kinds(d: &Decoded<GlobalObjectId>) -> Vec<(DiagKind, DiagSeverity)> {

@@ -26,6 +26,7 @@ pub mod error;
 pub mod fts;
 pub mod goid;
 pub mod guid;
+pub mod hex;
 pub mod msg;
 pub mod props;
 pub mod reader;

@@ -32,14 +32,8 @@ fn all_blobs() -> Vec<(String, Vec<u8>)> {
         for entry in std::fs::read_dir(vectors_dir().join(kind)).unwrap() {
             let path = entry.unwrap().path();
             if path.extension().is_some_and(|e| e == "hex") {
-                let hex: String = std::fs::read_to_string(&path)
-                    .unwrap()
-                    .split_whitespace()
-                    .collect();
-                let bytes = (0..hex.len())
-                    .step_by(2)
-                    .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-                    .collect();
+                let text = std::fs::read_to_string(&path).unwrap();
+                let bytes = calcheck_format::hex::decode_hex(&text).unwrap();
                 out.push((path.display().to_string(), bytes));
             }
         }

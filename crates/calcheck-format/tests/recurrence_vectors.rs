@@ -38,12 +38,7 @@ fn repo_dir() -> PathBuf {
 }
 
 fn hex_bytes(text: &str) -> Vec<u8> {
-    let hex: String = text.split_whitespace().collect();
-    assert!(hex.len() % 2 == 0, "odd hex length");
-    (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-        .collect()
+    calcheck_format::hex::decode_hex(text).unwrap()
 }
 
 fn read_vector(kind: &str, name: &str) -> (Vec<u8>, String) {

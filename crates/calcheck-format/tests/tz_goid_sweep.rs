@@ -20,11 +20,7 @@ enum Kind {
 }
 
 fn hex_to_bytes(text: &str) -> Vec<u8> {
-    let digits: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    digits
-        .chunks(2)
-        .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).unwrap(), 16).unwrap())
-        .collect()
+    calcheck_format::hex::decode_hex(text).unwrap()
 }
 
 fn files_under(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {

@@ -30,12 +30,7 @@ fn blobs() -> PathBuf {
 }
 
 fn hex_to_bytes(text: &str) -> Vec<u8> {
-    let digits: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    assert!(digits.len() % 2 == 0, "odd number of hex digits");
-    digits
-        .chunks(2)
-        .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).unwrap(), 16).unwrap())
-        .collect()
+    calcheck_format::hex::decode_hex(text).unwrap()
 }
 
 fn upper_hex(bytes: &[u8]) -> String {

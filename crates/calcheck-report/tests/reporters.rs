@@ -49,11 +49,7 @@ fn text(it: &mut CalendarItem, def: &names::PropDef, v: &str) {
 }
 
 fn hex(s: &str) -> Vec<u8> {
-    let s: String = s.split_whitespace().collect();
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
+    calcheck_format::hex::decode_hex(s).unwrap()
 }
 
 /// The checks the fixture is built to trigger; naming them keeps the snapshots stable as checks are added.

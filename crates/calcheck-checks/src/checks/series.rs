@@ -452,15 +452,8 @@ mod tests {
         let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../../shared/vectors")
             .join(rel);
-        let hex: String = std::fs::read_to_string(&p)
-            .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-            .chars()
-            .filter(char::is_ascii_hexdigit)
-            .collect();
-        (0..hex.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-            .collect()
+        let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        calcheck_format::hex::decode_hex(&text).unwrap()
     }
 
     #[test]

@@ -294,14 +294,7 @@ fn binary(v: &toml::Value) -> Result<Vec<u8>, String> {
         .as_table()
         .ok_or("expected { hex = … }, { file = … } or { text = … }")?;
     if let Some(h) = t.get("hex").and_then(toml::Value::as_str) {
-        let digits: String = h.chars().filter(|c| !c.is_whitespace()).collect();
-        if digits.len() % 2 != 0 {
-            return Err("odd number of hex digits".into());
-        }
-        return (0..digits.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&digits[i..i + 2], 16).map_err(|e| e.to_string()))
-            .collect();
+        return calcheck_format::hex::decode_hex(h);
     }
     if let Some(f) = t.get("file").and_then(toml::Value::as_str) {
         let p = testdata().join(f);
