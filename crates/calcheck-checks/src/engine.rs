@@ -317,11 +317,11 @@ impl Engine {
         self.in_pool(|| self.run_here(sources))
     }
 
-    /// [`Engine::run_each`] over inputs that are opened only when their turn comes and dropped as soon
-    /// as their report is handed to `each`, so that memory holds only the sources being checked however
-    /// many inputs there are (batch mode over a folder of mailboxes). `open` turns an input into a source
-    /// or into the reason it cannot be read; `each` gets the report, or that reason, on the thread that
-    /// made it. Returns what `each` returned, in input order.
+    /// Runs every input into a report of its own, several inputs at once, for batch mode's one log per
+    /// mailbox. Each input is opened (`open`: a source, or the reason it cannot be read) only when its
+    /// turn comes and dropped once its report is made, and `each` gets the report, or that reason, on the
+    /// thread that made it, so that a caller can write it out at once: memory holds only the inputs being
+    /// checked, however many there are. Returns what `each` returned, in input order.
     pub fn run_each_opened<'s, I: Sync, E, T: Send>(
         &self,
         inputs: &[I],
@@ -336,23 +336,6 @@ impl Engine {
                     let report = open(index, input).map(|source| self.run_here(&[&*source]));
                     each(index, report)
                 })
-                .collect()
-        })
-    }
-
-    /// Runs every source into a report of its own, several sources at once, and hands each report to
-    /// `each` (on the thread that made it, as soon as it is made, so that a caller can write it out and
-    /// drop it); returns what `each` returned, in source order. Batch mode uses it: one log per mailbox.
-    pub fn run_each<T: Send>(
-        &self,
-        sources: &[&dyn CalendarSource],
-        each: impl Fn(usize, Report) -> T + Sync,
-    ) -> Vec<T> {
-        self.in_pool(|| {
-            sources
-                .par_iter()
-                .enumerate()
-                .map(|(index, source)| each(index, self.run_here(&[*source])))
                 .collect()
         })
     }
