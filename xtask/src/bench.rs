@@ -296,23 +296,7 @@ fn bench_file(file: &Path, calcheck: &Path, runs: usize, peer_runs: usize) -> an
     let read = bytes_read_by_check(file)?;
 
     let pff_out = out.join("pffexport");
-    let (pff, pff_rss, _) = repeat(peer_runs, || {
-        let _ = std::fs::remove_dir_all(&pff_out);
-        std::fs::create_dir_all(&pff_out)?;
-        let target = pff_out.join("x");
-        timed(
-            Path::new("pffexport"),
-            &[
-                "-q".as_ref(),
-                "-m".as_ref(),
-                "all".as_ref(),
-                "-t".as_ref(),
-                target.as_os_str(),
-                file.as_os_str(),
-            ],
-        )
-    })?;
-    let _ = std::fs::remove_dir_all(&pff_out);
+    let (pff, pff_rss, _) = repeat(peer_runs, || measure::pffexport(file, &pff_out))?;
 
     let pst_out = out.join("readpst");
     let readpst = repeat(peer_runs, || {

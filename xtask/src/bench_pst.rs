@@ -16,7 +16,7 @@ use anyhow::{Context, bail};
 use calcheck_model::CalendarSource;
 use calcheck_model::source::pst::PstSource;
 
-use crate::measure::{self, corpus_files, median, timed};
+use crate::measure::{self, corpus_files, median};
 
 /// What one walk did.
 struct Walk {
@@ -59,28 +59,6 @@ fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// Runs `pffexport -q -m all -t OUT FILE` once; returns its time and peak RSS (KiB) when
-/// `/usr/bin/time` can measure it.
-fn pffexport_once(path: &Path, out: &Path) -> anyhow::Result<(Duration, Option<u64>)> {
-    let _ = std::fs::remove_dir_all(out);
-    std::fs::create_dir_all(out)?;
-    let target = out.join("x");
-    let t = timed(
-        Path::new("pffexport"),
-        &[
-            "-q".as_ref(),
-            "-m".as_ref(),
-            "all".as_ref(),
-            "-t".as_ref(),
-            target.as_os_str(),
-            path.as_os_str(),
-        ],
-    )
-    .context("pffexport (install pff-tools: scripts/ci-deps.sh)")?;
-    let _ = std::fs::remove_dir_all(out);
-    Ok((t.elapsed, t.rss_kib))
 }
 
 /// Entry point of `cargo xtask bench-pst`.
@@ -134,7 +112,11 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     let mut theirs = Vec::new();
     let mut their_rss = None;
     for _ in 0..peer_runs.max(1) {
-        let (t, rss) = pffexport_once(&file, &out)?;
+        let measure::Timed {
+            elapsed: t,
+            rss_kib: rss,
+            ..
+        } = measure::pffexport(&file, &out)?;
         theirs.push(t);
         their_rss = rss.or(their_rss);
     }

@@ -81,6 +81,28 @@ pub fn timed(program: &Path, args: &[&std::ffi::OsStr]) -> anyhow::Result<Timed>
     })
 }
 
+/// Runs `pffexport -q -m all -t OUT/x FILE` (libpff, Debian `pff-tools`) once, in an emptied `out`
+/// that is removed again afterwards; fails when pffexport cannot run or fails.
+pub fn pffexport(file: &Path, out: &Path) -> anyhow::Result<Timed> {
+    let _ = std::fs::remove_dir_all(out);
+    std::fs::create_dir_all(out)?;
+    let target = out.join("x");
+    let t = timed(
+        Path::new("pffexport"),
+        &[
+            "-q".as_ref(),
+            "-m".as_ref(),
+            "all".as_ref(),
+            "-t".as_ref(),
+            target.as_os_str(),
+            file.as_os_str(),
+        ],
+    )
+    .context("pffexport (install pff-tools: scripts/ci-deps.sh)");
+    let _ = std::fs::remove_dir_all(out);
+    t
+}
+
 /// Timings of a debug build say nothing: when this is one, runs `cargo xtask TASK ARGS` from an
 /// optimized build instead and returns `true` (the caller then stops).
 pub fn rerun_in_release(task: &str, args: &[String]) -> anyhow::Result<bool> {
