@@ -748,55 +748,29 @@ impl Pst {
     ) -> Result<Message<S::Props>> {
         // The nodes below borrow the message's location for their own; it is moved into the
         // message once they are done.
-        let (props, recipients, attachments) = {
-            let node =
-                self.open_node(entry, HeapLocation::Text(Cow::Borrowed(&location)), &mut w)?;
-            let (props, entries) =
-                self.read_props_into(&node, &|id, ty| !keep(id, ty), None, sink, &mut w)?;
-            // From the entries, not the kept values, so leaving the code page properties out
-            // does not change how the other strings decode.
-            let codepage = codepage_of_entries(&entries);
+        let (props, recipients, attachments) =
+            {
+                let node =
+                    self.open_node(entry, HeapLocation::Text(Cow::Borrowed(&location)), &mut w)?;
+                let (props, entries) =
+                    self.read_props_into(&node, &|id, ty| !keep(id, ty), None, sink, &mut w)?;
+                // From the entries, not the kept values, so leaving the code page properties out
+                // does not change how the other strings decode.
+                let codepage = codepage_of_entries(&entries);
 
-            let mut recipients = Vec::new();
-            if let Some(e) = node.subs.get(NID_RECIPIENT_TABLE) {
-                let loc = HeapLocation::Sub(&location, NID_RECIPIENT_TABLE);
-                match self
-                    .open_node(e, loc.clone(), &mut w)
-                    .and_then(|t| self.read_table_into(&t, keep, codepage, sink, &mut w))
-                {
-                    Ok(rows) => recipients = rows,
-                    Err(err) => w.push(Warning::new(
-                        "recipient table",
-                        loc.to_string(),
-                        format!("unreadable: {err}"),
-                    )),
+                let table = |nid, what, w: &mut Warnings| {
+                    self.sub_table(&node, &location, nid, what, keep, codepage, sink, w)
+                };
+                let recipients = table(NID_RECIPIENT_TABLE, "recipient table", &mut w);
+                let rows = table(NID_ATTACHMENT_TABLE, "attachment table", &mut w);
+                let mut attachments = Vec::with_capacity(rows.len());
+                for row in rows {
+                    attachments.push(self.read_attachment(
+                        &node, &location, row, codepage, depth, &mut w, keep, sink,
+                    ));
                 }
-            }
-
-            let mut attachments = Vec::new();
-            if let Some(e) = node.subs.get(NID_ATTACHMENT_TABLE) {
-                let loc = HeapLocation::Sub(&location, NID_ATTACHMENT_TABLE);
-                match self
-                    .open_node(e, loc.clone(), &mut w)
-                    .and_then(|t| self.read_table_into(&t, keep, codepage, sink, &mut w))
-                {
-                    Ok(rows) => {
-                        attachments.reserve(rows.len());
-                        for row in rows {
-                            attachments.push(self.read_attachment(
-                                &node, &location, row, codepage, depth, &mut w, keep, sink,
-                            ));
-                        }
-                    }
-                    Err(err) => w.push(Warning::new(
-                        "attachment table",
-                        loc.to_string(),
-                        format!("unreadable: {err}"),
-                    )),
-                }
-            }
-            (props, recipients, attachments)
-        };
+                (props, recipients, attachments)
+            };
 
         Ok(Message {
             nid: entry.nid,
@@ -806,6 +780,41 @@ impl Pst {
             attachments,
             warnings: w,
         })
+    }
+
+    /// The rows of the table sub-node `nid` (recipient or attachment table, `what`) of the message
+    /// `msg` at `msg_loc`: none when the message has no such sub-node, and none with a warning when
+    /// the table cannot be read.
+    #[allow(clippy::too_many_arguments)]
+    fn sub_table<S: PropSink>(
+        &self,
+        msg: &Node<'_>,
+        msg_loc: &str,
+        nid: u32,
+        what: &'static str,
+        keep: &dyn Fn(u16, u16) -> bool,
+        codepage: u16,
+        sink: &S,
+        w: &mut Warnings,
+    ) -> Vec<TableRow<S::Props>> {
+        let Some(e) = msg.subs.get(nid) else {
+            return Vec::new();
+        };
+        let loc = HeapLocation::Sub(msg_loc, nid);
+        match self
+            .open_node(e, loc.clone(), w)
+            .and_then(|t| self.read_table_into(&t, keep, codepage, sink, w))
+        {
+            Ok(rows) => rows,
+            Err(err) => {
+                w.push(Warning::new(
+                    what,
+                    loc.to_string(),
+                    format!("unreadable: {err}"),
+                ));
+                Vec::new()
+            }
+        }
     }
 
     /// Reads one attachment object of the message `msg` at `msg_loc`; on failure the attachment
