@@ -1,7 +1,6 @@
 //! What a check sees besides the item: run options, and for store checks the compact per-item summaries.
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::OnceLock;
 
 use calcheck_format::time;
 use calcheck_model::{CalendarItem, ItemRef, Locator, Property, SourceInfo, names};
@@ -481,10 +480,6 @@ pub struct StoreCx<'a> {
     pub items: &'a [ItemSummary],
     folders: &'a Folders,
     details: &'a HashMap<usize, ItemDetail>,
-    /// The order of [`StoreCx::by_creation_time`], when the engine shares one among the store checks.
-    shared_order: Option<&'a OnceLock<Vec<usize>>>,
-    /// The order of [`StoreCx::by_creation_time`], worked out here when none is shared.
-    own_order: OnceLock<Vec<usize>>,
     missing: BTreeSet<usize>,
     pub(crate) findings: Vec<Finding>,
 }
@@ -504,27 +499,9 @@ impl<'a> StoreCx<'a> {
             items,
             folders,
             details,
-            shared_order: None,
-            own_order: OnceLock::new(),
             missing: BTreeSet::new(),
             findings: Vec::new(),
         }
-    }
-
-    /// The context, taking [`StoreCx::by_creation_time`] from `order` (filled by the first check that
-    /// asks), so that the checks of one run sort the items once between them.
-    pub(crate) fn sharing_order(mut self, order: &'a OnceLock<Vec<usize>>) -> Self {
-        self.shared_order = Some(order);
-        self
-    }
-
-    /// The positions in [`StoreCx::items`] of every item, oldest first: by PR_CREATION_TIME, items
-    /// without one last, and by position among equal times. Duplicate checks report the newer copy
-    /// against the oldest, as CalCheck did.
-    pub fn by_creation_time(&self) -> &[usize] {
-        self.shared_order
-            .unwrap_or(&self.own_order)
-            .get_or_init(|| creation_order(self.items))
     }
 
     /// The path of the folder `item` lives in.
@@ -574,39 +551,39 @@ impl<'a> StoreCx<'a> {
     }
 }
 
-/// The positions in `items` ordered by (creation time, items without one last; position in the source).
-fn creation_order(items: &[ItemSummary]) -> Vec<usize> {
-    // The key of each item is taken once, as one number (creation time above, position in the source
-    // below), so the sort compares plain integers. Positions in the source are unique, so the unstable
-    // sort gives the one order there is.
-    let mut keys: Vec<(u128, usize)> = items
-        .iter()
-        .enumerate()
-        .map(|(at, s)| {
-            let created = s.creation_time().unwrap_or(u64::MAX);
-            ((u128::from(created) << 64) | s.index as u128, at)
-        })
+/// Every item that shares its folder and key with an older item, paired with the oldest item of that
+/// folder and key, in source order. Store checks use it to find duplicates within a folder.
+///
+/// "Older" is by PR_CREATION_TIME, items without one last, and by position among equal times, so
+/// the newer copy is reported against the oldest, as CalCheck did. The items are sorted by folder, key and age instead of being looked up in a hash
+/// map: the work is n log n whatever keys the input holds (no bucket for crafted keys to pile into),
+/// and the summaries are read once in their order rather than in creation order, which kept missing
+/// the cache on large stores.
+pub fn duplicates<'a>(
+    items: impl IntoIterator<Item = (&'a ItemSummary, Option<u128>)>,
+) -> Vec<(&'a ItemSummary, &'a ItemSummary)> {
+    let mut keyed: Vec<(FolderId, u128, u128, &'a ItemSummary)> = items
+        .into_iter()
+        .filter_map(|(s, key)| Some((s.folder, key?, age(s), s)))
         .collect();
-    keys.sort_unstable_by_key(|&(key, _)| key);
-    keys.into_iter().map(|(_, at)| at).collect()
+    // Ages are unique (positions are), so the unstable sort gives the one order there is.
+    keyed.sort_unstable_by_key(|&(folder, key, age, _)| (folder, key, age));
+    let mut found: Vec<(&ItemSummary, &ItemSummary)> = keyed
+        .chunk_by(|a, b| a.0 == b.0 && a.1 == b.1)
+        .filter_map(|group| {
+            let (_, _, _, first) = group.first()?;
+            Some(group.iter().skip(1).map(move |&(_, _, _, s)| (s, *first)))
+        })
+        .flatten()
+        .collect();
+    found.sort_unstable_by_key(|(s, _)| s.index);
+    found
 }
 
-/// For items taken in some order, each with an optional key: for every item that is not the first with its
-/// key, the position (in that order) of the first one that is. Store checks use it to find duplicates
-/// within a folder. The map hashes with the standard library's randomly keyed SipHash, so keys taken
-/// from the input cannot be chosen to fall into one bucket.
-pub fn first_with_same_key(keys: &[Option<(FolderId, u128)>]) -> Vec<Option<usize>> {
-    let mut first: HashMap<(FolderId, u128), usize> = HashMap::with_capacity(keys.len());
-    keys.iter()
-        .enumerate()
-        .map(|(at, key)| match first.entry((*key)?) {
-            std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(at);
-                None
-            }
-        })
-        .collect()
+/// An item's place in creation order as one number: PR_CREATION_TIME above (items without one
+/// last), the position in the source below.
+fn age(s: &ItemSummary) -> u128 {
+    (u128::from(s.creation_time().unwrap_or(u64::MAX)) << 64) | s.index as u128
 }
 
 /// PR_LAST_MODIFIER_NAME (0x3FFA, PtypString): not in the property registry because no check reads it;
@@ -787,23 +764,46 @@ mod tests {
     }
 
     #[test]
-    fn first_with_same_key_names_the_earliest_item_of_each_folder_and_key() {
+    fn duplicates_name_the_oldest_item_of_each_folder_and_key() {
         let (a, b) = (FolderId(0), FolderId(1));
-        let keys = [
-            Some((a, 7)),
-            None,
-            Some((b, 7)),
-            Some((a, 7)),
-            Some((a, 9)),
-            Some((b, 7)),
-            Some((a, 7)),
+        // (folder, key, creation time) at positions 0..
+        let spec: [(FolderId, Option<u128>, Option<u64>); 8] = [
+            (a, Some(7), Some(500)),
+            (a, None, Some(100)),
+            (b, Some(7), Some(300)),
+            (a, Some(7), Some(200)),
+            (a, Some(9), Some(100)),
+            (b, Some(7), None),
+            (a, Some(7), None),
+            (a, Some(7), Some(200)),
         ];
-        // The same key in another folder is not a duplicate; every later copy names the first one.
-        assert_eq!(
-            first_with_same_key(&keys),
-            [None, None, None, Some(0), None, Some(2), Some(0)]
-        );
-        assert!(first_with_same_key(&[]).is_empty());
+        let items: Vec<ItemSummary> = spec
+            .iter()
+            .enumerate()
+            .map(|(index, &(folder, _, created))| ItemSummary {
+                index,
+                folder,
+                flags: if created.is_some() {
+                    FLAG_CREATION_TIME
+                } else {
+                    0
+                },
+                creation_time: created.unwrap_or(0),
+                dup_key: [0; 2],
+                goid: [0; 2],
+                clean_goid: [0; 2],
+            })
+            .collect();
+        let found: Vec<(usize, usize)> =
+            duplicates(items.iter().zip(spec.iter().map(|&(_, key, _)| key)))
+                .into_iter()
+                .map(|(s, first)| (s.index, first.index))
+                .collect();
+        // Position 3 is the oldest of folder a's key 7 (created at 200, before position 7's equal
+        // time); the same key in folder b is another group, whose item without a creation time
+        // counts as the newest; items without a key are never duplicates. Listed in source order.
+        assert_eq!(found, [(0, 3), (5, 2), (6, 3), (7, 3)]);
+        assert!(duplicates(std::iter::empty()).is_empty());
     }
 
     #[test]

@@ -519,8 +519,6 @@ impl Engine {
     ) -> StoreRun {
         let info = source.info();
         let mut rows = Vec::new();
-        // The summaries stay the same from round to round, and so does their order by creation time.
-        let by_creation = std::sync::OnceLock::new();
         // Every round reads only items that no earlier round read, so the loop ends; store checks are
         // deterministic, so the second round normally lacks nothing.
         loop {
@@ -532,8 +530,7 @@ impl Engine {
                 .checks
                 .par_iter()
                 .map(|check| {
-                    let mut cx = StoreCx::new(&self.options, info, summaries, folders, details_now)
-                        .sharing_order(&by_creation);
+                    let mut cx = StoreCx::new(&self.options, info, summaries, folders, details_now);
                     check.check_store(&mut cx);
                     cx.into_findings()
                 })

@@ -2,7 +2,9 @@
 
 use calcheck_model::item::hex_upper;
 
-use crate::context::{FolderId, ItemSummary, StoreCx, first_with_same_key};
+use std::collections::BTreeMap;
+
+use crate::context::{ItemSummary, StoreCx, duplicates};
 use crate::declare_check;
 use crate::engine::Check;
 
@@ -43,36 +45,23 @@ declare_check! {
 
 impl Check for DuplicateGlobalObjectId {
     fn check_store(&self, cx: &mut StoreCx<'_>) {
-        let items = cx.items;
-        let order: Vec<&ItemSummary> = cx
-            .by_creation_time()
-            .iter()
-            .filter_map(|at| items.get(*at))
-            .filter(|s| !s.meeting_message())
-            .collect();
         // Ids are compared within one folder: the same meeting in two calendar folders (a copied
         // archive calendar, say) is two calendars' business, not a duplicate in one of them. Each item
         // is reported against the oldest item with its id.
-        let goids: Vec<Option<(FolderId, u128)>> = order
-            .iter()
-            .map(|s| s.goid().map(|g| (s.folder, g)))
-            .collect();
-        let cleans: Vec<Option<(FolderId, u128)>> = order
-            .iter()
-            .map(|s| {
-                s.clean_goid()
-                    .filter(|_| !s.is_exception())
-                    .map(|c| (s.folder, c))
-            })
-            .collect();
-        let earlier = |first: Option<usize>| first.and_then(|i| order.get(i).copied());
-        let hits: Vec<(&ItemSummary, Option<&ItemSummary>, Option<&ItemSummary>)> = order
-            .iter()
-            .zip(first_with_same_key(&goids))
-            .zip(first_with_same_key(&cleans))
-            .filter(|((_, g), c)| g.is_some() || c.is_some())
-            .map(|((s, g), c)| (*s, earlier(g), earlier(c)))
-            .collect();
+        let items = cx.items;
+        let calendar = || items.iter().filter(|s| !s.meeting_message());
+        let by_goid = duplicates(calendar().map(|s| (s, s.goid())));
+        let by_clean =
+            duplicates(calendar().map(|s| (s, s.clean_goid().filter(|_| !s.is_exception()))));
+        // Both lists are in source order; each item that either names is one finding.
+        let mut hits: BTreeMap<usize, Hit<'_>> = BTreeMap::new();
+        for (s, first) in by_goid {
+            hits.entry(s.index).or_insert((s, None, None)).1 = Some(first);
+        }
+        for (s, first) in by_clean {
+            hits.entry(s.index).or_insert((s, None, None)).2 = Some(first);
+        }
+        let hits: Vec<Hit<'_>> = hits.into_values().collect();
         for (s, goid_dup, clean_dup) in hits {
             let (message, number, earlier) = match (goid_dup, clean_dup) {
                 (Some(g), Some(_)) => (
@@ -119,6 +108,14 @@ impl Check for DuplicateGlobalObjectId {
         }
     }
 }
+
+/// An item with a duplicate id: the item, the oldest item with its GlobalObjectId and the oldest
+/// with its CleanGlobalObjectId.
+type Hit<'a> = (
+    &'a ItemSummary,
+    Option<&'a ItemSummary>,
+    Option<&'a ItemSummary>,
+);
 
 fn describe_ref(r: &calcheck_model::ItemRef) -> String {
     format!(

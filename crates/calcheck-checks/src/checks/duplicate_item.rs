@@ -1,6 +1,6 @@
 //! CC502 duplicate-item: two items with the same subject, organizer, location, recurrence flag, start and end.
 
-use crate::context::{FolderId, ItemSummary, StoreCx, first_with_same_key};
+use crate::context::{StoreCx, duplicates};
 use crate::declare_check;
 use crate::engine::Check;
 
@@ -41,27 +41,17 @@ impl Check for DuplicateItem {
         if cx.options.no_dup {
             return;
         }
-        // Order by creation time as CalCheck does, so the newer copy is the one reported.
         // Meeting messages (a request in the Inbox, two copies of one request in Deleted Items) carry the
-        // times of their meeting and are not calendar items; they are left out.
+        // times of their meeting and are not calendar items; they are left out. Duplicates are looked
+        // for within one folder, as CalCheck looked within the calendar it opened, and each copy is
+        // reported against the oldest item with its key (by creation time, as CalCheck ordered them).
         let items = cx.items;
-        let order: Vec<&ItemSummary> = cx
-            .by_creation_time()
-            .iter()
-            .filter_map(|at| items.get(*at))
-            .filter(|s| s.dup_key().is_some() && !s.meeting_message())
-            .collect();
-        // Duplicates are looked for within one folder, as CalCheck looked within the calendar it opened;
-        // each copy is reported against the oldest item with its key.
-        let keys: Vec<Option<(FolderId, u128)>> = order
-            .iter()
-            .map(|s| s.dup_key().map(|k| (s.folder, k)))
-            .collect();
-        let hits: Vec<(&ItemSummary, &ItemSummary)> = first_with_same_key(&keys)
-            .into_iter()
-            .zip(&order)
-            .filter_map(|(first, s)| Some((*s, *order.get(first?)?)))
-            .collect();
+        let hits = duplicates(
+            items
+                .iter()
+                .filter(|s| !s.meeting_message())
+                .map(|s| (s, s.dup_key())),
+        );
         for (s, earlier) in hits {
             let other = cx.detail(earlier);
             let f = cx.report(self, s, "Duplicate item in the Calendar");
