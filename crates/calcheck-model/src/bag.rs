@@ -99,6 +99,9 @@ impl Property {
 /// 16 properties keeps a table from slot to position: a lookup by definition is then
 /// one array read, with no key built and nothing hashed. Small bags (a recipient row, an
 /// attachment) compare the slots one by one, which is cheaper than any table for a handful.
+/// Every bag also keeps one bit per registered slot it holds, so that adding a property whose
+/// slot is not taken yet (nearly every one a reader adds) and asking for one the bag does not
+/// hold (most of what checks ask of a small bag) never compare slots.
 ///
 /// Unregistered keys (shown by `calcheck dump`, never read by a check) are found by comparing
 /// keys, through a hash index once a bag holds more than 16 of them, so building a
@@ -109,6 +112,8 @@ impl Property {
 #[derive(Debug, Clone, Default)]
 pub struct PropertyBag {
     props: Vec<Property>,
+    /// Bit `s % 64` of word `s / 64` is set when the bag holds a property in registered slot `s`.
+    held: [u64; SLOT_WORDS],
     /// Slot to position + 1 (0: absent); empty while the bag has at most [`LINEAR_MAX`] properties.
     table: Box<[u16]>,
     /// Unregistered key to position; empty while the bag has at most [`LINEAR_MAX`] of them.
@@ -130,6 +135,9 @@ const LINEAR_MAX: usize = 16;
 
 /// The slot of a property no definition registers.
 const NO_SLOT: u16 = u16::MAX;
+
+/// Words of [`PropertyBag::held`]: one bit per registered slot.
+const SLOT_WORDS: usize = names::SLOTS.div_ceil(64);
 
 impl PropertyBag {
     /// An empty bag.
@@ -194,41 +202,96 @@ impl PropertyBag {
             self.insert_other(prop);
             return;
         };
-        self.place(
-            Property {
+        let prop = Property {
+            key,
+            type_code,
+            value,
+            provenance: Provenance::Stored,
+            location,
+            slot,
+        };
+        if self.holds_slot(slot) {
+            self.replace_slot(prop, slot);
+        } else {
+            // Built where the bag keeps it: the property is made only after the duplicate test,
+            // so that nothing between the two needs it on the stack.
+            self.push(prop, slot);
+        }
+    }
+
+    /// [`PropertyBag::insert_stored`] of a property with a location, for a reader that found
+    /// the key's registered slot in a table of its own (`names::slot_of(&key)`): the property
+    /// is written once, into the bag's list, when the slot is not taken yet.
+    #[inline]
+    pub fn insert_stored_registered(
+        &mut self,
+        key: PropKey,
+        type_code: u16,
+        value: PropValue,
+        location: ValueLocation,
+        slot: u16,
+    ) {
+        if usize::from(slot) >= names::SLOTS || self.holds_slot(slot) {
+            self.insert_stored(
                 key,
                 type_code,
                 value,
-                provenance: Provenance::Stored,
-                location,
-                slot,
-            },
-            slot,
+                Some(location),
+                Some(usize::from(slot)),
+            );
+            return;
+        }
+        debug_assert_eq!(
+            Some(usize::from(slot)),
+            names::slot_of(&key),
+            "wrong slot for {key}"
         );
+        let position = self.props.len();
+        self.props.push(Property {
+            key,
+            type_code,
+            value,
+            provenance: Provenance::Stored,
+            location: Some(location),
+            slot,
+        });
+        if let Some(w) = self.held.get_mut(usize::from(slot / 64)) {
+            *w |= 1 << (slot % 64);
+        }
+        self.index_pushed(position, slot);
     }
 
     #[inline]
     fn insert_registered(&mut self, mut prop: Property, slot: u16) {
         prop.slot = slot;
-        self.place(prop, slot);
+        if self.holds_slot(slot) {
+            self.replace_slot(prop, slot);
+        } else {
+            self.push(prop, slot);
+        }
     }
 
-    /// Puts `prop`, whose registered slot is `slot` (already set in it), in the bag: in place of
-    /// the property the bag holds in that slot, else after the others.
-    // Always inlined: a plain `#[inline]` left a call that copies the property once more, 18 M
-    // more instructions in the PST reader's pass over the 2 GB mailbox (callgrind).
-    #[allow(clippy::inline_always)]
-    #[inline(always)]
-    fn place(&mut self, prop: Property, slot: u16) {
-        if let Some(i) = self.position_of_slot(slot) {
-            if let Some(existing) = self.props.get_mut(i) {
-                *existing = prop;
-            }
-        } else {
-            let position = self.props.len();
-            self.props.push(prop);
-            self.index_pushed(position, slot);
+    /// Puts `prop` in place of the property the bag holds in registered slot `slot`: a later
+    /// value for a key replaces the earlier one. Rare (a source that repeats a property), so
+    /// kept out of the inlined insertion.
+    #[cold]
+    #[inline(never)]
+    fn replace_slot(&mut self, mut prop: Property, slot: u16) {
+        prop.slot = slot;
+        if let Some(existing) = self
+            .position_of_slot(slot)
+            .and_then(|i| self.props.get_mut(i))
+        {
+            *existing = prop;
         }
+    }
+
+    /// True when the bag holds a property in registered slot `slot`.
+    #[inline]
+    fn holds_slot(&self, slot: u16) -> bool {
+        self.held
+            .get(usize::from(slot / 64))
+            .is_some_and(|w| w >> (slot % 64) & 1 == 1)
     }
 
     // Unregistered keys are rare on the check path, so this stays out of the inlined hot path.
@@ -258,12 +321,16 @@ impl PropertyBag {
         self.push(prop, NO_SLOT);
     }
 
-    /// Appends a property whose key the bag does not hold yet.
+    /// Appends a property whose key the bag does not hold yet, in registered slot `slot` (or
+    /// [`NO_SLOT`]).
     #[inline]
     fn push(&mut self, mut prop: Property, slot: u16) {
         let position = self.props.len();
         prop.slot = slot;
         self.props.push(prop);
+        if let Some(w) = self.held.get_mut(usize::from(slot / 64)) {
+            *w |= 1 << (slot % 64);
+        }
         self.index_pushed(position, slot);
     }
 
@@ -299,6 +366,9 @@ impl PropertyBag {
     /// The position of the property in registered slot `slot`.
     #[inline]
     fn position_of_slot(&self, slot: u16) -> Option<usize> {
+        if !self.holds_slot(slot) {
+            return None;
+        }
         if self.table.is_empty() {
             return self.props.iter().position(|p| p.slot == slot);
         }
@@ -467,19 +537,26 @@ mod tests {
     #[test]
     fn registered_properties_are_found_by_definition_in_small_and_large_bags() {
         // Every registered property, twice (the second value wins), with unregistered ones in
-        // between: the bag grows from comparing slots to a slot table. Built once through
-        // `insert` and once through `insert_stored`, which must index alike.
-        for (count, stored) in [3, names::ALL.len()]
+        // between: the bag grows from comparing slots to a slot table. Built through `insert`,
+        // `insert_stored` and (for registered keys) `insert_stored_registered`, which must
+        // index alike.
+        for (count, way) in [3, names::ALL.len()]
             .into_iter()
-            .flat_map(|c| [(c, false), (c, true)])
+            .flat_map(|c| [(c, 0), (c, 1), (c, 2)])
         {
             let mut bag = PropertyBag::new();
             let mut add = |key: PropKey, value: i32| {
-                if stored {
-                    let slot = names::slot_of(&key);
-                    bag.insert_stored(key, 0x0003, PropValue::I32(value), None, slot);
-                } else {
-                    bag.insert(Property::new(key, 0x0003, PropValue::I32(value)));
+                let slot = names::slot_of(&key);
+                match (way, slot.and_then(|s| u16::try_from(s).ok())) {
+                    (0, _) => bag.insert(Property::new(key, 0x0003, PropValue::I32(value))),
+                    (2, Some(slot)) => bag.insert_stored_registered(
+                        key,
+                        0x0003,
+                        PropValue::I32(value),
+                        ValueLocation::Text("here".into()),
+                        slot,
+                    ),
+                    _ => bag.insert_stored(key, 0x0003, PropValue::I32(value), None, slot),
                 }
             };
             for round in 0..2 {

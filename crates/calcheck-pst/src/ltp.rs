@@ -442,7 +442,7 @@ impl<'a> Heap<'a> {
     /// stays a few instructions (building the errors' context made each lookup several times
     /// dearer). Whatever it refuses, [`Heap::item_checked`] refuses with the reason.
     #[inline]
-    fn decoded_allocation(&self, hid: u32) -> Option<&[u8]> {
+    pub(crate) fn decoded_allocation(&self, hid: u32) -> Option<&[u8]> {
         let (ty, index, block) = split_hid(hid, self.format);
         if ty != 0 {
             return None;
@@ -719,6 +719,16 @@ pub fn pc_entries(heap: &Heap<'_>) -> Result<Vec<PcEntry>> {
             ),
         ));
     }
+    // A PC whose root is a leaf (every PC of a calendar item) is read as one slice of 8-byte
+    // records; a leaf that is not a whole number of records, and index levels, take the general
+    // walk, which reports them.
+    if bth.levels == 0 && bth.root != 0 {
+        if let Ok(leaf) = heap.item(bth.root) {
+            if leaf.len() % 8 == 0 {
+                return Ok(leaf.chunks_exact(8).map(pc_record).collect());
+            }
+        }
+    }
     // Straight from the records into a list of the right size, rather than through a list of
     // record slices.
     let mut out = Vec::with_capacity(bth.record_hint());
@@ -732,6 +742,22 @@ pub fn pc_entries(heap: &Heap<'_>) -> Result<Vec<PcEntry>> {
         }
     })?;
     Ok(out)
+}
+
+/// The PC record in an 8-byte slice of a BTH leaf (`chunks_exact(8)` only gives such slices).
+fn pc_record(record: &[u8]) -> PcEntry {
+    match record {
+        [k0, k1, t0, t1, v0, v1, v2, v3] => PcEntry {
+            id: u16::from_le_bytes([*k0, *k1]),
+            ty: u16::from_le_bytes([*t0, *t1]),
+            value: u32::from_le_bytes([*v0, *v1, *v2, *v3]),
+        },
+        _ => PcEntry {
+            id: 0,
+            ty: 0,
+            value: 0,
+        },
+    }
 }
 
 /// True when a value of type code `ty` is stored in the 4-byte `dwValueHnid` of a PC record.

@@ -352,6 +352,7 @@ impl BagSink<'_> {
     /// The model key of a store-local property id: tagged ids as they are; a named id that maps
     /// to a registered property from the registry (no name-map lookup), any other through the
     /// store's map. `None` for a named id the map does not know.
+    #[inline]
     fn key(&self, id: u16, slot: Option<usize>) -> Option<PropKey> {
         if id < 0x8000 {
             return Some(PropKey::Tagged(id));
@@ -359,6 +360,13 @@ impl BagSink<'_> {
         if let Some(def) = slot.and_then(|s| crate::names::ALL.get(s)) {
             return Some(def.key.to_key());
         }
+        self.unregistered_key(id)
+    }
+
+    /// [`BagSink::key`] of a named id no registered definition names, through the store's map:
+    /// out of line, as a check pass reads only registered properties.
+    #[inline(never)]
+    fn unregistered_key(&self, id: u16) -> Option<PropKey> {
         let named = self.names.resolve(id)?;
         let id = match named.id {
             NameId::Lid(lid) => NamedId::Lid(lid),
@@ -381,7 +389,46 @@ impl PropSink for BagSink<'_> {
         }
     }
 
+    // Inlined into the reader's loop over values, as the reader's generic code is built here.
+    #[inline]
     fn push(&self, props: &mut Bag, tag: PropTag, value: PropValue, location: ValueLoc) {
+        let id = tag.id();
+        let slot = self.slots.get(usize::from(id)).copied().unwrap_or(NO_SLOT);
+        // Registered properties (every one a check pass reads) go straight into their slot; the
+        // key of a named one comes from the registry, without a name-map lookup.
+        let key = if slot == NO_SLOT {
+            None
+        } else if id < 0x8000 {
+            Some(PropKey::Tagged(id))
+        } else {
+            crate::names::ALL
+                .get(usize::from(slot))
+                .map(|def| def.key.to_key())
+        };
+        match key {
+            Some(key) => props.bag.insert_stored_registered(
+                key,
+                tag.type_code(),
+                value,
+                ValueLocation::Pst(location),
+                slot,
+            ),
+            None => self.push_unregistered(props, tag, value, location),
+        }
+    }
+}
+
+impl BagSink<'_> {
+    /// [`PropSink::push`] of a property no registered definition names: its key comes from the
+    /// store's name map, and a named id the map does not know is left out and recorded.
+    #[inline(never)]
+    fn push_unregistered(
+        &self,
+        props: &mut Bag,
+        tag: PropTag,
+        value: PropValue,
+        location: ValueLoc,
+    ) {
         let slot = self
             .slots
             .get(usize::from(tag.id()))
