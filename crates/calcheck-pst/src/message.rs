@@ -471,16 +471,21 @@ impl Pst {
             }
             Some(Cell::Absent) => None,
             Some(Cell::Inline(b)) => Some(Cow::Borrowed(b)),
-            Some(Cell::Hnid(h)) => match self.hnid_bytes(node, h, w) {
-                Ok(b) => Some(b),
-                Err(e) => {
-                    w.push(Warning::new(
-                        "TC",
-                        full(),
-                        format!("cell value unreadable: {e}"),
-                    ));
-                    None
-                }
+            // A value in the node's own heap (nearly every one) is found without the `Result`
+            // of [`Pst::hnid_bytes`], which is there for the others and for the reasons.
+            Some(Cell::Hnid(h)) => match node.heap.decoded_allocation(h) {
+                Some(b) => Some(Cow::Borrowed(b)),
+                None => match self.hnid_bytes(node, h, w) {
+                    Ok(b) => Some(b),
+                    Err(e) => {
+                        w.push(Warning::new(
+                            "TC",
+                            full(),
+                            format!("cell value unreadable: {e}"),
+                        ));
+                        None
+                    }
+                },
             },
         }
     }
