@@ -137,17 +137,14 @@ fn render_blobs(out: &mut String, item: &CalendarItem, pad: &str) {
         d.tz_recur.as_ref(),
     );
     decoded(out, pad, &names::TIME_ZONE_STRUCT, d.tz_struct.as_ref());
-    decoded(
-        out,
-        pad,
-        &names::GLOBAL_OBJECT_ID,
-        d.global_object_id.as_ref(),
-    );
+    // The ids are decoded on request, not among the views (`decoded::global_object_ids`).
+    let (goid, clean_goid) = calcheck_model::decoded::global_object_ids(&item.props);
+    decoded(out, pad, &names::GLOBAL_OBJECT_ID, goid.as_ref());
     decoded(
         out,
         pad,
         &names::CLEAN_GLOBAL_OBJECT_ID,
-        d.clean_global_object_id.as_ref(),
+        clean_goid.as_ref(),
     );
 }
 

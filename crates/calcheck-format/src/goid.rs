@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::diag::{Decoded, DiagKind, DiagSeverity, Diagnostics};
+use crate::diag::{Decoded, DiagKind, DiagSeverity, Diagnostic, Diagnostics};
 use crate::error::Result;
 use crate::reader::Reader;
 use crate::time::filetime_to_utc;
@@ -150,6 +150,44 @@ fn to_upper_hex(bytes: &[u8]) -> String {
 /// not a date, non-zero X and a Size that disagrees with the remaining bytes are diagnostics; Data is
 /// never sized from Size alone (it takes what is there).
 pub fn decode_global_object_id(data: &[u8]) -> Result<Decoded<GlobalObjectId>> {
+    let (parts, diags) = read_parts(data)?;
+    Ok(Decoded {
+        value: GlobalObjectId {
+            class_id: parts.class_id,
+            year: parts.year,
+            month: parts.month,
+            day: parts.day,
+            creation_time: parts.creation_time,
+            x: parts.x,
+            size: parts.size,
+            data: parts.data.to_vec(),
+            trailing: parts.trailing.to_vec(),
+        },
+        diagnostics: diags.into_vec(),
+    })
+}
+
+/// The diagnostics [`decode_global_object_id`] gives for `data`, or its error, without building the
+/// value: a check that only reports problems spares the copies of Data and of the trailing bytes.
+pub fn global_object_id_diagnostics(data: &[u8]) -> Result<Vec<Diagnostic>> {
+    read_parts(data).map(|(_, diags)| diags.into_vec())
+}
+
+/// A GlobalObjectId's fields as read, Data and the trailing bytes still borrowed from the input.
+struct Parts<'a> {
+    class_id: [u8; 16],
+    year: u16,
+    month: u8,
+    day: u8,
+    creation_time: u64,
+    x: [u8; 8],
+    size: u32,
+    data: &'a [u8],
+    trailing: &'a [u8],
+}
+
+/// Reads the fields of a GlobalObjectId and checks them (see [`decode_global_object_id`]).
+fn read_parts(data: &[u8]) -> Result<(Parts<'_>, Diagnostics)> {
     let mut r = Reader::new(data, GOID);
     let mut diags = Diagnostics::new();
     let mut class_id = [0u8; 16];
@@ -230,20 +268,18 @@ pub fn decode_global_object_id(data: &[u8]) -> Result<Decoded<GlobalObjectId>> {
         );
     }
 
-    Ok(Decoded {
-        value: GlobalObjectId {
-            class_id,
-            year,
-            month,
-            day,
-            creation_time,
-            x,
-            size,
-            data: body.to_vec(),
-            trailing: trailing.to_vec(),
-        },
-        diagnostics: diags.into_vec(),
-    })
+    let parts = Parts {
+        class_id,
+        year,
+        month,
+        day,
+        creation_time,
+        x,
+        size,
+        data: body,
+        trailing,
+    };
+    Ok((parts, diags))
 }
 
 /// Writes a GlobalObjectId exactly as described: `size` as given (even when it disagrees with `data`),
@@ -440,6 +476,39 @@ mod tests {
         let mut other = id;
         other.data[12] = 0xFF;
         assert_eq!(other.vcal_uid(), None);
+    }
+
+    #[test]
+    fn diagnostics_alone_are_the_decoders() {
+        // The spec's id, each broken form above, and every truncation: the diagnostics-only reader
+        // gives the decoder's diagnostics, or its error, exactly.
+        let spec = hex(SPEC_4_1_3);
+        let mut inputs = vec![spec.clone()];
+        for (at, byte) in [
+            (0, 0x05),
+            (18, 2),
+            (19, 30),
+            (30, 0x5D),
+            (36, 10),
+            (39, 0xFF),
+        ] {
+            let mut b = spec.clone();
+            b[at] = byte;
+            inputs.push(b);
+        }
+        inputs.extend((0..spec.len()).map(|n| spec[..n].to_vec()));
+        for bytes in &inputs {
+            let decoded = decode_global_object_id(bytes).map(|d| d.diagnostics);
+            assert_eq!(global_object_id_diagnostics(bytes), decoded, "{bytes:02X?}");
+        }
+        // [MS-OXOCAL] 4.1.3's id is clean; bytes cut after 17 lack the month byte M.
+        assert_eq!(global_object_id_diagnostics(&spec), Ok(Vec::new()));
+        assert_eq!(
+            global_object_id_diagnostics(&spec[..18])
+                .unwrap_err()
+                .field(),
+            "M"
+        );
     }
 
     #[test]

@@ -36,13 +36,27 @@ pub struct DecodedViews {
     pub tz_recur: View<Arc<TzDefinition>>,
     /// PidLidTimeZoneStruct.
     pub tz_struct: View<TzReg>,
-    /// PidLidGlobalObjectId.
-    ///
-    /// Both ids hold their value behind an [`Arc`]: a series or single meeting stores the same bytes
-    /// in both properties (its instance date is zero), and then both views share one decode.
-    pub global_object_id: View<Arc<GlobalObjectId>>,
-    /// PidLidCleanGlobalObjectId.
-    pub clean_global_object_id: View<Arc<GlobalObjectId>>,
+}
+
+/// PidLidGlobalObjectId and PidLidCleanGlobalObjectId of `props`, decoded when asked.
+///
+/// They are not among the [`DecodedViews`]: every item carries them, no check needs their decoded
+/// value (CC415 reads only the decoder's diagnostics, with
+/// [`calcheck_format::goid::global_object_id_diagnostics`]), and building the value cost two
+/// allocations per item. Both ids hold their value behind an [`Arc`]: a series or single meeting
+/// stores the same bytes in both properties (its instance date is zero), and then both views share
+/// one decode.
+pub fn global_object_ids(
+    props: &PropertyBag,
+) -> (View<Arc<GlobalObjectId>>, View<Arc<GlobalObjectId>>) {
+    let goid_bytes = props.binary(&names::GLOBAL_OBJECT_ID);
+    let global_object_id = goid_bytes.map(decode_goid_shared);
+    let clean_global_object_id = match (props.binary(&names::CLEAN_GLOBAL_OBJECT_ID), goid_bytes) {
+        // Decoding is a function of the bytes alone, so equal bytes share the decode.
+        (Some(clean), Some(goid)) if clean == goid => global_object_id.as_ref().map(share),
+        (clean, _) => clean.map(decode_goid_shared),
+    };
+    (global_object_id, clean_global_object_id)
 }
 
 impl DecodedViews {
@@ -60,16 +74,20 @@ impl DecodedViews {
                 .unwrap_or(calcheck_format::props::CP_WINDOWS_1252)
         };
         let bin = |def: &PropDef| props.binary(def);
-        let tz = |def: &PropDef| bin(def).map(decode_tz_definition_memo);
-        let tz_start_display = tz(&names::APPOINTMENT_TIME_ZONE_DEFINITION_START_DISPLAY);
-        let tz_end_display = tz(&names::APPOINTMENT_TIME_ZONE_DEFINITION_END_DISPLAY);
-        let tz_recur = tz(&names::APPOINTMENT_TIME_ZONE_DEFINITION_RECUR);
-        let goid_bytes = bin(&names::GLOBAL_OBJECT_ID);
-        let global_object_id = goid_bytes.map(decode_goid_shared);
-        let clean_global_object_id = match (bin(&names::CLEAN_GLOBAL_OBJECT_ID), goid_bytes) {
-            // Decoding is a function of the bytes alone, so equal bytes share the decode.
-            (Some(clean), Some(goid)) if clean == goid => global_object_id.as_ref().map(share),
-            (clean, _) => clean.map(decode_goid_shared),
+        // An item's definitions usually hold one zone twice or three times: a blob equal to one
+        // decoded just before shares that decode, without asking the thread's memo.
+        let start_bytes = bin(&names::APPOINTMENT_TIME_ZONE_DEFINITION_START_DISPLAY);
+        let end_bytes = bin(&names::APPOINTMENT_TIME_ZONE_DEFINITION_END_DISPLAY);
+        let recur_bytes = bin(&names::APPOINTMENT_TIME_ZONE_DEFINITION_RECUR);
+        let tz_start_display = start_bytes.map(decode_tz_definition_memo);
+        let tz_end_display = match end_bytes {
+            Some(b) if start_bytes == Some(b) => tz_start_display.as_ref().map(share),
+            other => other.map(decode_tz_definition_memo),
+        };
+        let tz_recur = match recur_bytes {
+            Some(b) if end_bytes == Some(b) => tz_end_display.as_ref().map(share),
+            Some(b) if start_bytes == Some(b) => tz_start_display.as_ref().map(share),
+            other => other.map(decode_tz_definition_memo),
         };
         DecodedViews {
             recurrence: bin(&names::APPOINTMENT_RECUR)
@@ -78,14 +96,11 @@ impl DecodedViews {
             tz_end_display,
             tz_recur,
             tz_struct: bin(&names::TIME_ZONE_STRUCT).map(decode_tzreg),
-            global_object_id,
-            clean_global_object_id,
         }
     }
 }
 
-/// [`decode_global_object_id`] with the value behind an [`Arc`] (see
-/// [`DecodedViews::global_object_id`]).
+/// [`decode_global_object_id`] with the value behind an [`Arc`] (see [`global_object_ids`]).
 fn decode_goid_shared(bytes: &[u8]) -> Result<Decoded<Arc<GlobalObjectId>>, Error> {
     shared(decode_global_object_id(bytes))
 }
@@ -260,8 +275,10 @@ mod tests {
             0x0102,
             PropValue::Binary(vec![4, 0, 0, 0]),
         ));
-        item.reset_decoded();
-        assert!(matches!(item.decoded().global_object_id, Some(Err(_))));
+        assert!(matches!(
+            super::global_object_ids(&item.props).0,
+            Some(Err(_))
+        ));
     }
 
     #[test]
@@ -337,9 +354,8 @@ mod tests {
         let series = vector("global_object_id/mfcmapi-GLOBALOBJECTID-1.hex");
         put(&mut item, &names::GLOBAL_OBJECT_ID, series.clone());
         put(&mut item, &names::CLEAN_GLOBAL_OBJECT_ID, series.clone());
-        let d = item.decoded();
-        let goid = d.global_object_id.as_ref().unwrap().as_ref().unwrap();
-        let clean = d.clean_global_object_id.as_ref().unwrap().as_ref().unwrap();
+        let (goid, clean) = super::global_object_ids(&item.props);
+        let (goid, clean) = (goid.unwrap().unwrap(), clean.unwrap().unwrap());
         assert!(Arc::ptr_eq(&goid.value, &clean.value));
         // MFCMAPI's rendering: Size 0x10, Data E73C73F7..., created 2010-04-26.
         assert_eq!(goid.value.size, 16);
@@ -348,9 +364,8 @@ mod tests {
         // An instance id (2010-10-13, from opush) next to a different clean id: each its own decode.
         let instance = vector("global_object_id/opush-testDecompress3-instance-2010-10-13.hex");
         put(&mut item, &names::GLOBAL_OBJECT_ID, instance);
-        let d = item.decoded();
-        let goid = d.global_object_id.as_ref().unwrap().as_ref().unwrap();
-        let clean = d.clean_global_object_id.as_ref().unwrap().as_ref().unwrap();
+        let (goid, clean) = super::global_object_ids(&item.props);
+        let (goid, clean) = (goid.unwrap().unwrap(), clean.unwrap().unwrap());
         assert_eq!(
             (goid.value.year, goid.value.month, goid.value.day),
             (2010, 10, 13)

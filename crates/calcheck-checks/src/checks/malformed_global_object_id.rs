@@ -1,6 +1,7 @@
 //! CC415 malformed-global-object-id: PidLidGlobalObjectId or PidLidCleanGlobalObjectId does not decode cleanly.
 
 use calcheck_format::DiagSeverity;
+use calcheck_format::goid::global_object_id_diagnostics;
 use calcheck_model::{CalendarItem, names};
 
 use crate::context::{ItemCx, prop_evidence};
@@ -37,13 +38,26 @@ declare_check! {
 
 impl Check for MalformedGlobalObjectId {
     fn check_item(&self, item: &CalendarItem, cx: &mut ItemCx<'_>) {
-        let views = item.decoded();
+        // Only the decoder's diagnostics are reported, so the ids are read without building their
+        // values. A series or single meeting stores the same bytes in both ids, and equal bytes give
+        // equal diagnostics.
+        let goid = item.props.binary(&names::GLOBAL_OBJECT_ID);
+        let goid_diags = goid.map(global_object_id_diagnostics);
+        let clean = item.props.binary(&names::CLEAN_GLOBAL_OBJECT_ID);
+        let same = matches!((clean, goid), (Some(c), Some(g)) if c == g);
+        let clean_own = if same {
+            None
+        } else {
+            clean.map(global_object_id_diagnostics)
+        };
+        let clean_diags = if same {
+            goid_diags.as_ref()
+        } else {
+            clean_own.as_ref()
+        };
         for (def, view) in [
-            (&names::GLOBAL_OBJECT_ID, &views.global_object_id),
-            (
-                &names::CLEAN_GLOBAL_OBJECT_ID,
-                &views.clean_global_object_id,
-            ),
+            (&names::GLOBAL_OBJECT_ID, goid_diags.as_ref()),
+            (&names::CLEAN_GLOBAL_OBJECT_ID, clean_diags),
         ] {
             match view {
                 None => {}
@@ -52,9 +66,8 @@ impl Check for MalformedGlobalObjectId {
                     f.detail(e.to_string());
                     prop_evidence(f, item, def);
                 }
-                Some(Ok(decoded)) => {
-                    for d in decoded
-                        .diagnostics
+                Some(Ok(diagnostics)) => {
+                    for d in diagnostics
                         .iter()
                         .filter(|d| d.severity >= DiagSeverity::Warning)
                     {
