@@ -555,27 +555,34 @@ impl<'a> StoreCx<'a> {
 /// folder and key, in source order. Store checks use it to find duplicates within a folder.
 ///
 /// "Older" is by PR_CREATION_TIME, items without one last, and by position among equal times, so
-/// the newer copy is reported against the oldest, as CalCheck did. The items are sorted by folder, key and age instead of being looked up in a hash
-/// map: the work is n log n whatever keys the input holds (no bucket for crafted keys to pile into),
-/// and the summaries are read once in their order rather than in creation order, which kept missing
-/// the cache on large stores.
+/// the newer copy is reported against the oldest, as CalCheck did.
+///
+/// The keys are sorted rather than looked up in a hash map: the work is n log n whatever keys the
+/// input holds (no bucket for crafted keys to pile into), and the summaries are read once, in their
+/// order. Only the keys and small indexes are sorted, by the key alone (a 128-bit hash, nearly always
+/// unique); the few runs of equal keys are then sorted by folder and age, so the common case pays
+/// for one integer comparison per step instead of three.
 pub fn duplicates<'a>(
     items: impl IntoIterator<Item = (&'a ItemSummary, Option<u128>)>,
 ) -> Vec<(&'a ItemSummary, &'a ItemSummary)> {
-    let mut keyed: Vec<(FolderId, u128, u128, &'a ItemSummary)> = items
+    let mut keyed: Vec<(u128, &'a ItemSummary)> = items
         .into_iter()
-        .filter_map(|(s, key)| Some((s.folder, key?, age(s), s)))
+        .filter_map(|(s, key)| Some((key?, s)))
         .collect();
-    // Ages are unique (positions are), so the unstable sort gives the one order there is.
-    keyed.sort_unstable_by_key(|&(folder, key, age, _)| (folder, key, age));
-    let mut found: Vec<(&ItemSummary, &ItemSummary)> = keyed
-        .chunk_by(|a, b| a.0 == b.0 && a.1 == b.1)
-        .filter_map(|group| {
-            let (_, _, _, first) = group.first()?;
-            Some(group.iter().skip(1).map(move |&(_, _, _, s)| (s, *first)))
-        })
-        .flatten()
-        .collect();
+    keyed.sort_unstable_by_key(|&(key, _)| key);
+    let mut found: Vec<(&ItemSummary, &ItemSummary)> = Vec::new();
+    let mut group: Vec<&ItemSummary> = Vec::new();
+    for run in keyed.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
+        group.clear();
+        group.extend(run.iter().map(|&(_, s)| s));
+        // Ages are unique (positions are), so the unstable sort gives the one order there is.
+        group.sort_unstable_by_key(|s| (s.folder, age(s)));
+        for in_folder in group.chunk_by(|a, b| a.folder == b.folder) {
+            if let Some((first, rest)) = in_folder.split_first() {
+                found.extend(rest.iter().map(|&s| (s, *first)));
+            }
+        }
+    }
     found.sort_unstable_by_key(|(s, _)| s.index);
     found
 }
