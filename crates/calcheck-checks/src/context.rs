@@ -572,7 +572,10 @@ pub fn duplicates<'a>(
     keyed.sort_unstable_by_key(|&(key, _)| key);
     let mut found: Vec<(&ItemSummary, &ItemSummary)> = Vec::new();
     let mut group: Vec<&ItemSummary> = Vec::new();
-    for run in keyed.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
+    for run in keyed
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|run| run.len() > 1)
+    {
         group.clear();
         group.extend(run.iter().map(|&(_, s)| s));
         // Ages are unique (positions are), so the unstable sort gives the one order there is.
