@@ -92,9 +92,14 @@ const LEAVES_PER_THREAD: usize = 8;
 /// last keys can only be in that leaf, so the answer is the descent's. Only leaves reached without
 /// any page warning are remembered, so the warnings an item collects do not depend on which leaves
 /// a thread happened to have, and a key that is not found is always looked up from the root.
+///
+/// The pages of the thread's last descent from the root are kept too, per tree and level: the
+/// upper levels of a tree are the same few pages for every descent, and taking them from here
+/// skips the shared page cache's lock and scan.
 struct LeafCache {
     owner: u64,
     leaves: [Vec<(u64, u64, Arc<BtPage>)>; 2],
+    paths: [Vec<(u64, Arc<BtPage>)>; 2],
 }
 
 thread_local! {
@@ -102,8 +107,29 @@ thread_local! {
         RefCell::new(LeafCache {
             owner: 0,
             leaves: [Vec::new(), Vec::new()],
+            paths: [Vec::new(), Vec::new()],
         })
     };
+}
+
+impl LeafCache {
+    /// Forgets everything when the cache holds another file's pages, and takes it for `owner`.
+    fn claim(&mut self, owner: u64) {
+        if self.owner != owner {
+            self.owner = owner;
+            for l in &mut self.leaves {
+                l.clear();
+            }
+            for p in &mut self.paths {
+                p.clear();
+            }
+        }
+    }
+}
+
+/// Index of a tree in the per-thread caches.
+fn tree_index(tree: Tree) -> usize {
+    usize::from(tree == Tree::Block)
 }
 
 impl ReadWindows {
@@ -139,20 +165,43 @@ thread_local! {
     static BLOCK_BUFFERS: RefCell<Vec<Vec<u8>>> = const { RefCell::new(Vec::new()) };
 }
 
+/// A recycled buffer with room for `len` bytes when the thread has one and the block is large;
+/// its old bytes are still in it.
+fn pooled_buffer(len: usize) -> Option<Vec<u8>> {
+    if len <= POOLED_BLOCK_MIN {
+        return None;
+    }
+    let reused = BLOCK_BUFFERS.with(|cell| cell.try_borrow_mut().ok().and_then(|mut v| v.pop()));
+    reused.filter(|b| b.capacity() >= len)
+}
+
 /// An empty buffer with room for `len` bytes: a recycled one for large blocks when the thread
 /// has one, else a new one.
 pub(crate) fn block_buffer(len: usize) -> Vec<u8> {
+    let mut b = pooled_buffer(len).unwrap_or_else(|| new_block_buffer(len));
+    b.clear();
+    b
+}
+
+/// A new buffer for a block of `len` bytes: large ones get room for any later block, so that
+/// they can be recycled.
+fn new_block_buffer(len: usize) -> Vec<u8> {
     if len <= POOLED_BLOCK_MIN {
-        return Vec::with_capacity(len);
+        Vec::with_capacity(len)
+    } else {
+        Vec::with_capacity(len.max(POOLED_BUFFER_SIZE))
     }
-    let reused = BLOCK_BUFFERS.with(|cell| cell.try_borrow_mut().ok().and_then(|mut v| v.pop()));
-    match reused {
-        Some(mut b) if b.capacity() >= len => {
-            b.clear();
-            b
-        }
-        _ => Vec::with_capacity(len.max(POOLED_BUFFER_SIZE)),
-    }
+}
+
+/// A buffer of exactly `len` bytes, for a block that is about to be written over every byte of
+/// it: a recycled one keeps whatever its last block left in it, so only bytes beyond that
+/// block's length are zero-filled (filling every buffer with zeros only to overwrite them was a
+/// measurable part of reading a block).
+fn block_buffer_sized(len: usize) -> Vec<u8> {
+    let mut b = pooled_buffer(len).unwrap_or_else(|| new_block_buffer(len));
+    b.truncate(len);
+    b.resize(len, 0);
+    b
 }
 
 /// Gives a buffer back for [`block_buffer`] to hand out again (small and very large buffers are
@@ -468,7 +517,9 @@ impl Ndb {
         self.len
     }
 
-    /// Reads `len` bytes at `offset` after checking they lie inside the file.
+    /// Reads `len` bytes at `offset` after checking they lie inside the file (the tests' view of
+    /// [`Ndb::with_range`]).
+    #[cfg(test)]
     fn read_range(&self, offset: u64, len: usize, structure: &'static str) -> Result<Vec<u8>> {
         self.with_range(offset, len, structure, <[u8]>::to_vec)
     }
@@ -591,8 +642,11 @@ impl Ndb {
             }
         }
         let size = self.header.format.page_size();
-        let bytes = self.read_range(bref.ib, size, "BTPAGE")?;
-        let page = Arc::new(parse_page(&bytes, self.header.format, tree, bref)?);
+        // Parsed straight out of the read window, without a copy of the page first.
+        let format = self.header.format;
+        let page = Arc::new(self.with_range(bref.ib, size, "BTPAGE", |bytes| {
+            parse_page(bytes, format, tree, bref)
+        })??);
         if let Some(shard) = self.shard(bref.ib) {
             if let Ok(mut guard) = shard.lock() {
                 if guard.len() >= CACHE_PER_SHARD {
@@ -619,8 +673,14 @@ impl Ndb {
         let mut bref = root;
         let mut expected: Option<u8> = None;
         let mut clean = true;
-        for _ in 0..=MAX_BTREE_DEPTH {
-            let page = self.page(bref, tree)?;
+        for depth in 0..=usize::from(MAX_BTREE_DEPTH) {
+            let page = if let Some(page) = self.path_page(tree, depth, bref.ib) {
+                page
+            } else {
+                let page = self.page(bref, tree)?;
+                self.remember_path(tree, depth, bref.ib, &page);
+                page
+            };
             if let Some(w) = &page.warning {
                 warnings.push(w.clone());
                 clean = false;
@@ -678,6 +738,37 @@ impl Ndb {
         ))
     }
 
+    /// The page at file offset `ib` if the thread's last descent of `tree` met it at `depth`.
+    fn path_page(&self, tree: Tree, depth: usize, ib: u64) -> Option<Arc<BtPage>> {
+        LEAF_CACHE.with(|cell| {
+            let cache = cell.try_borrow().ok()?;
+            if cache.owner != self.id {
+                return None;
+            }
+            let (at, page) = cache.paths.get(tree_index(tree))?.get(depth)?;
+            (*at == ib).then(|| Arc::clone(page))
+        })
+    }
+
+    /// Remembers that the thread's descent of `tree` met `page`, at file offset `ib`, at `depth`.
+    fn remember_path(&self, tree: Tree, depth: usize, ib: u64, page: &Arc<BtPage>) {
+        LEAF_CACHE.with(|cell| {
+            let Ok(mut cache) = cell.try_borrow_mut() else {
+                return;
+            };
+            cache.claim(self.id);
+            let Some(path) = cache.paths.get_mut(tree_index(tree)) else {
+                return;
+            };
+            // Levels below `depth` belonged to another branch; they are replaced as the descent
+            // goes on.
+            path.truncate(depth);
+            if path.len() == depth {
+                path.push((ib, Arc::clone(page)));
+            }
+        });
+    }
+
     /// Looks a node up in the node B-tree.
     pub fn node(&self, nid: u32, warnings: &mut Warnings) -> Result<NbtEntry> {
         self.lookup(Tree::Node, u64::from(nid), warnings, |page| {
@@ -728,7 +819,7 @@ impl Ndb {
             }
             cache
                 .leaves
-                .get(usize::from(tree == Tree::Block))?
+                .get(tree_index(tree))?
                 .iter()
                 .find(|(first, last, _)| *first <= key && key <= *last)
                 .and_then(|(_, _, page)| find(page))
@@ -755,13 +846,8 @@ impl Ndb {
             let Ok(mut cache) = cell.try_borrow_mut() else {
                 return;
             };
-            if cache.owner != self.id {
-                cache.owner = self.id;
-                for l in &mut cache.leaves {
-                    l.clear();
-                }
-            }
-            if let Some(leaves) = cache.leaves.get_mut(usize::from(tree == Tree::Block)) {
+            cache.claim(self.id);
+            if let Some(leaves) = cache.leaves.get_mut(tree_index(tree)) {
                 leaves.retain(|(f, _, _)| *f != first);
                 leaves.insert(0, (first, last, page));
                 leaves.truncate(LEAVES_PER_THREAD);
@@ -936,13 +1022,17 @@ impl Ndb {
                     format!("wSig {t_sig:#06x} differs from ComputeSig(ib, bid)"),
                 ));
             }
-            let mut out = block_buffer(cb);
-            if bid_is_internal(bid) || keep_encoded {
+            // Internal blocks are never encoded ([MS-PST] 5.1).
+            if bid_is_internal(bid) || keep_encoded || crypt == crypt::CryptMethod::None {
+                let mut out = block_buffer(cb);
                 out.extend_from_slice(data);
+                Ok(out)
             } else {
-                crypt::decode_into(crypt, data, bid_key(bid), &mut out);
+                // Decoded straight out of the read window over every byte of `out`.
+                let mut out = block_buffer_sized(data.len());
+                crypt::decode_to(crypt, data, bid_key(bid), &mut out);
+                Ok(out)
             }
-            Ok(out)
         })??;
         if format == Format::Unicode4k && entry.cb_inflated != entry.cb {
             let size = usize::from(entry.cb_inflated);

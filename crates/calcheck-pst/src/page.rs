@@ -106,21 +106,25 @@ pub struct BtPage {
 /// pointed at something that is not this page). A CRC or signature mismatch is kept as a warning:
 /// the entries are still checked one by one by the walk.
 pub fn parse_page(bytes: &[u8], format: Format, tree: Tree, bref: Bref) -> Result<BtPage> {
-    let location = format!(
-        "{} page bid {:#x} at file offset {:#x}",
-        tree.name(),
-        bref.bid,
-        bref.ib
-    );
+    // Built only when something is reported: pages are parsed on every page-cache miss, and
+    // formatting the text for each of them was a large share of parsing one.
+    let location = || {
+        format!(
+            "{} page bid {:#x} at file offset {:#x}",
+            tree.name(),
+            bref.bid,
+            bref.ib
+        )
+    };
     let page_size = format.page_size();
     let page = bytes.get(..page_size).ok_or_else(|| {
         Error::corrupt(
             "BTPAGE",
-            location.clone(),
+            location(),
             format!("page is shorter than {page_size} bytes"),
         )
     })?;
-    let perr = |e| Error::parse(location.clone(), e);
+    let perr = |e| Error::parse(location(), e);
 
     // Offsets of the fields after rgentries, and the CRC-covered length, per layout.
     let (meta_at, trailer_at, crc_len) = match format {
@@ -159,7 +163,7 @@ pub fn parse_page(bytes: &[u8], format: Format, tree: Tree, bref: Bref) -> Resul
     if ptype != tree.ptype() || ptype_repeat != ptype {
         return Err(Error::corrupt(
             "PAGETRAILER",
-            location,
+            location(),
             format!(
                 "ptype {ptype:#04x}/{ptype_repeat:#04x} is not the {} page type {:#04x}",
                 tree.name(),
@@ -170,7 +174,7 @@ pub fn parse_page(bytes: &[u8], format: Format, tree: Tree, bref: Bref) -> Resul
     if bid != bref.bid {
         return Err(Error::corrupt(
             "PAGETRAILER",
-            location,
+            location(),
             format!(
                 "trailer bid {bid:#x} differs from the bid {:#x} the parent names",
                 bref.bid
@@ -182,7 +186,7 @@ pub fn parse_page(bytes: &[u8], format: Format, tree: Tree, bref: Bref) -> Resul
     if computed != crc {
         warning = Some(Warning::new(
             "PAGETRAILER",
-            location.clone(),
+            location(),
             format!(
                 "crc mismatch (stored {crc:#010x}, computed {computed:#010x}); entries used anyway"
             ),
@@ -190,7 +194,7 @@ pub fn parse_page(bytes: &[u8], format: Format, tree: Tree, bref: Bref) -> Resul
     } else if sig != compute_sig(bref.ib, bref.bid) {
         warning = Some(Warning::new(
             "PAGETRAILER",
-            location.clone(),
+            location(),
             format!("wSig {sig:#06x} differs from ComputeSig(ib, bid)"),
         ));
     }
@@ -204,7 +208,7 @@ pub fn parse_page(bytes: &[u8], format: Format, tree: Tree, bref: Bref) -> Resul
     if entry_size < min_size {
         return Err(Error::corrupt(
             "BTPAGE",
-            location,
+            location(),
             format!("cbEnt {entry_size} is smaller than the {min_size} bytes an entry needs"),
         ));
     }
@@ -213,7 +217,7 @@ pub fn parse_page(bytes: &[u8], format: Format, tree: Tree, bref: Bref) -> Resul
     if needed > area.len() {
         return Err(Error::corrupt(
             "BTPAGE",
-            location,
+            location(),
             format!(
                 "cEnt {count} x cbEnt {entry_size} does not fit in the {} entry bytes",
                 area.len()
