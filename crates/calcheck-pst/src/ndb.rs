@@ -16,7 +16,7 @@ use crate::crypt;
 use crate::error::{Error, Result, Warning, Warnings};
 use crate::header::{Bref, Format, Header};
 use crate::io::ReadAt;
-use crate::page::{BbtEntry, BtPage, NbtEntry, PageEntries, Tree, parse_page, read_id};
+use crate::page::{BbtEntry, BtPage, NbtEntry, PageEntries, Tree, id_at, parse_page, read_id};
 
 /// Deepest B-tree accepted. Real files have 2 to 5 levels; `cLevel` must fall by one per page.
 const MAX_BTREE_DEPTH: u8 = 16;
@@ -464,24 +464,20 @@ fn parse_subblock_into(
 }
 
 /// Appends the `count` SLENTRY records at the reader's position to `out`; the caller has checked
-/// that they fit.
+/// that they fit. They are taken as one slice and read field by field from it.
 fn read_slentries(
     r: &mut Reader<'_>,
     count: u16,
     format: Format,
     out: &mut Vec<NodeEntry>,
 ) -> core::result::Result<(), calcheck_format::Error> {
-    out.reserve(usize::from(count));
-    for _ in 0..count {
-        let nid = read_id(r, format, "SLENTRY.nid")? as u32;
-        let bid_data = read_id(r, format, "SLENTRY.bidData")?;
-        let bid_sub = read_id(r, format, "SLENTRY.bidSub")?;
-        out.push(NodeEntry {
-            nid,
-            bid_data,
-            bid_sub,
-        });
-    }
+    let id = format.id_size();
+    let entries = r.bytes(usize::from(count) * 3 * id, "rgentries")?;
+    out.extend(entries.chunks_exact(3 * id).map(|e| NodeEntry {
+        nid: id_at(e, 0, format) as u32,
+        bid_data: id_at(e, id, format),
+        bid_sub: id_at(e, 2 * id, format),
+    }));
     Ok(())
 }
 
@@ -979,16 +975,21 @@ impl Ndb {
         let decoded = self.with_range(ib, total as usize, "BLOCK", |raw| -> Result<Vec<u8>> {
             let trailer_at = total as usize - trailer_size;
             let perr = |e| Error::parse(location(), e);
+            // The trailer's fields are taken from one checked slice rather than read one by one.
             let mut t = Reader::new(raw, "BLOCKTRAILER");
             t.skip(trailer_at, "block data").map_err(perr)?;
-            let t_cb = t.u16("cb").map_err(perr)?;
-            let t_sig = t.u16("wSig").map_err(perr)?;
+            let fields_len = if format == Format::Ansi { 12 } else { 16 };
+            let fields = t.bytes(fields_len, "cb").map_err(perr)?;
+            let t_cb = trailer_u16(fields, 0);
+            let t_sig = trailer_u16(fields, 2);
             let (t_crc, t_bid) = if format == Format::Ansi {
-                let b = u64::from(t.u32("bid").map_err(perr)?);
-                (t.u32("dwCRC").map_err(perr)?, b)
+                (trailer_u32(fields, 8), u64::from(trailer_u32(fields, 4)))
             } else {
-                let c = t.u32("dwCRC").map_err(perr)?;
-                (c, t.u64("bid").map_err(perr)?)
+                let bid = fields
+                    .get(8..16)
+                    .and_then(|b| <[u8; 8]>::try_from(b).ok())
+                    .map_or(0, u64::from_le_bytes);
+                (trailer_u32(fields, 4), bid)
             };
             if bid_key(t_bid) != bid_key(bid) {
                 return Err(Error::corrupt(
@@ -1252,6 +1253,23 @@ impl Ndb {
         }
         Ok(SubnodeMap { entries })
     }
+}
+
+/// The little-endian `u16` at `at` of the BLOCKTRAILER fields `cb`, `wSig`, then `bid` and
+/// `dwCRC` (ANSI, 12 bytes) or `dwCRC` and `bid` (Unicode, 16 bytes); always there.
+fn trailer_u16(fields: &[u8], at: usize) -> u16 {
+    fields
+        .get(at..at + 2)
+        .and_then(|b| <[u8; 2]>::try_from(b).ok())
+        .map_or(0, u16::from_le_bytes)
+}
+
+/// The little-endian `u32` at `at` of the BLOCKTRAILER fields (see [`trailer_u16`]).
+fn trailer_u32(fields: &[u8], at: usize) -> u32 {
+    fields
+        .get(at..at + 4)
+        .and_then(|b| <[u8; 4]>::try_from(b).ok())
+        .map_or(0, u32::from_le_bytes)
 }
 
 /// Inflates a zlib-compressed OST 2013 block to exactly `size` bytes, into `out`.
