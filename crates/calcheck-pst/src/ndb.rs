@@ -149,6 +149,17 @@ thread_local! {
     static READ_WINDOWS: RefCell<ReadWindows> = const { RefCell::new(ReadWindows::new(0)) };
 }
 
+/// Largest buffer a thread keeps for reads its windows cannot serve: a whole block of any format
+/// fits (at most 64 KiB of data and its trailer, and pages are smaller).
+const DIRECT_READ_KEEP: usize = 80 * 1024;
+
+thread_local! {
+    /// The buffer for reads the windows cannot serve (a range across a window boundary, or any
+    /// read while the windows are paused): reused, because a new zero-filled buffer for each such
+    /// read cost more than the checks of the block read into it.
+    static DIRECT_READS: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
 /// Blocks larger than this are read into recycled buffers; smaller ones are cheap to allocate.
 const POOLED_BLOCK_MIN: usize = 1024;
 /// Capacity of a new recycled buffer: a whole Unicode block, so any later block fits.
@@ -547,18 +558,34 @@ impl Ndb {
         if let Some(r) = self.read_windowed(offset, len, &mut f) {
             return Ok(r);
         }
-        let mut buf = vec![0u8; len];
-        self.src
-            .read_exact_at(&mut buf, offset)
-            .map_err(|source| Error::Io {
-                structure,
-                offset,
-                source,
+        DIRECT_READS.with(|cell| {
+            // The thread's buffer, or a new one if it is in use (it never is: nothing `f` does
+            // reads the file).
+            let mut held = cell.try_borrow_mut().ok();
+            let mut fresh = Vec::new();
+            let buf = held.as_deref_mut().unwrap_or(&mut fresh);
+            if buf.len() < len {
+                buf.resize(len, 0);
+            }
+            let buf = buf.get_mut(..len).unwrap_or_default();
+            self.src
+                .read_exact_at(buf, offset)
+                .map_err(|source| Error::Io {
+                    structure,
+                    offset,
+                    source,
+                })?;
+            let f = f.ok_or_else(|| {
+                Error::corrupt(structure, format!("file offset {offset:#x}"), "read twice")
             })?;
-        let f = f.ok_or_else(|| {
-            Error::corrupt(structure, format!("file offset {offset:#x}"), "read twice")
-        })?;
-        Ok(f(&buf))
+            let r = f(buf);
+            if let Some(held) = held.as_deref_mut() {
+                if held.capacity() > DIRECT_READ_KEEP {
+                    *held = Vec::new();
+                }
+            }
+            Ok(r)
+        })
     }
 
     /// `f` applied to the `len` bytes at `offset` in the calling thread's read windows, or `None`
