@@ -299,12 +299,23 @@ impl<'a> Heap<'a> {
             None => HeapBlock::new(data),
         };
         let first = open_block(first, true);
-        let perr = |e| Error::parse(location.to_string(), e);
-        let mut r = Reader::new(&first.data, "HNHDR");
-        r.skip(2, "ibHnpm").map_err(perr)?;
-        let sig = r.u8("bSig").map_err(perr)?;
-        let client_sig = r.u8("bClientSig").map_err(perr)?;
-        let user_root = r.u32("hidUserRoot").map_err(perr)?;
+        // The HNHDR fields up to hidUserRoot, from one checked slice; a block too short for them
+        // is refused by the field-by-field reader, which names the field that is missing.
+        let fields = first
+            .data
+            .get(..8)
+            .and_then(|h| <[u8; 8]>::try_from(h).ok());
+        let (sig, client_sig, user_root) =
+            if let Some([_, _, sig, client_sig, r0, r1, r2, r3]) = fields {
+                (sig, client_sig, u32::from_le_bytes([r0, r1, r2, r3]))
+            } else {
+                let perr = |e| Error::parse(location.to_string(), e);
+                let mut r = Reader::new(&first.data, "HNHDR");
+                r.skip(2, "ibHnpm").map_err(perr)?;
+                let sig = r.u8("bSig").map_err(perr)?;
+                let client_sig = r.u8("bClientSig").map_err(perr)?;
+                (sig, client_sig, r.u32("hidUserRoot").map_err(perr)?)
+            };
         if sig != HN_SIG {
             return Err(Error::corrupt(
                 "HNHDR",
@@ -518,8 +529,9 @@ impl<'a> Heap<'a> {
 }
 
 fn parse_page_map(block: &[u8]) -> PageMap {
-    let mut r = Reader::new(block, "HNPAGEHDR");
-    let Ok(ib) = r.u16("ibHnpm") else {
+    // Fields are taken with checked slices, not a reader: no error here carries a reader's
+    // offset, and every heap block a message opens comes through this function.
+    let Some(ib) = u16_at(block, 0) else {
         return PageMap::Bad("block is too short for ibHnpm".to_owned());
     };
     let Some(map) = block.get(usize::from(ib)..) else {
@@ -528,15 +540,12 @@ fn parse_page_map(block: &[u8]) -> PageMap {
             block.len()
         ));
     };
-    let mut pm = Reader::new(map, "HNPAGEMAP");
-    let (Ok(count), Ok(_free)) = (pm.u16("cAlloc"), pm.u16("cFree")) else {
+    // cAlloc, then cFree (not used).
+    let (Some(count), Some(_free)) = (u16_at(map, 0), u16_at(map, 2)) else {
         return PageMap::Bad(format!("HNPAGEMAP at {ib} is truncated"));
     };
     let entries = usize::from(count) + 1;
-    if pm.check_count(entries as u64, 2, "cAlloc", 0).is_err() {
-        return PageMap::Bad(format!("cAlloc {count} does not fit in the block"));
-    }
-    let Some(offsets) = pm.rest().get(..entries * 2) else {
+    let Some(offsets) = map.get(4..4 + entries * 2) else {
         return PageMap::Bad(format!("cAlloc {count} does not fit in the block"));
     };
     // Allocations lie between the header and the page map, in ascending order. (Starting from 0,
