@@ -83,11 +83,15 @@ impl HeapBlock {
             let map = parse_page_map(&data);
             if let PageMap::Ok { at, count } = map {
                 if u16_at(&data, at).is_some_and(|first| usize::from(first) >= hdr) {
-                    let mut pending = vec![0u64; usize::from(count) / 64 + 1];
-                    for i in 1..=usize::from(count) {
-                        if let Some(w) = pending.get_mut(i / 64) {
-                            *w |= 1 << (i % 64);
-                        }
+                    // Bits 1 to `count` set, a word at a time: the word holding bit `count`
+                    // keeps the bits up to it, and bit 0 (there is no allocation 0) is clear.
+                    let count = usize::from(count);
+                    let mut pending = vec![u64::MAX; count / 64 + 1];
+                    if let Some(last) = pending.last_mut() {
+                        *last >>= 63 - count % 64;
+                    }
+                    if let Some(first) = pending.first_mut() {
+                        *first &= !1;
                     }
                     return HeapBlock { data, map, pending };
                 }
@@ -295,12 +299,23 @@ impl<'a> Heap<'a> {
             None => HeapBlock::new(data),
         };
         let first = open_block(first, true);
-        let perr = |e| Error::parse(location.to_string(), e);
-        let mut r = Reader::new(&first.data, "HNHDR");
-        r.skip(2, "ibHnpm").map_err(perr)?;
-        let sig = r.u8("bSig").map_err(perr)?;
-        let client_sig = r.u8("bClientSig").map_err(perr)?;
-        let user_root = r.u32("hidUserRoot").map_err(perr)?;
+        // The HNHDR fields up to hidUserRoot, from one checked slice; a block too short for them
+        // is refused by the field-by-field reader, which names the field that is missing.
+        let fields = first
+            .data
+            .get(..8)
+            .and_then(|h| <[u8; 8]>::try_from(h).ok());
+        let (sig, client_sig, user_root) =
+            if let Some([_, _, sig, client_sig, r0, r1, r2, r3]) = fields {
+                (sig, client_sig, u32::from_le_bytes([r0, r1, r2, r3]))
+            } else {
+                let perr = |e| Error::parse(location.to_string(), e);
+                let mut r = Reader::new(&first.data, "HNHDR");
+                r.skip(2, "ibHnpm").map_err(perr)?;
+                let sig = r.u8("bSig").map_err(perr)?;
+                let client_sig = r.u8("bClientSig").map_err(perr)?;
+                (sig, client_sig, r.u32("hidUserRoot").map_err(perr)?)
+            };
         if sig != HN_SIG {
             return Err(Error::corrupt(
                 "HNHDR",
@@ -514,8 +529,9 @@ impl<'a> Heap<'a> {
 }
 
 fn parse_page_map(block: &[u8]) -> PageMap {
-    let mut r = Reader::new(block, "HNPAGEHDR");
-    let Ok(ib) = r.u16("ibHnpm") else {
+    // Fields are taken with checked slices, not a reader: no error here carries a reader's
+    // offset, and every heap block a message opens comes through this function.
+    let Some(ib) = u16_at(block, 0) else {
         return PageMap::Bad("block is too short for ibHnpm".to_owned());
     };
     let Some(map) = block.get(usize::from(ib)..) else {
@@ -524,25 +540,21 @@ fn parse_page_map(block: &[u8]) -> PageMap {
             block.len()
         ));
     };
-    let mut pm = Reader::new(map, "HNPAGEMAP");
-    let (Ok(count), Ok(_free)) = (pm.u16("cAlloc"), pm.u16("cFree")) else {
+    // cAlloc, then cFree (not used).
+    let (Some(count), Some(_free)) = (u16_at(map, 0), u16_at(map, 2)) else {
         return PageMap::Bad(format!("HNPAGEMAP at {ib} is truncated"));
     };
     let entries = usize::from(count) + 1;
-    if pm.check_count(entries as u64, 2, "cAlloc", 0).is_err() {
-        return PageMap::Bad(format!("cAlloc {count} does not fit in the block"));
-    }
-    let Some(offsets) = pm.rest().get(..entries * 2) else {
+    let Some(offsets) = map.get(4..4 + entries * 2) else {
         return PageMap::Bad(format!("cAlloc {count} does not fit in the block"));
     };
-    // Allocations lie between the header and the page map, in ascending order.
+    // Allocations lie between the header and the page map, in ascending order. (Starting from 0,
+    // the first offset always passes; the loop is kept this small because every heap block a
+    // message opens goes through it.)
     let mut last = 0u16;
-    for (i, pair) in offsets.chunks_exact(2).enumerate() {
-        let v = u16::from_le_bytes([
-            pair.first().copied().unwrap_or(0),
-            pair.get(1).copied().unwrap_or(0),
-        ]);
-        if i > 0 && v < last {
+    for pair in offsets.chunks_exact(2) {
+        let v = <[u8; 2]>::try_from(pair).map_or(0, u16::from_le_bytes);
+        if v < last {
             return PageMap::Bad("rgibAlloc offsets are not ascending within the block".to_owned());
         }
         last = v;
@@ -1085,6 +1097,39 @@ mod tests {
         ));
         assert!(Heap::new(Vec::new(), Format::Unicode, "x").is_err());
         assert!(Heap::new(vec![vec![0xEC]], Format::Unicode, "x").is_err());
+    }
+
+    #[test]
+    fn encoded_heap_marks_every_allocation_pending_across_bitmap_words() {
+        // 130 allocations span three words of the pending bitmap (bits 1 to 130). Each one is
+        // refused until it is decoded and then reads as written; one past the end never exists.
+        let allocs: Vec<Vec<u8>> = (0u8..130).map(|i| vec![i, i ^ 0x5A]).collect();
+        let refs: Vec<&[u8]> = allocs.iter().map(Vec::as_slice).collect();
+        let mut block = heap_block(Some((SIG_PC, hid(1, 0))), &refs);
+        crypt::encode(CryptMethod::Permute, &mut block, 0);
+        let mut heap = Heap::from_encoded_blocks(
+            Blocks::from(vec![block]),
+            Format::Unicode,
+            HeapLocation::Text(Cow::Borrowed("x")),
+            CryptMethod::Permute,
+        )
+        .unwrap();
+        assert_eq!((heap.client_sig, heap.user_root), (SIG_PC, hid(1, 0)));
+        assert_eq!(heap.allocation_count(), 130);
+        for (i, expected) in (1u32..=130).zip(&allocs) {
+            assert!(
+                heap.item(hid(i, 0)).is_err(),
+                "allocation {i} read while encoded"
+            );
+            heap.decode_item(hid(i, 0));
+            assert_eq!(
+                heap.item(hid(i, 0)).unwrap(),
+                expected.as_slice(),
+                "allocation {i}"
+            );
+        }
+        heap.decode_item(hid(131, 0));
+        assert!(heap.item(hid(131, 0)).is_err());
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::crypt;
 use crate::error::{Error, Result, Warning, Warnings};
 use crate::header::{Bref, Format, Header};
 use crate::io::ReadAt;
-use crate::page::{BbtEntry, BtPage, NbtEntry, PageEntries, Tree, parse_page, read_id};
+use crate::page::{BbtEntry, BtPage, NbtEntry, PageEntries, Tree, id_at, parse_page, read_id};
 
 /// Deepest B-tree accepted. Real files have 2 to 5 levels; `cLevel` must fall by one per page.
 const MAX_BTREE_DEPTH: u8 = 16;
@@ -92,9 +92,14 @@ const LEAVES_PER_THREAD: usize = 8;
 /// last keys can only be in that leaf, so the answer is the descent's. Only leaves reached without
 /// any page warning are remembered, so the warnings an item collects do not depend on which leaves
 /// a thread happened to have, and a key that is not found is always looked up from the root.
+///
+/// The pages of the thread's last descent from the root are kept too, per tree and level: the
+/// upper levels of a tree are the same few pages for every descent, and taking them from here
+/// skips the shared page cache's lock and scan.
 struct LeafCache {
     owner: u64,
     leaves: [Vec<(u64, u64, Arc<BtPage>)>; 2],
+    paths: [Vec<(u64, Arc<BtPage>)>; 2],
 }
 
 thread_local! {
@@ -102,8 +107,29 @@ thread_local! {
         RefCell::new(LeafCache {
             owner: 0,
             leaves: [Vec::new(), Vec::new()],
+            paths: [Vec::new(), Vec::new()],
         })
     };
+}
+
+impl LeafCache {
+    /// Forgets everything when the cache holds another file's pages, and takes it for `owner`.
+    fn claim(&mut self, owner: u64) {
+        if self.owner != owner {
+            self.owner = owner;
+            for l in &mut self.leaves {
+                l.clear();
+            }
+            for p in &mut self.paths {
+                p.clear();
+            }
+        }
+    }
+}
+
+/// Index of a tree in the per-thread caches.
+fn tree_index(tree: Tree) -> usize {
+    usize::from(tree == Tree::Block)
 }
 
 impl ReadWindows {
@@ -123,6 +149,17 @@ thread_local! {
     static READ_WINDOWS: RefCell<ReadWindows> = const { RefCell::new(ReadWindows::new(0)) };
 }
 
+/// Largest buffer a thread keeps for reads its windows cannot serve: a whole block of any format
+/// fits (at most 64 KiB of data and its trailer, and pages are smaller).
+const DIRECT_READ_KEEP: usize = 80 * 1024;
+
+thread_local! {
+    /// The buffer for reads the windows cannot serve (a range across a window boundary, or any
+    /// read while the windows are paused): reused, because a new zero-filled buffer for each such
+    /// read cost more than the checks of the block read into it.
+    static DIRECT_READS: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
 /// Blocks larger than this are read into recycled buffers; smaller ones are cheap to allocate.
 const POOLED_BLOCK_MIN: usize = 1024;
 /// Capacity of a new recycled buffer: a whole Unicode block, so any later block fits.
@@ -139,20 +176,43 @@ thread_local! {
     static BLOCK_BUFFERS: RefCell<Vec<Vec<u8>>> = const { RefCell::new(Vec::new()) };
 }
 
+/// A recycled buffer with room for `len` bytes when the thread has one and the block is large;
+/// its old bytes are still in it.
+fn pooled_buffer(len: usize) -> Option<Vec<u8>> {
+    if len <= POOLED_BLOCK_MIN {
+        return None;
+    }
+    let reused = BLOCK_BUFFERS.with(|cell| cell.try_borrow_mut().ok().and_then(|mut v| v.pop()));
+    reused.filter(|b| b.capacity() >= len)
+}
+
 /// An empty buffer with room for `len` bytes: a recycled one for large blocks when the thread
 /// has one, else a new one.
 pub(crate) fn block_buffer(len: usize) -> Vec<u8> {
+    let mut b = pooled_buffer(len).unwrap_or_else(|| new_block_buffer(len));
+    b.clear();
+    b
+}
+
+/// A new buffer for a block of `len` bytes: large ones get room for any later block, so that
+/// they can be recycled.
+fn new_block_buffer(len: usize) -> Vec<u8> {
     if len <= POOLED_BLOCK_MIN {
-        return Vec::with_capacity(len);
+        Vec::with_capacity(len)
+    } else {
+        Vec::with_capacity(len.max(POOLED_BUFFER_SIZE))
     }
-    let reused = BLOCK_BUFFERS.with(|cell| cell.try_borrow_mut().ok().and_then(|mut v| v.pop()));
-    match reused {
-        Some(mut b) if b.capacity() >= len => {
-            b.clear();
-            b
-        }
-        _ => Vec::with_capacity(len.max(POOLED_BUFFER_SIZE)),
-    }
+}
+
+/// A buffer of exactly `len` bytes, for a block that is about to be written over every byte of
+/// it: a recycled one keeps whatever its last block left in it, so only bytes beyond that
+/// block's length are zero-filled (filling every buffer with zeros only to overwrite them was a
+/// measurable part of reading a block).
+fn block_buffer_sized(len: usize) -> Vec<u8> {
+    let mut b = pooled_buffer(len).unwrap_or_else(|| new_block_buffer(len));
+    b.truncate(len);
+    b.resize(len, 0);
+    b
 }
 
 /// Gives a buffer back for [`block_buffer`] to hand out again (small and very large buffers are
@@ -415,24 +475,20 @@ fn parse_subblock_into(
 }
 
 /// Appends the `count` SLENTRY records at the reader's position to `out`; the caller has checked
-/// that they fit.
+/// that they fit. They are taken as one slice and read field by field from it.
 fn read_slentries(
     r: &mut Reader<'_>,
     count: u16,
     format: Format,
     out: &mut Vec<NodeEntry>,
 ) -> core::result::Result<(), calcheck_format::Error> {
-    out.reserve(usize::from(count));
-    for _ in 0..count {
-        let nid = read_id(r, format, "SLENTRY.nid")? as u32;
-        let bid_data = read_id(r, format, "SLENTRY.bidData")?;
-        let bid_sub = read_id(r, format, "SLENTRY.bidSub")?;
-        out.push(NodeEntry {
-            nid,
-            bid_data,
-            bid_sub,
-        });
-    }
+    let id = format.id_size();
+    let entries = r.bytes(usize::from(count) * 3 * id, "rgentries")?;
+    out.extend(entries.chunks_exact(3 * id).map(|e| NodeEntry {
+        nid: id_at(e, 0, format) as u32,
+        bid_data: id_at(e, id, format),
+        bid_sub: id_at(e, 2 * id, format),
+    }));
     Ok(())
 }
 
@@ -468,7 +524,9 @@ impl Ndb {
         self.len
     }
 
-    /// Reads `len` bytes at `offset` after checking they lie inside the file.
+    /// Reads `len` bytes at `offset` after checking they lie inside the file (the tests' view of
+    /// [`Ndb::with_range`]).
+    #[cfg(test)]
     fn read_range(&self, offset: u64, len: usize, structure: &'static str) -> Result<Vec<u8>> {
         self.with_range(offset, len, structure, <[u8]>::to_vec)
     }
@@ -500,18 +558,34 @@ impl Ndb {
         if let Some(r) = self.read_windowed(offset, len, &mut f) {
             return Ok(r);
         }
-        let mut buf = vec![0u8; len];
-        self.src
-            .read_exact_at(&mut buf, offset)
-            .map_err(|source| Error::Io {
-                structure,
-                offset,
-                source,
+        DIRECT_READS.with(|cell| {
+            // The thread's buffer, or a new one if it is in use (it never is: nothing `f` does
+            // reads the file).
+            let mut held = cell.try_borrow_mut().ok();
+            let mut fresh = Vec::new();
+            let buf = held.as_deref_mut().unwrap_or(&mut fresh);
+            if buf.len() < len {
+                buf.resize(len, 0);
+            }
+            let buf = buf.get_mut(..len).unwrap_or_default();
+            self.src
+                .read_exact_at(buf, offset)
+                .map_err(|source| Error::Io {
+                    structure,
+                    offset,
+                    source,
+                })?;
+            let f = f.ok_or_else(|| {
+                Error::corrupt(structure, format!("file offset {offset:#x}"), "read twice")
             })?;
-        let f = f.ok_or_else(|| {
-            Error::corrupt(structure, format!("file offset {offset:#x}"), "read twice")
-        })?;
-        Ok(f(&buf))
+            let r = f(buf);
+            if let Some(held) = held.as_deref_mut() {
+                if held.capacity() > DIRECT_READ_KEEP {
+                    *held = Vec::new();
+                }
+            }
+            Ok(r)
+        })
     }
 
     /// `f` applied to the `len` bytes at `offset` in the calling thread's read windows, or `None`
@@ -591,8 +665,11 @@ impl Ndb {
             }
         }
         let size = self.header.format.page_size();
-        let bytes = self.read_range(bref.ib, size, "BTPAGE")?;
-        let page = Arc::new(parse_page(&bytes, self.header.format, tree, bref)?);
+        // Parsed straight out of the read window, without a copy of the page first.
+        let format = self.header.format;
+        let page = Arc::new(self.with_range(bref.ib, size, "BTPAGE", |bytes| {
+            parse_page(bytes, format, tree, bref)
+        })??);
         if let Some(shard) = self.shard(bref.ib) {
             if let Ok(mut guard) = shard.lock() {
                 if guard.len() >= CACHE_PER_SHARD {
@@ -619,8 +696,14 @@ impl Ndb {
         let mut bref = root;
         let mut expected: Option<u8> = None;
         let mut clean = true;
-        for _ in 0..=MAX_BTREE_DEPTH {
-            let page = self.page(bref, tree)?;
+        for depth in 0..=usize::from(MAX_BTREE_DEPTH) {
+            let page = if let Some(page) = self.path_page(tree, depth, bref.ib) {
+                page
+            } else {
+                let page = self.page(bref, tree)?;
+                self.remember_path(tree, depth, bref.ib, &page);
+                page
+            };
             if let Some(w) = &page.warning {
                 warnings.push(w.clone());
                 clean = false;
@@ -678,6 +761,37 @@ impl Ndb {
         ))
     }
 
+    /// The page at file offset `ib` if the thread's last descent of `tree` met it at `depth`.
+    fn path_page(&self, tree: Tree, depth: usize, ib: u64) -> Option<Arc<BtPage>> {
+        LEAF_CACHE.with(|cell| {
+            let cache = cell.try_borrow().ok()?;
+            if cache.owner != self.id {
+                return None;
+            }
+            let (at, page) = cache.paths.get(tree_index(tree))?.get(depth)?;
+            (*at == ib).then(|| Arc::clone(page))
+        })
+    }
+
+    /// Remembers that the thread's descent of `tree` met `page`, at file offset `ib`, at `depth`.
+    fn remember_path(&self, tree: Tree, depth: usize, ib: u64, page: &Arc<BtPage>) {
+        LEAF_CACHE.with(|cell| {
+            let Ok(mut cache) = cell.try_borrow_mut() else {
+                return;
+            };
+            cache.claim(self.id);
+            let Some(path) = cache.paths.get_mut(tree_index(tree)) else {
+                return;
+            };
+            // Levels below `depth` belonged to another branch; they are replaced as the descent
+            // goes on.
+            path.truncate(depth);
+            if path.len() == depth {
+                path.push((ib, Arc::clone(page)));
+            }
+        });
+    }
+
     /// Looks a node up in the node B-tree.
     pub fn node(&self, nid: u32, warnings: &mut Warnings) -> Result<NbtEntry> {
         self.lookup(Tree::Node, u64::from(nid), warnings, |page| {
@@ -728,7 +842,7 @@ impl Ndb {
             }
             cache
                 .leaves
-                .get(usize::from(tree == Tree::Block))?
+                .get(tree_index(tree))?
                 .iter()
                 .find(|(first, last, _)| *first <= key && key <= *last)
                 .and_then(|(_, _, page)| find(page))
@@ -755,13 +869,8 @@ impl Ndb {
             let Ok(mut cache) = cell.try_borrow_mut() else {
                 return;
             };
-            if cache.owner != self.id {
-                cache.owner = self.id;
-                for l in &mut cache.leaves {
-                    l.clear();
-                }
-            }
-            if let Some(leaves) = cache.leaves.get_mut(usize::from(tree == Tree::Block)) {
+            cache.claim(self.id);
+            if let Some(leaves) = cache.leaves.get_mut(tree_index(tree)) {
                 leaves.retain(|(f, _, _)| *f != first);
                 leaves.insert(0, (first, last, page));
                 leaves.truncate(LEAVES_PER_THREAD);
@@ -893,16 +1002,21 @@ impl Ndb {
         let decoded = self.with_range(ib, total as usize, "BLOCK", |raw| -> Result<Vec<u8>> {
             let trailer_at = total as usize - trailer_size;
             let perr = |e| Error::parse(location(), e);
+            // The trailer's fields are taken from one checked slice rather than read one by one.
             let mut t = Reader::new(raw, "BLOCKTRAILER");
             t.skip(trailer_at, "block data").map_err(perr)?;
-            let t_cb = t.u16("cb").map_err(perr)?;
-            let t_sig = t.u16("wSig").map_err(perr)?;
+            let fields_len = if format == Format::Ansi { 12 } else { 16 };
+            let fields = t.bytes(fields_len, "cb").map_err(perr)?;
+            let t_cb = trailer_u16(fields, 0);
+            let t_sig = trailer_u16(fields, 2);
             let (t_crc, t_bid) = if format == Format::Ansi {
-                let b = u64::from(t.u32("bid").map_err(perr)?);
-                (t.u32("dwCRC").map_err(perr)?, b)
+                (trailer_u32(fields, 8), u64::from(trailer_u32(fields, 4)))
             } else {
-                let c = t.u32("dwCRC").map_err(perr)?;
-                (c, t.u64("bid").map_err(perr)?)
+                let bid = fields
+                    .get(8..16)
+                    .and_then(|b| <[u8; 8]>::try_from(b).ok())
+                    .map_or(0, u64::from_le_bytes);
+                (trailer_u32(fields, 4), bid)
             };
             if bid_key(t_bid) != bid_key(bid) {
                 return Err(Error::corrupt(
@@ -936,13 +1050,17 @@ impl Ndb {
                     format!("wSig {t_sig:#06x} differs from ComputeSig(ib, bid)"),
                 ));
             }
-            let mut out = block_buffer(cb);
-            if bid_is_internal(bid) || keep_encoded {
+            // Internal blocks are never encoded ([MS-PST] 5.1).
+            if bid_is_internal(bid) || keep_encoded || crypt == crypt::CryptMethod::None {
+                let mut out = block_buffer(cb);
                 out.extend_from_slice(data);
+                Ok(out)
             } else {
-                crypt::decode_into(crypt, data, bid_key(bid), &mut out);
+                // Decoded straight out of the read window over every byte of `out`.
+                let mut out = block_buffer_sized(data.len());
+                crypt::decode_to(crypt, data, bid_key(bid), &mut out);
+                Ok(out)
             }
-            Ok(out)
         })??;
         if format == Format::Unicode4k && entry.cb_inflated != entry.cb {
             let size = usize::from(entry.cb_inflated);
@@ -1162,6 +1280,23 @@ impl Ndb {
         }
         Ok(SubnodeMap { entries })
     }
+}
+
+/// The little-endian `u16` at `at` of the BLOCKTRAILER fields `cb`, `wSig`, then `bid` and
+/// `dwCRC` (ANSI, 12 bytes) or `dwCRC` and `bid` (Unicode, 16 bytes); always there.
+fn trailer_u16(fields: &[u8], at: usize) -> u16 {
+    fields
+        .get(at..at + 2)
+        .and_then(|b| <[u8; 2]>::try_from(b).ok())
+        .map_or(0, u16::from_le_bytes)
+}
+
+/// The little-endian `u32` at `at` of the BLOCKTRAILER fields (see [`trailer_u16`]).
+fn trailer_u32(fields: &[u8], at: usize) -> u32 {
+    fields
+        .get(at..at + 4)
+        .and_then(|b| <[u8; 4]>::try_from(b).ok())
+        .map_or(0, u32::from_le_bytes)
 }
 
 /// Inflates a zlib-compressed OST 2013 block to exactly `size` bytes, into `out`.

@@ -106,21 +106,25 @@ pub struct BtPage {
 /// pointed at something that is not this page). A CRC or signature mismatch is kept as a warning:
 /// the entries are still checked one by one by the walk.
 pub fn parse_page(bytes: &[u8], format: Format, tree: Tree, bref: Bref) -> Result<BtPage> {
-    let location = format!(
-        "{} page bid {:#x} at file offset {:#x}",
-        tree.name(),
-        bref.bid,
-        bref.ib
-    );
+    // Built only when something is reported: pages are parsed on every page-cache miss, and
+    // formatting the text for each of them was a large share of parsing one.
+    let location = || {
+        format!(
+            "{} page bid {:#x} at file offset {:#x}",
+            tree.name(),
+            bref.bid,
+            bref.ib
+        )
+    };
     let page_size = format.page_size();
     let page = bytes.get(..page_size).ok_or_else(|| {
         Error::corrupt(
             "BTPAGE",
-            location.clone(),
+            location(),
             format!("page is shorter than {page_size} bytes"),
         )
     })?;
-    let perr = |e| Error::parse(location.clone(), e);
+    let perr = |e| Error::parse(location(), e);
 
     // Offsets of the fields after rgentries, and the CRC-covered length, per layout.
     let (meta_at, trailer_at, crc_len) = match format {
@@ -159,7 +163,7 @@ pub fn parse_page(bytes: &[u8], format: Format, tree: Tree, bref: Bref) -> Resul
     if ptype != tree.ptype() || ptype_repeat != ptype {
         return Err(Error::corrupt(
             "PAGETRAILER",
-            location,
+            location(),
             format!(
                 "ptype {ptype:#04x}/{ptype_repeat:#04x} is not the {} page type {:#04x}",
                 tree.name(),
@@ -170,7 +174,7 @@ pub fn parse_page(bytes: &[u8], format: Format, tree: Tree, bref: Bref) -> Resul
     if bid != bref.bid {
         return Err(Error::corrupt(
             "PAGETRAILER",
-            location,
+            location(),
             format!(
                 "trailer bid {bid:#x} differs from the bid {:#x} the parent names",
                 bref.bid
@@ -182,7 +186,7 @@ pub fn parse_page(bytes: &[u8], format: Format, tree: Tree, bref: Bref) -> Resul
     if computed != crc {
         warning = Some(Warning::new(
             "PAGETRAILER",
-            location.clone(),
+            location(),
             format!(
                 "crc mismatch (stored {crc:#010x}, computed {computed:#010x}); entries used anyway"
             ),
@@ -190,7 +194,7 @@ pub fn parse_page(bytes: &[u8], format: Format, tree: Tree, bref: Bref) -> Resul
     } else if sig != compute_sig(bref.ib, bref.bid) {
         warning = Some(Warning::new(
             "PAGETRAILER",
-            location.clone(),
+            location(),
             format!("wSig {sig:#06x} differs from ComputeSig(ib, bid)"),
         ));
     }
@@ -204,7 +208,7 @@ pub fn parse_page(bytes: &[u8], format: Format, tree: Tree, bref: Bref) -> Resul
     if entry_size < min_size {
         return Err(Error::corrupt(
             "BTPAGE",
-            location,
+            location(),
             format!("cbEnt {entry_size} is smaller than the {min_size} bytes an entry needs"),
         ));
     }
@@ -213,7 +217,7 @@ pub fn parse_page(bytes: &[u8], format: Format, tree: Tree, bref: Bref) -> Resul
     if needed > area.len() {
         return Err(Error::corrupt(
             "BTPAGE",
-            location,
+            location(),
             format!(
                 "cEnt {count} x cbEnt {entry_size} does not fit in the {} entry bytes",
                 area.len()
@@ -221,64 +225,106 @@ pub fn parse_page(bytes: &[u8], format: Format, tree: Tree, bref: Bref) -> Resul
         ));
     }
     let chunks = area.chunks_exact(entry_size).take(count);
-    let entries = if level > 0 {
-        let mut v = Vec::with_capacity(count);
-        for chunk in chunks {
-            let mut r = Reader::new(chunk, "BTENTRY");
-            let key = read_id(&mut r, format, "btkey").map_err(perr)?;
-            let bid = read_id(&mut r, format, "BREF.bid").map_err(perr)?;
-            let ib = read_id(&mut r, format, "BREF.ib").map_err(perr)?;
-            v.push(BtEntry {
-                key,
-                child: Bref { bid, ib },
-            });
-        }
-        PageEntries::Intermediate(v)
-    } else if tree == Tree::Node {
-        let mut v = Vec::with_capacity(count);
-        for chunk in chunks {
-            let mut r = Reader::new(chunk, "NBTENTRY");
-            // The NID field is 8 bytes wide in Unicode files, of which only the low 32 bits are used.
-            let nid = read_id(&mut r, format, "nid").map_err(perr)? as u32;
-            let bid_data = read_id(&mut r, format, "bidData").map_err(perr)?;
-            let bid_sub = read_id(&mut r, format, "bidSub").map_err(perr)?;
-            let nid_parent = r.u32("nidParent").map_err(perr)?;
-            v.push(NbtEntry {
-                nid,
-                bid_data,
-                bid_sub,
-                nid_parent,
-            });
-        }
-        PageEntries::Nodes(v)
-    } else {
-        let mut v = Vec::with_capacity(count);
-        for chunk in chunks {
+    // Every field is read straight from its entry: the size checks above leave room for all of
+    // them, except OST 2013 block entries of 20 or 21 bytes, which lack room for `cRef`. Those
+    // are refused as the checked reader refuses them. (A checked read per field was most of the
+    // cost of parsing a page.)
+    let full_size = match (level, tree) {
+        (0, Tree::Block) if format == Format::Unicode4k => 2 * id + 6,
+        _ => min_size,
+    };
+    if entry_size < full_size {
+        if let Some(chunk) = area.get(..entry_size).filter(|_| count > 0) {
             let mut r = Reader::new(chunk, "BBTENTRY");
-            let bid = read_id(&mut r, format, "BREF.bid").map_err(perr)?;
-            let ib = read_id(&mut r, format, "BREF.ib").map_err(perr)?;
-            let cb = r.u16("cb").map_err(perr)?;
-            // OST 2013 adds the inflated size right after the stored size.
-            let cb_inflated = if format == Format::Unicode4k {
-                r.u16("cbInflated").map_err(perr)?
-            } else {
-                cb
-            };
-            let refs = r.u16("cRef").map_err(perr)?;
-            v.push(BbtEntry {
-                bref: Bref { bid, ib },
-                cb,
-                cb_inflated,
-                refs,
-            });
+            read_id(&mut r, format, "BREF.bid").map_err(perr)?;
+            read_id(&mut r, format, "BREF.ib").map_err(perr)?;
+            r.u16("cb").map_err(perr)?;
+            r.u16("cbInflated").map_err(perr)?;
+            r.u16("cRef").map_err(perr)?;
         }
-        PageEntries::Blocks(v)
+    }
+    let entries = if level > 0 {
+        PageEntries::Intermediate(
+            chunks
+                .map(|c| BtEntry {
+                    key: id_at(c, 0, format),
+                    child: Bref {
+                        bid: id_at(c, id, format),
+                        ib: id_at(c, 2 * id, format),
+                    },
+                })
+                .collect(),
+        )
+    } else if tree == Tree::Node {
+        PageEntries::Nodes(
+            chunks
+                .map(|c| NbtEntry {
+                    // The NID field is 8 bytes wide in Unicode files, of which only the low 32
+                    // bits are used.
+                    nid: id_at(c, 0, format) as u32,
+                    bid_data: id_at(c, id, format),
+                    bid_sub: id_at(c, 2 * id, format),
+                    nid_parent: u32_at(c, 3 * id),
+                })
+                .collect(),
+        )
+    } else {
+        PageEntries::Blocks(
+            chunks
+                .map(|c| {
+                    let cb = u16_at(c, 2 * id);
+                    // OST 2013 adds the inflated size right after the stored size.
+                    let (cb_inflated, refs_at) = if format == Format::Unicode4k {
+                        (u16_at(c, 2 * id + 2), 2 * id + 4)
+                    } else {
+                        (cb, 2 * id + 2)
+                    };
+                    BbtEntry {
+                        bref: Bref {
+                            bid: id_at(c, 0, format),
+                            ib: id_at(c, id, format),
+                        },
+                        cb,
+                        cb_inflated,
+                        refs: u16_at(c, refs_at),
+                    }
+                })
+                .collect(),
+        )
     };
     Ok(BtPage {
         level,
         entries,
         warning,
     })
+}
+
+/// The `N` bytes at `at` in `b`, if they are there.
+#[inline]
+fn bytes_at<const N: usize>(b: &[u8], at: usize) -> Option<[u8; N]> {
+    b.get(at..at.checked_add(N)?)?.try_into().ok()
+}
+
+/// The little-endian `u16` at `at` in an entry whose size was checked (0 if it is not there).
+#[inline]
+fn u16_at(b: &[u8], at: usize) -> u16 {
+    bytes_at(b, at).map_or(0, u16::from_le_bytes)
+}
+
+/// The little-endian `u32` at `at` in an entry whose size was checked (0 if it is not there).
+#[inline]
+fn u32_at(b: &[u8], at: usize) -> u32 {
+    bytes_at(b, at).map_or(0, u32::from_le_bytes)
+}
+
+/// The block id, node id or file offset at `at` in an entry whose size was checked: 4 bytes
+/// (ANSI) or 8 bytes (0 if they are not there).
+#[inline]
+pub(crate) fn id_at(b: &[u8], at: usize, format: Format) -> u64 {
+    match format {
+        Format::Ansi => u64::from(u32_at(b, at)),
+        Format::Unicode | Format::Unicode4k => bytes_at(b, at).map_or(0, u64::from_le_bytes),
+    }
 }
 
 /// Reads a block id, node id or file offset: 4 bytes (ANSI) or 8 bytes.
@@ -469,5 +515,28 @@ mod tests {
             panic!()
         };
         assert_eq!((v[0].cb, v[0].cb_inflated), (380, 558));
+
+        // A 4 KiB block entry of 20 bytes has no room for cRef (offset 20): refused as a
+        // truncated BBTENTRY, and accepted when the page has no entries to read.
+        p[4060] = 20;
+        let crc = compute_crc(&p[..4072]);
+        p[4076..4080].copy_from_slice(&crc.to_le_bytes());
+        assert!(matches!(
+            parse_page(&p, Format::Unicode4k, Tree::Block, at),
+            Err(Error::Parse {
+                source: calcheck_format::Error::Truncated {
+                    structure: "BBTENTRY",
+                    field: "cRef",
+                    offset: 20,
+                    ..
+                },
+                ..
+            })
+        ));
+        p[4056..4058].copy_from_slice(&0u16.to_le_bytes());
+        let crc = compute_crc(&p[..4072]);
+        p[4076..4080].copy_from_slice(&crc.to_le_bytes());
+        let page = parse_page(&p, Format::Unicode4k, Tree::Block, at).unwrap();
+        assert_eq!(page.entries, PageEntries::Blocks(Vec::new()));
     }
 }
