@@ -867,19 +867,26 @@ pub fn tc_info(heap: &Heap<'_>) -> Result<TableInfo> {
     let descs = r
         .bytes(usize::from(count) * 8, "rgTCOLDESC")
         .map_err(perr)?;
-    // Filled into a list of the right size: collecting the filtered chunks grew the list step by
-    // step, which cost more than reading the descriptions.
-    let mut columns: Vec<ColumnDesc> = Vec::with_capacity(usize::from(count));
-    for c in descs.chunks_exact(8) {
-        if let [t0, t1, t2, t3, o0, o1, size, bit] = c {
-            columns.push(ColumnDesc {
+    // Mapped from exact 8-byte chunks, so the list is allocated once at its size and filled
+    // without a capacity test per column.
+    let columns: Vec<ColumnDesc> = descs
+        .chunks_exact(8)
+        .map(|c| match c {
+            [t0, t1, t2, t3, o0, o1, size, bit] => ColumnDesc {
                 tag: u32::from_le_bytes([*t0, *t1, *t2, *t3]),
                 offset: u16::from_le_bytes([*o0, *o1]),
                 size: *size,
                 bit: *bit,
-            });
-        }
-    }
+            },
+            // `chunks_exact(8)` gives only 8-byte chunks.
+            _ => ColumnDesc {
+                tag: 0,
+                offset: 0,
+                size: 0,
+                bit: 0,
+            },
+        })
+        .collect();
     if !(ends[0] <= ends[1] && ends[1] <= ends[2] && ends[2] <= ends[3]) {
         return Err(Error::corrupt(
             "TCINFO",
