@@ -909,8 +909,13 @@ impl Pst {
         // The file data of ordinary attachments is not needed by any calendar check.
         let keep_value =
             |id: u16, ty: u16| !(id == PROP_ATTACH_DATA && ty == PT_BINARY) && keep(id, ty);
-        let node = match self.open_node(entry, loc.clone(), w) {
-            Ok(n) => n,
+        // Either step failing leaves the table row's cells as the attachment's properties.
+        let read = self.open_node(entry, loc.clone(), w).and_then(|node| {
+            let read = self.read_props_into(&node, &keep_value, Some(codepage), sink, w)?;
+            Ok((node, read))
+        });
+        let (node, (props, entries, _)) = match read {
+            Ok(read) => read,
             Err(err) => {
                 w.push(Warning::new(
                     "attachment",
@@ -924,22 +929,6 @@ impl Pst {
                 };
             }
         };
-        let (props, entries, _) =
-            match self.read_props_into(&node, &keep_value, Some(codepage), sink, w) {
-                Ok(p) => p,
-                Err(err) => {
-                    w.push(Warning::new(
-                        "attachment",
-                        loc.to_string(),
-                        format!("unreadable ({err}); the table row's cells are used"),
-                    ));
-                    return Attachment {
-                        nid,
-                        props: row.props,
-                        embedded: None,
-                    };
-                }
-            };
         // From the entries, so the embedded message is found whether or not the method is kept.
         let method = entries
             .iter()

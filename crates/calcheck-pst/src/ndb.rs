@@ -16,7 +16,9 @@ use crate::crypt;
 use crate::error::{Error, Result, Warning, Warnings};
 use crate::header::{Bref, Format, Header};
 use crate::io::ReadAt;
-use crate::page::{BbtEntry, BtPage, NbtEntry, PageEntries, Tree, id_at, parse_page, read_id};
+use crate::page::{
+    BbtEntry, BtPage, NbtEntry, PageEntries, Tree, id_at, page_location, parse_page, read_id,
+};
 
 /// Deepest B-tree accepted. Real files have 2 to 5 levels; `cLevel` must fall by one per page.
 const MAX_BTREE_DEPTH: u8 = 16;
@@ -708,14 +710,7 @@ impl Ndb {
                 warnings.push(w.clone());
                 clean = false;
             }
-            let location = || {
-                format!(
-                    "{} page bid {:#x} at file offset {:#x}",
-                    tree.name(),
-                    bref.bid,
-                    bref.ib
-                )
-            };
+            let location = || page_location(tree, bref);
             match expected {
                 Some(level) if page.level != level => {
                     return Err(Error::corrupt(

@@ -100,6 +100,16 @@ pub struct BtPage {
     pub warning: Option<Warning>,
 }
 
+/// Where a B-tree page is, in the words errors and warnings use: its tree, BID and file offset.
+pub(crate) fn page_location(tree: Tree, bref: Bref) -> String {
+    format!(
+        "{} page bid {:#x} at file offset {:#x}",
+        tree.name(),
+        bref.bid,
+        bref.ib
+    )
+}
+
 /// Decodes a B-tree page read from `bref` of `tree`.
 ///
 /// The page type and the page id in the trailer must match, or the page is refused (the parent
@@ -108,14 +118,7 @@ pub struct BtPage {
 pub fn parse_page(bytes: &[u8], format: Format, tree: Tree, bref: Bref) -> Result<BtPage> {
     // Built only when something is reported: pages are parsed on every page-cache miss, and
     // formatting the text for each of them was a large share of parsing one.
-    let location = || {
-        format!(
-            "{} page bid {:#x} at file offset {:#x}",
-            tree.name(),
-            bref.bid,
-            bref.ib
-        )
-    };
+    let location = || page_location(tree, bref);
     let page_size = format.page_size();
     let page = bytes.get(..page_size).ok_or_else(|| {
         Error::corrupt(
