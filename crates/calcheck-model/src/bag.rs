@@ -255,9 +255,7 @@ impl PropertyBag {
             location: Some(location),
             slot,
         });
-        if let Some(w) = self.held.get_mut(usize::from(slot / 64)) {
-            *w |= 1 << (slot % 64);
-        }
+        self.mark_held(slot);
         self.index_pushed(position, slot);
     }
 
@@ -283,6 +281,14 @@ impl PropertyBag {
             .and_then(|i| self.props.get_mut(i))
         {
             *existing = prop;
+        }
+    }
+
+    /// Records that the bag holds a property in registered slot `slot` (nothing for [`NO_SLOT`]).
+    #[inline]
+    fn mark_held(&mut self, slot: u16) {
+        if let Some(w) = self.held.get_mut(usize::from(slot / 64)) {
+            *w |= 1 << (slot % 64);
         }
     }
 
@@ -328,9 +334,7 @@ impl PropertyBag {
         let position = self.props.len();
         prop.slot = slot;
         self.props.push(prop);
-        if let Some(w) = self.held.get_mut(usize::from(slot / 64)) {
-            *w |= 1 << (slot % 64);
-        }
+        self.mark_held(slot);
         self.index_pushed(position, slot);
     }
 

@@ -396,24 +396,18 @@ impl PropSink for BagSink<'_> {
         let slot = self.slots.get(usize::from(id)).copied().unwrap_or(NO_SLOT);
         // Registered properties (every one a check pass reads) go straight into their slot; the
         // key of a named one comes from the registry, without a name-map lookup.
-        let key = if slot == NO_SLOT {
-            None
-        } else if id < 0x8000 {
-            Some(PropKey::Tagged(id))
-        } else {
-            crate::names::ALL
-                .get(usize::from(slot))
-                .map(|def| def.key.to_key())
-        };
-        match key {
-            Some(key) => props.bag.insert_stored_registered(
+        if slot != NO_SLOT
+            && let Some(key) = self.key(id, Some(usize::from(slot)))
+        {
+            props.bag.insert_stored_registered(
                 key,
                 tag.type_code(),
                 value,
                 ValueLocation::Pst(location),
                 slot,
-            ),
-            None => self.push_unregistered(props, tag, value, location),
+            );
+        } else {
+            self.push_unregistered(props, tag, value, location);
         }
     }
 }
@@ -429,12 +423,7 @@ impl BagSink<'_> {
         value: PropValue,
         location: ValueLoc,
     ) {
-        let slot = self
-            .slots
-            .get(usize::from(tag.id()))
-            .filter(|&&s| s != NO_SLOT)
-            .map(|&s| usize::from(s));
-        let Some(key) = self.key(tag.id(), slot) else {
+        let Some(key) = self.key(tag.id(), None) else {
             props.unresolved.push(tag);
             return;
         };
@@ -443,7 +432,7 @@ impl BagSink<'_> {
             tag.type_code(),
             value,
             Some(ValueLocation::Pst(location)),
-            slot,
+            None,
         );
     }
 }
