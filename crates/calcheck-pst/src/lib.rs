@@ -114,10 +114,16 @@ impl Pst {
     }
 }
 
+/// The `N` bytes at `at` in `b`, if they are there: the one checked way the reader takes
+/// fixed-size little-endian fields out of a slice whose size it has already checked.
+#[inline]
+pub(crate) fn bytes_at<const N: usize>(b: &[u8], at: usize) -> Option<[u8; N]> {
+    b.get(at..at.checked_add(N)?)?.try_into().ok()
+}
+
 /// The little-endian `u32` at the start of `b`, if `b` has four bytes.
 pub(crate) fn u32_at(b: &[u8]) -> Option<u32> {
-    let arr: [u8; 4] = b.get(..4)?.try_into().ok()?;
-    Some(u32::from_le_bytes(arr))
+    bytes_at(b, 0).map(u32::from_le_bytes)
 }
 
 #[cfg(test)]

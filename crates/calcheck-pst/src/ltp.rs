@@ -232,8 +232,7 @@ pub fn split_hid(hid: u32, format: Format) -> (u8, u16, u16) {
 
 /// The little-endian `u16` at `at` in `b`.
 fn u16_at(b: &[u8], at: usize) -> Option<u16> {
-    let arr: [u8; 2] = b.get(at..at.checked_add(2)?)?.try_into().ok()?;
-    Some(u16::from_le_bytes(arr))
+    crate::bytes_at(b, at).map(u16::from_le_bytes)
 }
 
 impl Heap<'static> {

@@ -555,7 +555,9 @@ impl Pst {
                 };
                 // Cells held in the row and values in the node's own heap, nearly all of them,
                 // are read here directly; anything else (and every cell that cannot be read)
-                // takes the way that reports why.
+                // takes the way that reports why. This is `cell_bytes`' own short path written
+                // out once more: going through `cell_bytes` and its `Cow` for every cell cost
+                // 16 M more instructions in the 2 GB mailbox's pass even inlined, 40 M if not.
                 let bytes = match ltp::cell(&info, row, col) {
                     Some(Cell::Absent) => continue,
                     Some(Cell::Inline(b)) => Some(b),

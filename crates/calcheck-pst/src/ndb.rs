@@ -18,6 +18,7 @@ use crate::header::{Bref, Format, Header};
 use crate::io::ReadAt;
 use crate::page::{
     BbtEntry, BtPage, NbtEntry, PageEntries, Tree, id_at, page_location, parse_page, read_id,
+    u16_at, u32_at,
 };
 
 /// Deepest B-tree accepted. Real files have 2 to 5 levels; `cLevel` must fall by one per page.
@@ -1002,16 +1003,13 @@ impl Ndb {
             t.skip(trailer_at, "block data").map_err(perr)?;
             let fields_len = if format == Format::Ansi { 12 } else { 16 };
             let fields = t.bytes(fields_len, "cb").map_err(perr)?;
-            let t_cb = trailer_u16(fields, 0);
-            let t_sig = trailer_u16(fields, 2);
+            // cb, wSig, then bid and dwCRC (ANSI) or dwCRC and bid (Unicode).
+            let t_cb = u16_at(fields, 0);
+            let t_sig = u16_at(fields, 2);
             let (t_crc, t_bid) = if format == Format::Ansi {
-                (trailer_u32(fields, 8), u64::from(trailer_u32(fields, 4)))
+                (u32_at(fields, 8), id_at(fields, 4, format))
             } else {
-                let bid = fields
-                    .get(8..16)
-                    .and_then(|b| <[u8; 8]>::try_from(b).ok())
-                    .map_or(0, u64::from_le_bytes);
-                (trailer_u32(fields, 4), bid)
+                (u32_at(fields, 4), id_at(fields, 8, format))
             };
             if bid_key(t_bid) != bid_key(bid) {
                 return Err(Error::corrupt(
@@ -1275,23 +1273,6 @@ impl Ndb {
         }
         Ok(SubnodeMap { entries })
     }
-}
-
-/// The little-endian `u16` at `at` of the BLOCKTRAILER fields `cb`, `wSig`, then `bid` and
-/// `dwCRC` (ANSI, 12 bytes) or `dwCRC` and `bid` (Unicode, 16 bytes); always there.
-fn trailer_u16(fields: &[u8], at: usize) -> u16 {
-    fields
-        .get(at..at + 2)
-        .and_then(|b| <[u8; 2]>::try_from(b).ok())
-        .map_or(0, u16::from_le_bytes)
-}
-
-/// The little-endian `u32` at `at` of the BLOCKTRAILER fields (see [`trailer_u16`]).
-fn trailer_u32(fields: &[u8], at: usize) -> u32 {
-    fields
-        .get(at..at + 4)
-        .and_then(|b| <[u8; 4]>::try_from(b).ok())
-        .map_or(0, u32::from_le_bytes)
 }
 
 /// Inflates a zlib-compressed OST 2013 block to exactly `size` bytes, into `out`.

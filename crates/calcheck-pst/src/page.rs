@@ -7,6 +7,7 @@
 
 use calcheck_format::Reader;
 
+use crate::bytes_at;
 use crate::crc::{compute_crc, compute_sig};
 use crate::error::{Error, Result, Warning};
 use crate::header::{Bref, Format};
@@ -302,21 +303,15 @@ pub fn parse_page(bytes: &[u8], format: Format, tree: Tree, bref: Bref) -> Resul
     })
 }
 
-/// The `N` bytes at `at` in `b`, if they are there.
-#[inline]
-fn bytes_at<const N: usize>(b: &[u8], at: usize) -> Option<[u8; N]> {
-    b.get(at..at.checked_add(N)?)?.try_into().ok()
-}
-
 /// The little-endian `u16` at `at` in an entry whose size was checked (0 if it is not there).
 #[inline]
-fn u16_at(b: &[u8], at: usize) -> u16 {
+pub(crate) fn u16_at(b: &[u8], at: usize) -> u16 {
     bytes_at(b, at).map_or(0, u16::from_le_bytes)
 }
 
 /// The little-endian `u32` at `at` in an entry whose size was checked (0 if it is not there).
 #[inline]
-fn u32_at(b: &[u8], at: usize) -> u32 {
+pub(crate) fn u32_at(b: &[u8], at: usize) -> u32 {
     bytes_at(b, at).map_or(0, u32::from_le_bytes)
 }
 
