@@ -150,19 +150,11 @@ fn to_upper_hex(bytes: &[u8]) -> String {
 /// not a date, non-zero X and a Size that disagrees with the remaining bytes are diagnostics; Data is
 /// never sized from Size alone (it takes what is there).
 pub fn decode_global_object_id(data: &[u8]) -> Result<Decoded<GlobalObjectId>> {
-    let (parts, diags) = read_parts(data)?;
+    let (mut value, body, trailing, diags) = read_parts(data)?;
+    value.data = body.to_vec();
+    value.trailing = trailing.to_vec();
     Ok(Decoded {
-        value: GlobalObjectId {
-            class_id: parts.class_id,
-            year: parts.year,
-            month: parts.month,
-            day: parts.day,
-            creation_time: parts.creation_time,
-            x: parts.x,
-            size: parts.size,
-            data: parts.data.to_vec(),
-            trailing: parts.trailing.to_vec(),
-        },
+        value,
         diagnostics: diags.into_vec(),
     })
 }
@@ -170,24 +162,13 @@ pub fn decode_global_object_id(data: &[u8]) -> Result<Decoded<GlobalObjectId>> {
 /// The diagnostics [`decode_global_object_id`] gives for `data`, or its error, without building the
 /// value: a check that only reports problems spares the copies of Data and of the trailing bytes.
 pub fn global_object_id_diagnostics(data: &[u8]) -> Result<Vec<Diagnostic>> {
-    read_parts(data).map(|(_, diags)| diags.into_vec())
+    read_parts(data).map(|(_, _, _, diags)| diags.into_vec())
 }
 
-/// A GlobalObjectId's fields as read, Data and the trailing bytes still borrowed from the input.
-struct Parts<'a> {
-    class_id: [u8; 16],
-    year: u16,
-    month: u8,
-    day: u8,
-    creation_time: u64,
-    x: [u8; 8],
-    size: u32,
-    data: &'a [u8],
-    trailing: &'a [u8],
-}
-
-/// Reads the fields of a GlobalObjectId and checks them (see [`decode_global_object_id`]).
-fn read_parts(data: &[u8]) -> Result<(Parts<'_>, Diagnostics)> {
+/// Reads the fields of a GlobalObjectId and checks them (see [`decode_global_object_id`]): the id
+/// with every field but Data and the trailing bytes (left empty, which allocates nothing), those two
+/// still borrowed from the input, and the diagnostics.
+fn read_parts(data: &[u8]) -> Result<(GlobalObjectId, &[u8], &[u8], Diagnostics)> {
     let mut r = Reader::new(data, GOID);
     let mut diags = Diagnostics::new();
     let mut class_id = [0u8; 16];
@@ -268,7 +249,7 @@ fn read_parts(data: &[u8]) -> Result<(Parts<'_>, Diagnostics)> {
         );
     }
 
-    let parts = Parts {
+    let id = GlobalObjectId {
         class_id,
         year,
         month,
@@ -276,10 +257,10 @@ fn read_parts(data: &[u8]) -> Result<(Parts<'_>, Diagnostics)> {
         creation_time,
         x,
         size,
-        data: body,
-        trailing,
+        data: Vec::new(),
+        trailing: Vec::new(),
     };
-    Ok((parts, diags))
+    Ok((id, body, trailing, diags))
 }
 
 /// Writes a GlobalObjectId exactly as described: `size` as given (even when it disagrees with `data`),
