@@ -222,7 +222,7 @@ impl PropertyBag {
     /// [`PropertyBag::insert_stored`] of a property with a location, for a reader that found
     /// the key's registered slot in a table of its own (`names::slot_of(&key)`): the property
     /// is written once, into the bag's list, when the slot is not taken yet.
-    #[inline]
+    #[inline(always)]
     pub fn insert_stored_registered(
         &mut self,
         key: PropKey,

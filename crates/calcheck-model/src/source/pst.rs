@@ -389,8 +389,10 @@ impl PropSink for BagSink<'_> {
         }
     }
 
-    // Inlined into the reader's loop over values, as the reader's generic code is built here.
-    #[inline]
+    // Inlined into the reader's loop over values, as the reader's generic code is built here:
+    // a plain `#[inline]` left it a call, and passing the value and its location through memory
+    // to it cost 2.3 % of the pass's instructions.
+    #[inline(always)]
     fn push(&self, props: &mut Bag, tag: PropTag, value: PropValue, location: ValueLoc) {
         let id = tag.id();
         let slot = self.slots.get(usize::from(id)).copied().unwrap_or(NO_SLOT);
