@@ -5,6 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use calcheck_format::time;
 use calcheck_model::{CalendarItem, ItemRef, Locator, Property, SourceInfo, names};
 
+use crate::facts::RecipientScreen;
 use crate::finding::Finding;
 use crate::meta::{CheckInfo, CheckMeta};
 use crate::values::format_value;
@@ -58,6 +59,10 @@ pub struct ItemCx<'a> {
     pub source: &'a SourceInfo,
     item_ref: &'a ItemRef,
     pub(crate) findings: Vec<Finding>,
+    /// The item this context was made for (see [`ItemCx::for_item`]), whose screen may be kept.
+    item: Option<&'a CalendarItem>,
+    /// The recipient screen of `item`, worked out when a check first asks for it.
+    screen: Option<RecipientScreen>,
 }
 
 impl<'a> ItemCx<'a> {
@@ -68,7 +73,42 @@ impl<'a> ItemCx<'a> {
             source,
             item_ref,
             findings: Vec::new(),
+            item: None,
+            screen: None,
         }
+    }
+
+    /// A context for checking `item`, which keeps what checks share about it (see
+    /// [`ItemCx::recipient_screen`]) for the next check.
+    pub fn for_item(options: &'a Options, source: &'a SourceInfo, item: &'a CalendarItem) -> Self {
+        ItemCx {
+            item: Some(item),
+            ..ItemCx::new(options, source, &item.item_ref)
+        }
+    }
+
+    /// A context for `item` whose screen lets every recipient check look at the rows, so that a
+    /// test sees what the checks report without the screen.
+    #[cfg(test)]
+    pub(crate) fn unscreened(
+        options: &'a Options,
+        source: &'a SourceInfo,
+        item: &'a CalendarItem,
+    ) -> Self {
+        ItemCx {
+            screen: Some(RecipientScreen::ALL),
+            ..ItemCx::for_item(options, source, item)
+        }
+    }
+
+    /// The [`RecipientScreen`] of `item`: worked out once per context made for this very item
+    /// with [`ItemCx::for_item`], afresh for any other.
+    pub fn recipient_screen(&mut self, item: &CalendarItem) -> RecipientScreen {
+        // The context borrows its item for its whole life, so the same address is the same item.
+        if !self.item.is_some_and(|own| std::ptr::eq(own, item)) {
+            return RecipientScreen::of(item);
+        }
+        *self.screen.get_or_insert_with(|| RecipientScreen::of(item))
     }
 
     /// Reports a finding of `check` on the current item; returns it for adding evidence.

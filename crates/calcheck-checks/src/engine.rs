@@ -633,7 +633,7 @@ impl Engine {
 
     /// Runs the item checks over one item (position `index` in its source).
     pub fn check_item(&self, index: usize, item: &CalendarItem, info: &SourceInfo) -> Vec<Finding> {
-        let mut cx = ItemCx::new(&self.options, info, &item.item_ref);
+        let mut cx = ItemCx::for_item(&self.options, info, item);
         // A check that needs a part the source cannot carry (Coverage) would see an empty table and
         // pass; it is skipped instead, and CC903 says so, once per item, when it is selected.
         let plan = &self.plans[plan_index(item.coverage)];

@@ -159,6 +159,107 @@ pub fn is_organizer_row(r: &Recipient) -> bool {
         .is_some_and(|f| f & RECIP_ORGANIZER != 0)
 }
 
+/// What one pass over an item's own recipient rows says about the recipient-table checks: for each
+/// of them, whether some row could give it a finding.
+///
+/// Six checks read the same few properties of every row (display name, address, address type,
+/// flags) and nearly always find nothing; each looked them up again and built its own list of rows.
+/// The screen reads them once per item, and a check whose bit is clear returns at once. A set bit
+/// only says "look": the check then runs exactly as before, so a screen that says "look" too often
+/// would cost time but never change a finding, while every bit is set whenever its check would
+/// report (the tests compare the two).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RecipientScreen {
+    bits: u8,
+}
+
+impl RecipientScreen {
+    /// A row lacks a non-empty display name (CC411).
+    pub const MISSING_DISPLAY_NAME: u8 = 1;
+    /// A row's address is damaged, or missing or empty next to an address type (CC410).
+    pub const BAD_ADDRESS: u8 = 1 << 1;
+    /// A row's address type is damaged, or missing or empty next to an address (CC409).
+    pub const BAD_ADDRESS_TYPE: u8 = 1 << 2;
+    /// An organizer row lacks a non-empty address (CC412).
+    pub const ORGANIZER_WITHOUT_ADDRESS: u8 = 1 << 3;
+    /// A row's non-empty address type is neither `EX` nor `SMTP` (CC414, which also needs a meeting).
+    pub const ODD_ADDRESS_TYPE: u8 = 1 << 4;
+    /// Two rows share an address (CC413 compares their whole keys then).
+    pub const REPEATED_ADDRESS: u8 = 1 << 5;
+
+    /// Every bit: each check looks at the rows.
+    #[cfg(test)]
+    pub(crate) const ALL: RecipientScreen = RecipientScreen { bits: u8::MAX };
+
+    /// Rows whose addresses are compared on the stack; a longer table sets
+    /// [`RecipientScreen::REPEATED_ADDRESS`] and leaves the comparison to CC413. Meetings mostly
+    /// have a few attendees, and a larger array cost more to clear than the lookups it saves.
+    const STACK_ROWS: usize = 8;
+
+    /// Screens the rows of `item` (not those of its exceptions).
+    pub fn of(item: &CalendarItem) -> Self {
+        let rows = &item.recipients;
+        let mut bits = 0;
+        let mut addresses = [""; Self::STACK_ROWS];
+        if rows.len() > Self::STACK_ROWS {
+            bits |= Self::REPEATED_ADDRESS;
+        }
+        for (i, r) in rows.iter().enumerate() {
+            let p = &r.props;
+            // Each value is read once and judged as the checks judge it: `bag.str` hides a
+            // PtypErrorCode placeholder, and an empty string counts as missing.
+            let address = p.get(&names::EMAIL_ADDRESS).map(|p| &p.value);
+            let address_type = p.get(&names::ADDRESS_TYPE).map(|p| &p.value);
+            let address_ok = text(address).is_some_and(|s| !s.is_empty());
+            let type_text = text(address_type).filter(|s| !s.is_empty());
+            if non_empty(p, &names::DISPLAY_NAME).is_none() {
+                bits |= Self::MISSING_DISPLAY_NAME;
+            }
+            if damaged(address) || (!address_ok && type_text.is_some()) {
+                bits |= Self::BAD_ADDRESS;
+            }
+            if damaged(address_type) || (type_text.is_none() && address_ok) {
+                bits |= Self::BAD_ADDRESS_TYPE;
+            }
+            if !address_ok && is_organizer_row(r) {
+                bits |= Self::ORGANIZER_WITHOUT_ADDRESS;
+            }
+            if type_text
+                .is_some_and(|t| !t.eq_ignore_ascii_case("EX") && !t.eq_ignore_ascii_case("SMTP"))
+            {
+                bits |= Self::ODD_ADDRESS_TYPE;
+            }
+            // CC413's address of a row: the string, empty when missing or damaged.
+            let shown = text(address).unwrap_or("");
+            if addresses
+                .get(..i)
+                .is_some_and(|before| before.contains(&shown))
+            {
+                bits |= Self::REPEATED_ADDRESS;
+            }
+            if let Some(slot) = addresses.get_mut(i) {
+                *slot = shown;
+            }
+        }
+        RecipientScreen { bits }
+    }
+
+    /// True when the check of `bit` must look at the rows.
+    pub fn may(self, bit: u8) -> bool {
+        self.bits & bit != 0
+    }
+}
+
+/// A value's text, as `bag.str` gives it for a value that is not a PtypErrorCode placeholder.
+fn text(value: Option<&PropValue>) -> Option<&str> {
+    value.and_then(PropValue::as_str)
+}
+
+/// True for a PtypErrorCode placeholder.
+fn damaged(value: Option<&PropValue>) -> bool {
+    matches!(value, Some(PropValue::ErrorCode(_)))
+}
+
 /// How a recipient row is named in messages: display name, else address, else its row number.
 pub fn recipient_label(r: &Recipient) -> String {
     r.props
@@ -276,5 +377,201 @@ mod tests {
         );
         assert_eq!(classify_time(limit, limit), TimeClass::Normal);
         assert_eq!(classify_time(limit + 1, limit), TimeClass::Late);
+    }
+
+    /// A recipient row from (display name, address, address type, flags); `Err(code)` stores a
+    /// PtypErrorCode placeholder instead of the string.
+    fn row(
+        n: u32,
+        display: Option<Result<&str, u32>>,
+        address: Option<Result<&str, u32>>,
+        address_type: Option<Result<&str, u32>>,
+        flags: Option<i32>,
+    ) -> Recipient {
+        let mut r = Recipient {
+            row: n,
+            ..Recipient::default()
+        };
+        let mut put = |def: &names::PropDef, v: Option<Result<&str, u32>>| {
+            let value = match v {
+                None => return,
+                Some(Ok(s)) => PropValue::Unicode(s.to_owned()),
+                Some(Err(code)) => PropValue::ErrorCode(code),
+            };
+            r.props.insert(calcheck_model::Property::new(
+                def.key.to_key(),
+                0x001F,
+                value,
+            ));
+        };
+        put(&names::DISPLAY_NAME, display);
+        put(&names::EMAIL_ADDRESS, address);
+        put(&names::ADDRESS_TYPE, address_type);
+        if let Some(f) = flags {
+            r.props.insert(calcheck_model::Property::new(
+                names::RECIPIENT_FLAGS.key.to_key(),
+                0x0003,
+                PropValue::I32(f),
+            ));
+        }
+        r
+    }
+
+    /// A meeting (asfMeeting) with `rows` as its recipient table.
+    fn meeting(rows: Vec<Recipient>) -> CalendarItem {
+        use std::path::Path;
+        use std::sync::Arc;
+        let mut item = CalendarItem::new(calcheck_model::ItemRef::new(
+            Arc::from(Path::new("x.msg")),
+            "",
+            calcheck_model::Locator::MsgFile,
+        ));
+        item.props.insert(calcheck_model::Property::new(
+            names::APPOINTMENT_STATE_FLAGS.key.to_key(),
+            0x0003,
+            PropValue::I32(ASF_MEETING),
+        ));
+        item.recipients = rows;
+        item
+    }
+
+    #[test]
+    fn recipient_screen_flags_the_rows_each_check_reports() {
+        const NOT_FOUND: u32 = 0x8004_010F;
+        let alice = || {
+            row(
+                0,
+                Some(Ok("Alice")),
+                Some(Ok("alice@example.com")),
+                Some(Ok("SMTP")),
+                Some(1),
+            )
+        };
+        // Resolved rows with distinct addresses and EX or SMTP types: nothing to look at.
+        let ex = row(
+            1,
+            Some(Ok("Bob")),
+            Some(Ok("/o=Contoso/cn=Bob")),
+            Some(Ok("EX")),
+            Some(RECIP_ORGANIZER),
+        );
+        let screen = RecipientScreen::of(&meeting(vec![alice(), ex]));
+        assert_eq!(screen, RecipientScreen::default());
+        // [MS-OXOCAL] 2.2.4.10: recipOrganizer (0x2) on a row without an address.
+        let organizer = row(1, Some(Ok("Org")), None, None, Some(RECIP_ORGANIZER));
+        assert_eq!(
+            RecipientScreen::of(&meeting(vec![alice(), organizer])).bits,
+            RecipientScreen::ORGANIZER_WITHOUT_ADDRESS
+        );
+        // An address type other than EX or SMTP, an empty display name, and a repeated address.
+        let x400 = row(
+            1,
+            Some(Ok("")),
+            Some(Ok("alice@example.com")),
+            Some(Ok("X400")),
+            None,
+        );
+        assert_eq!(
+            RecipientScreen::of(&meeting(vec![alice(), x400])).bits,
+            RecipientScreen::ODD_ADDRESS_TYPE
+                | RecipientScreen::MISSING_DISPLAY_NAME
+                | RecipientScreen::REPEATED_ADDRESS
+        );
+        // A damaged address next to a type, and a missing type next to an address.
+        let damaged = row(
+            1,
+            Some(Ok("D")),
+            Some(Err(NOT_FOUND)),
+            Some(Ok("SMTP")),
+            None,
+        );
+        let untyped = row(2, Some(Ok("U")), Some(Ok("u@example.com")), None, None);
+        assert_eq!(
+            RecipientScreen::of(&meeting(vec![alice(), damaged, untyped])).bits,
+            RecipientScreen::BAD_ADDRESS | RecipientScreen::BAD_ADDRESS_TYPE
+        );
+    }
+
+    #[test]
+    fn recipient_screen_never_hides_a_finding() {
+        use crate::checks::{
+            DuplicateRecipients, OrganizerRowWithoutAddress, RecipientBadAddress,
+            RecipientBadAddressType, RecipientMissingDisplayName, UnusualAddressType,
+        };
+        use crate::context::{ItemCx, Options};
+        use crate::engine::Check;
+        // Every combination of these values on two rows: a check run without the screen reports only
+        // when its bit is set, and with the screen it reports the same.
+        let texts: [Option<Result<&str, u32>>; 4] =
+            [None, Some(Ok("")), Some(Ok("x")), Some(Err(0x8004_010F))];
+        let types: [Option<Result<&str, u32>>; 5] = [
+            None,
+            Some(Ok("")),
+            Some(Ok("SMTP")),
+            Some(Ok("fax")),
+            Some(Err(0x8004_010F)),
+        ];
+        let checks: [(&dyn Check, u8); 6] = [
+            (
+                &RecipientMissingDisplayName,
+                RecipientScreen::MISSING_DISPLAY_NAME,
+            ),
+            (&RecipientBadAddress, RecipientScreen::BAD_ADDRESS),
+            (&RecipientBadAddressType, RecipientScreen::BAD_ADDRESS_TYPE),
+            (
+                &OrganizerRowWithoutAddress,
+                RecipientScreen::ORGANIZER_WITHOUT_ADDRESS,
+            ),
+            (&UnusualAddressType, RecipientScreen::ODD_ADDRESS_TYPE),
+            (&DuplicateRecipients, RecipientScreen::REPEATED_ADDRESS),
+        ];
+        let options = Options::at(0);
+        let source = calcheck_model::SourceInfo {
+            path: std::sync::Arc::from(std::path::Path::new("x.msg")),
+            kind: calcheck_model::SourceKind::Msg,
+            display_name: None,
+            mailbox_owner: None,
+            folders: Vec::new(),
+            notes: Vec::new(),
+        };
+        let mut cases = 0;
+        // Per check: some combination gave a finding, some gave none.
+        let mut seen = [[false; 2]; 6];
+        for d in texts {
+            for a in texts {
+                for t in types {
+                    for flags in [None, Some(RECIP_ORGANIZER)] {
+                        let other = row(0, Some(Ok("x")), a, Some(Ok("SMTP")), None);
+                        let item = meeting(vec![other, row(1, d, a, t, flags)]);
+                        let screen = RecipientScreen::of(&item);
+                        for ((check, bit), seen) in checks.iter().zip(&mut seen) {
+                            let bit = *bit;
+                            let mut cx = ItemCx::unscreened(&options, &source, &item);
+                            check.check_item(&item, &mut cx);
+                            let reported = !cx.into_findings().is_empty();
+                            // A repeated address only makes CC413 compare whole rows; every
+                            // other bit is set exactly when its check reports.
+                            if bit == RecipientScreen::REPEATED_ADDRESS {
+                                assert!(!reported || screen.may(bit), "{d:?} {a:?} {t:?}");
+                            } else {
+                                assert_eq!(
+                                    reported,
+                                    screen.may(bit),
+                                    "{d:?} {a:?} {t:?} {flags:?} {bit}"
+                                );
+                            }
+                            // With the screen, the check reports the same.
+                            let mut cx = ItemCx::for_item(&options, &source, &item);
+                            check.check_item(&item, &mut cx);
+                            assert_eq!(reported, !cx.into_findings().is_empty());
+                            seen[usize::from(reported)] = true;
+                        }
+                        cases += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(cases, 160);
+        assert_eq!(seen, [[true; 2]; 6]);
     }
 }

@@ -5,7 +5,7 @@ use calcheck_model::{CalendarItem, Recipient, names};
 use crate::context::ItemCx;
 use crate::declare_check;
 use crate::engine::Check;
-use crate::facts::{recipient_evidence, recipient_label};
+use crate::facts::{RecipientScreen, recipient_evidence, recipient_label};
 
 /// The resend bits that [MS-OXOMSG] allows in PR_RECIPIENT_TYPE; cleared before comparing.
 const RECIPIENT_TYPE_RESEND_BITS: i32 = 0x1000_0000 | 0x8000_0000_u32 as i32;
@@ -82,7 +82,11 @@ fn all_addresses_differ(rows: &[Recipient]) -> bool {
 
 impl Check for DuplicateRecipients {
     fn check_item(&self, item: &CalendarItem, cx: &mut ItemCx<'_>) {
-        if item.recipients.len() < 2 {
+        if item.recipients.len() < 2
+            || !cx
+                .recipient_screen(item)
+                .may(RecipientScreen::REPEATED_ADDRESS)
+        {
             return;
         }
         // Two rows with the same key have the same address, so rows whose addresses all differ need no

@@ -5,7 +5,7 @@ use calcheck_model::{CalendarItem, names};
 use crate::context::ItemCx;
 use crate::declare_check;
 use crate::engine::Check;
-use crate::facts::{is_organizer_row, non_empty, recipient_evidence};
+use crate::facts::{RecipientScreen, is_organizer_row, non_empty, recipient_evidence};
 
 declare_check! {
     /// ## What it checks
@@ -38,6 +38,12 @@ declare_check! {
 
 impl Check for OrganizerRowWithoutAddress {
     fn check_item(&self, item: &CalendarItem, cx: &mut ItemCx<'_>) {
+        if !cx
+            .recipient_screen(item)
+            .may(RecipientScreen::ORGANIZER_WITHOUT_ADDRESS)
+        {
+            return;
+        }
         for r in item.recipients.iter().filter(|r| is_organizer_row(r)) {
             if non_empty(&r.props, &names::EMAIL_ADDRESS).is_some() {
                 continue;

@@ -5,7 +5,7 @@ use calcheck_model::{CalendarItem, names};
 use crate::context::ItemCx;
 use crate::declare_check;
 use crate::engine::Check;
-use crate::facts::report_incomplete_recipient_rows;
+use crate::facts::{RecipientScreen, report_incomplete_recipient_rows};
 
 declare_check! {
     /// ## What it checks
@@ -41,6 +41,12 @@ declare_check! {
 
 impl Check for RecipientBadAddressType {
     fn check_item(&self, item: &CalendarItem, cx: &mut ItemCx<'_>) {
+        if !cx
+            .recipient_screen(item)
+            .may(RecipientScreen::BAD_ADDRESS_TYPE)
+        {
+            return;
+        }
         report_incomplete_recipient_rows(
             self,
             item,

@@ -5,7 +5,7 @@ use calcheck_model::{CalendarItem, names};
 use crate::context::ItemCx;
 use crate::declare_check;
 use crate::engine::Check;
-use crate::facts::{non_empty, recipient_evidence};
+use crate::facts::{RecipientScreen, non_empty, recipient_evidence};
 
 declare_check! {
     /// ## What it checks
@@ -39,6 +39,12 @@ declare_check! {
 
 impl Check for RecipientMissingDisplayName {
     fn check_item(&self, item: &CalendarItem, cx: &mut ItemCx<'_>) {
+        if !cx
+            .recipient_screen(item)
+            .may(RecipientScreen::MISSING_DISPLAY_NAME)
+        {
+            return;
+        }
         let bad: Vec<&calcheck_model::Recipient> = item
             .recipients
             .iter()

@@ -5,7 +5,7 @@ use calcheck_model::{CalendarItem, names};
 use crate::context::ItemCx;
 use crate::declare_check;
 use crate::engine::Check;
-use crate::facts::{is_meeting, non_empty, recipient_evidence, recipient_label};
+use crate::facts::{RecipientScreen, is_meeting, non_empty, recipient_evidence, recipient_label};
 
 declare_check! {
     /// ## What it checks
@@ -40,7 +40,11 @@ declare_check! {
 
 impl Check for UnusualAddressType {
     fn check_item(&self, item: &CalendarItem, cx: &mut ItemCx<'_>) {
-        if !is_meeting(item) {
+        if !is_meeting(item)
+            || !cx
+                .recipient_screen(item)
+                .may(RecipientScreen::ODD_ADDRESS_TYPE)
+        {
             return;
         }
         let odd: Vec<&calcheck_model::Recipient> = item
