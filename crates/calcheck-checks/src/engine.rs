@@ -19,10 +19,29 @@ use crate::context::{Folders, ItemCx, ItemDetail, ItemRow, ItemSummary, Options,
 use crate::finding::Finding;
 use crate::meta::{CheckInfo, Severity};
 
+/// Which items [`Check::check_item`] can report on. The engine calls a check only for those: most
+/// items are single appointments, and a dozen checks look only at series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scope {
+    /// Any item.
+    #[default]
+    Every,
+    /// Items with PidLidRecurring true ([`crate::facts::is_recurring`]).
+    Recurring,
+    /// Items whose PidLidAppointmentRecur decodes (`item.decoded().recurrence` is `Some(Ok(_))`).
+    WithRecurrence,
+}
+
 /// A check. Hooks default to doing nothing, so a check implements only what it needs.
 pub trait Check: CheckInfo + Sync {
     /// Checks one readable item.
     fn check_item(&self, _item: &CalendarItem, _cx: &mut ItemCx<'_>) {}
+
+    /// The items [`Check::check_item`] can report on; it must report nothing on the others (it
+    /// may still be called for them, and then returns at once).
+    fn scope(&self) -> Scope {
+        Scope::Every
+    }
 
     /// Checks an item that could not be read at all.
     fn check_unreadable(&self, _item: &UnreadableItem, _cx: &mut ItemCx<'_>) {}
@@ -134,8 +153,9 @@ struct StoreRun {
 /// The item checks to run on items of one [`Coverage`](calcheck_model::Coverage), worked out once
 /// per engine instead of once per item.
 struct ItemPlan {
-    /// The checks whose needs the coverage meets, in code order.
-    run: Vec<&'static dyn Check>,
+    /// The checks whose needs the coverage meets, in code order, by [`Scope`]: those for every
+    /// item, for series, and for items whose recurrence blob decodes.
+    run: [Vec<&'static dyn Check>; 3],
     /// The checks skipped because the coverage lacks a part they need, in code order.
     skipped: Vec<&'static crate::meta::CheckMeta>,
 }
@@ -144,14 +164,19 @@ impl ItemPlan {
     /// The plan for items whose source carries the recipient table when `recipients` is true and the
     /// attachment table when `attachments` is true.
     fn of(checks: &[&'static dyn Check], recipients: bool, attachments: bool) -> Self {
-        let mut run = Vec::new();
+        let mut run = [Vec::new(), Vec::new(), Vec::new()];
         let mut skipped = Vec::new();
         for check in checks {
             let needs = check.meta().needs;
             if (needs.recipients && !recipients) || (needs.attachments && !attachments) {
                 skipped.push(check.meta());
             } else {
-                run.push(*check);
+                let list = match check.scope() {
+                    Scope::Every => &mut run[0],
+                    Scope::Recurring => &mut run[1],
+                    Scope::WithRecurrence => &mut run[2],
+                };
+                list.push(*check);
             }
         }
         ItemPlan { run, skipped }
@@ -637,14 +662,27 @@ impl Engine {
         // A check that needs a part the source cannot carry (Coverage) would see an empty table and
         // pass; it is skipped instead, and CC903 says so, once per item, when it is selected.
         let plan = &self.plans[plan_index(item.coverage)];
-        for check in &plan.run {
+        let [every, series, with_recurrence] = &plan.run;
+        for check in every {
             check.check_item(item, &mut cx);
+        }
+        if !series.is_empty() && crate::facts::is_recurring(item) {
+            for check in series {
+                check.check_item(item, &mut cx);
+            }
+        }
+        if !with_recurrence.is_empty() && matches!(item.decoded().recurrence, Some(Ok(_))) {
+            for check in with_recurrence {
+                check.check_item(item, &mut cx);
+            }
         }
         if !plan.skipped.is_empty() && self.reports_skipped {
             let skip_meta = crate::checks::CheckSkipped.meta();
             report_skipped(&mut cx, skip_meta, &plan.skipped, item.coverage);
         }
         let mut out = cx.into_findings();
+        // The scopes ran the checks out of code order; each check's own findings keep their order.
+        out.sort_by_key(|f| f.check.code);
         for f in &mut out {
             f.item_index = index;
         }

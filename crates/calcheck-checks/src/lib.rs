@@ -17,6 +17,6 @@ pub mod select;
 pub mod values;
 
 pub use context::{ItemCx, ItemRow, ItemSummary, Options, RecurrenceRow, StoreCx};
-pub use engine::{Check, Engine, Report, RowMode, SourceReport};
+pub use engine::{Check, Engine, Report, RowMode, Scope, SourceReport};
 pub use finding::{Evidence, Finding};
 pub use meta::{Category, CheckInfo, CheckMeta, Needs, Severity};

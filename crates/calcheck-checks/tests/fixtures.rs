@@ -107,3 +107,72 @@ fn check_fixtures() {
         }
     );
 }
+
+/// Every check that declares a narrower [`Scope`](calcheck_checks::Scope) than every item, run by
+/// hand on each fixture item outside it, reports nothing: the engine, which no longer calls it for
+/// such items, loses no finding.
+#[test]
+fn checks_report_nothing_outside_their_scope() {
+    use std::sync::Arc;
+
+    use calcheck_checks::registry::CHECKS;
+    use calcheck_checks::{ItemCx, Scope};
+    let mut outside = 0;
+    let mut scoped = 0;
+    let mut dirs: Vec<_> = std::fs::read_dir(common::testdata().join("items"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    for dir in dirs {
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.to_str().is_some_and(|s| s.ends_with(".item.toml")))
+            .collect();
+        files.sort();
+        for path in files {
+            let fixture = common::load(&path);
+            let info = SourceInfo {
+                path: Arc::from(path.as_path()),
+                kind: SourceKind::Msg,
+                display_name: None,
+                mailbox_owner: fixture.mailbox_owner.clone(),
+                folders: Vec::new(),
+                notes: Vec::new(),
+            };
+            for item in fixture.items.iter().filter_map(|r| r.as_ref().ok()) {
+                let recurring = item
+                    .props
+                    .bool(&calcheck_model::names::RECURRING)
+                    .unwrap_or(false);
+                let with_recurrence = matches!(item.decoded().recurrence, Some(Ok(_)));
+                for check in CHECKS {
+                    let inside = match check.scope() {
+                        Scope::Every => continue,
+                        Scope::Recurring => recurring,
+                        Scope::WithRecurrence => with_recurrence,
+                    };
+                    scoped += 1;
+                    if inside {
+                        continue;
+                    }
+                    outside += 1;
+                    let mut cx = ItemCx::new(&fixture.options, &info, &item.item_ref);
+                    check.check_item(item, &mut cx);
+                    let findings = cx.into_findings();
+                    assert!(
+                        findings.is_empty(),
+                        "{} reported outside its scope on {}: {}",
+                        check.meta().code,
+                        path.display(),
+                        findings[0].message
+                    );
+                }
+            }
+        }
+    }
+    // The fixtures hold both single items and series, so both sides of every scope were seen.
+    assert!(outside > 0 && outside < scoped, "{outside} of {scoped}");
+}

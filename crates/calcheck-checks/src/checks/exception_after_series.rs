@@ -41,6 +41,11 @@ declare_check! {
 }
 
 impl Check for ExceptionAfterSeries {
+    // Every finding is about the decoded PidLidAppointmentRecur, so an item without one has none.
+    fn scope(&self) -> crate::engine::Scope {
+        crate::engine::Scope::WithRecurrence
+    }
+
     fn check_item(&self, item: &CalendarItem, cx: &mut ItemCx<'_>) {
         let Some(r) = recurrence(item) else { return };
         let (_, after) = exceptions_outside_series(r);

@@ -38,6 +38,11 @@ declare_check! {
 }
 
 impl Check for ExceptionBeforeSeries {
+    // Every finding is about the decoded PidLidAppointmentRecur, so an item without one has none.
+    fn scope(&self) -> crate::engine::Scope {
+        crate::engine::Scope::WithRecurrence
+    }
+
     fn check_item(&self, item: &CalendarItem, cx: &mut ItemCx<'_>) {
         let Some(r) = recurrence(item) else { return };
         let (before, _) = exceptions_outside_series(r);

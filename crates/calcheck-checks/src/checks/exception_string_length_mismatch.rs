@@ -43,6 +43,11 @@ declare_check! {
 const DETAIL: &str = "Could cause Free Busy details not to display: the fields after the string are read from the wrong bytes";
 
 impl Check for ExceptionStringLengthMismatch {
+    // Every finding is about the decoded PidLidAppointmentRecur, so an item without one has none.
+    fn scope(&self) -> crate::engine::Scope {
+        crate::engine::Scope::WithRecurrence
+    }
+
     fn check_item(&self, item: &CalendarItem, cx: &mut ItemCx<'_>) {
         let Some(r) = recurrence(item) else { return };
         for d in r

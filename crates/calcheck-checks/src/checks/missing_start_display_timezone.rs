@@ -35,6 +35,11 @@ declare_check! {
 }
 
 impl Check for MissingStartDisplayTimezone {
+    // Only series (PidLidRecurring true) can give a finding.
+    fn scope(&self) -> crate::engine::Scope {
+        crate::engine::Scope::Recurring
+    }
+
     fn check_item(&self, item: &CalendarItem, cx: &mut ItemCx<'_>) {
         let def = &names::APPOINTMENT_TIME_ZONE_DEFINITION_START_DISPLAY;
         if is_recurring(item) && item.props.binary(def).is_none() {

@@ -91,6 +91,11 @@ fn same_address(a: &str, b: &str) -> bool {
 }
 
 impl Check for OrganizerMismatch {
+    // Only series (PidLidRecurring true) can give a finding.
+    fn scope(&self) -> crate::engine::Scope {
+        crate::engine::Scope::Recurring
+    }
+
     fn check_item(&self, item: &CalendarItem, cx: &mut ItemCx<'_>) {
         if !is_recurring(item) {
             return;

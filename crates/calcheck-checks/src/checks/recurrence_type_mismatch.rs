@@ -38,6 +38,11 @@ declare_check! {
 }
 
 impl Check for RecurrenceTypeMismatch {
+    // Every finding is about the decoded PidLidAppointmentRecur, so an item without one has none.
+    fn scope(&self) -> crate::engine::Scope {
+        crate::engine::Scope::WithRecurrence
+    }
+
     fn check_item(&self, item: &CalendarItem, cx: &mut ItemCx<'_>) {
         let Some(r) = recurrence(item) else { return };
         let Some(recur_type) = item.props.i32(&names::RECURRENCE_TYPE) else {

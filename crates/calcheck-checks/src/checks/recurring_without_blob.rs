@@ -33,6 +33,11 @@ declare_check! {
 }
 
 impl Check for RecurringWithoutBlob {
+    // Only series (PidLidRecurring true) can give a finding.
+    fn scope(&self) -> crate::engine::Scope {
+        crate::engine::Scope::Recurring
+    }
+
     fn check_item(&self, item: &CalendarItem, cx: &mut ItemCx<'_>) {
         if is_recurring(item) && item.props.binary(&names::APPOINTMENT_RECUR).is_none() {
             let f = cx.report(

@@ -38,6 +38,11 @@ declare_check! {
 }
 
 impl Check for UnreadableRecurTimezone {
+    // Only series (PidLidRecurring true) can give a finding.
+    fn scope(&self) -> crate::engine::Scope {
+        crate::engine::Scope::Recurring
+    }
+
     fn check_item(&self, item: &CalendarItem, cx: &mut ItemCx<'_>) {
         if !is_recurring(item) {
             return;
