@@ -93,6 +93,10 @@ impl ItemRef {
 /// meeting requests/responses/cancellations, and embedded recurrence exceptions ([MS-OXOCAL] 2.2.1, 2.2.6,
 /// 2.2.10). Comparison is case-insensitive, as Outlook's is.
 pub fn is_calendar_class(class: &str) -> bool {
+    // Nearly every item's class is exactly this, which one comparison of bytes settles.
+    if class == "IPM.Appointment" {
+        return true;
+    }
     const PREFIXES: [&str; 3] = [
         "IPM.Appointment",
         "IPM.Schedule.Meeting",
@@ -125,16 +129,28 @@ pub fn display_subject_str(raw: &str) -> &str {
 
 /// Bytes as uppercase hex without separators.
 pub fn hex_upper(bytes: &[u8]) -> String {
-    // Every item's entry id goes through here, so the digits are looked up as bytes rather than
-    // formatted or pushed as chars (which encodes each one as UTF-8).
-    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    // Every item's entry id goes through here, so each byte's two digits are copied from a table
+    // made at compile time, rather than formatted, pushed as chars (which encodes each one as UTF-8)
+    // or looked up one nibble at a time.
     let mut out = vec![0u8; bytes.len() * 2];
     for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
-        pair.copy_from_slice(&[DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 0x0F)]]);
+        pair.copy_from_slice(&HEX_PAIRS[usize::from(b)]);
     }
     // The digits are ASCII, so this never fails.
     String::from_utf8(out).unwrap_or_default()
 }
+
+/// The two uppercase hex digits of every byte value, for [`hex_upper`].
+const HEX_PAIRS: [[u8; 2]; 256] = {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    let mut table = [[0u8; 2]; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = [DIGITS[b >> 4], DIGITS[b & 0x0F]];
+        b += 1;
+    }
+    table
+};
 
 /// Something that could not be read for an item: kept on the item so checks can report it.
 #[derive(Debug, Clone, PartialEq, Eq)]
