@@ -412,8 +412,9 @@ impl Engine {
                 let chunk: Vec<Outcome> = (start..end)
                     .into_par_iter()
                     .filter_map(|i| {
-                        source
-                            .item_at(i)
+                        // Checked where `item_at` returned it (see `outcome`), and dropped here.
+                        let mut read = source.item_at(i);
+                        read.as_mut()
                             .map(|r| self.outcome(i, r, info, keep_rows, false))
                     })
                     .collect();
@@ -431,7 +432,7 @@ impl Engine {
                 }
                 let chunk: Vec<Outcome> = batch
                     .into_par_iter()
-                    .map(|(i, r)| self.outcome(i, r, info, keep_rows, true))
+                    .map(|(i, mut r)| self.outcome(i, &mut r, info, keep_rows, true))
                     .collect();
                 for outcome in chunk {
                     merged.add(outcome);
@@ -468,20 +469,18 @@ impl Engine {
     }
 
     /// Checks one item (or reports one unreadable item) at position `index`.
-    // ItemResult is the model's shared item type; its size is the model's choice.
-    #[allow(clippy::result_large_err)]
     fn outcome(
         &self,
         index: usize,
-        result: ItemResult,
+        result: &mut ItemResult,
         info: &SourceInfo,
         keep_rows: KeepRows,
         keep_details: bool,
     ) -> Outcome {
-        // The item is checked where the result holds it: a calendar item is over a kilobyte, and
-        // moving it out of the result cost a copy of all of it for every item.
-        let mut result = result;
-        let item = match &mut result {
+        // The item is checked where the source returned it, and left there for the caller to
+        // drop: a calendar item is over a kilobyte, and moving it (out of the result, or the
+        // result into this call) cost a copy of all of it for every item.
+        let item = match result {
             Ok(item) => item,
             Err(bad) => {
                 let mut cx = ItemCx::new(&self.options, info, &bad.item_ref);
@@ -512,11 +511,7 @@ impl Engine {
         };
         let summary = ItemSummary::of(index, item);
         let place = if keep_details {
-            Place::Detail(Box::new(match result {
-                Ok(item) => ItemDetail::of(item),
-                // Not reached: the result was read as an item above.
-                Err(bad) => ItemDetail::named(bad.item_ref),
-            }))
+            Place::Detail(Box::new(ItemDetail::taken_from(item)))
         } else {
             // The folder path is moved out of the item, which is dropped here anyway.
             Place::Folder(std::mem::take(&mut item.item_ref.folder))
