@@ -486,6 +486,78 @@ mod tests {
             let end = units.iter().rposition(|&u| u != 0).map_or(0, |i| i + 1);
             proptest::prop_assert_eq!(super::decode_utf16le(&bytes), String::from_utf16_lossy(&units[..end]));
         }
+
+        // Mostly ASCII units, so that the ASCII path is taken, and left for the general decoder
+        // at every position, with NUL terminators and an odd trailing byte now and then.
+        #[test]
+        fn mostly_ascii_utf16_decodes_as_the_standard_lossy_decoder(
+            units in proptest::collection::vec(proptest::prop_oneof![
+                8 => 1u16..0x80,
+                1 => proptest::strategy::Just(0u16),
+                1 => proptest::num::u16::ANY,
+            ], 0..160),
+            odd in proptest::option::of(proptest::num::u8::ANY),
+        ) {
+            let mut bytes: Vec<u8> = units.iter().flat_map(|u| u.to_le_bytes()).collect();
+            bytes.extend(odd);
+            let end = units.iter().rposition(|&u| u != 0).map_or(0, |i| i + 1);
+            proptest::prop_assert_eq!(super::decode_utf16le(&bytes), String::from_utf16_lossy(&units[..end]));
+        }
+    }
+
+    fn utf16le(text: &str) -> Vec<u8> {
+        text.encode_utf16().flat_map(u16::to_le_bytes).collect()
+    }
+
+    #[test]
+    fn utf16le_text_of_every_length_around_the_short_buffer() {
+        // ASCII text of 0 to 66 characters, with and without a NUL terminator: every remainder
+        // of the four units the ASCII path takes per step.
+        let alphabet = "Weekly status meeting, room 4.12 (building B) - please be on time!";
+        for len in 0..=alphabet.len() {
+            let text = &alphabet[..len];
+            let mut bytes = utf16le(text);
+            assert_eq!(decode_utf16le(&bytes), text, "length {len}");
+            bytes.extend([0, 0]);
+            assert_eq!(decode_utf16le(&bytes), text, "length {len} with a NUL");
+        }
+    }
+
+    #[test]
+    fn utf16le_text_that_is_not_ascii() {
+        // U+00E9 has a zero high byte but is not ASCII; U+4F1A and U+8B70 have both bytes set.
+        assert_eq!(decode_utf16le(&utf16le("Café")), "Café");
+        assert_eq!(decode_utf16le(&utf16le("会議 room")), "会議 room");
+        // A non-ASCII unit after 64 ASCII ones, in the last step of the ASCII path.
+        let long = format!("{}é", "a".repeat(64));
+        assert_eq!(decode_utf16le(&utf16le(&long)), long);
+        // U+1F4C5 (calendar) is the surrogate pair D83D DCC5.
+        assert_eq!(
+            decode_utf16le(&[0x3D, 0xD8, 0xC5, 0xDC, b'x', 0]),
+            "\u{1F4C5}x"
+        );
+    }
+
+    #[test]
+    fn utf16le_edge_cases() {
+        // An unpaired high surrogate, and a low surrogate alone, become U+FFFD each.
+        assert_eq!(
+            decode_utf16le(&[b'a', 0, 0x3D, 0xD8, b'b', 0]),
+            "a\u{FFFD}b"
+        );
+        assert_eq!(decode_utf16le(&[0xC5, 0xDC]), "\u{FFFD}");
+        // Every trailing NUL unit is dropped, an inner one is kept.
+        assert_eq!(
+            decode_utf16le(&[b'a', 0, 0, 0, b'b', 0, 0, 0, 0, 0]),
+            "a\0b"
+        );
+        // An odd trailing byte is not part of any unit.
+        assert_eq!(decode_utf16le(&[b'O', 0, b'K', 0, b'!']), "OK");
+        assert_eq!(decode_utf16le(&[0x41]), "");
+        assert_eq!(decode_utf16le(&[]), "");
+        assert_eq!(decode_utf16le(&[0, 0, 0, 0]), "");
+        // A high byte of 0x00 with a low byte of 0x80..0xFF is Latin-1, not ASCII.
+        assert_eq!(decode_utf16le(&[b'n', 0, 0xE3, 0, b'o', 0]), "não");
     }
 
     use super::*;
