@@ -400,13 +400,72 @@ pub fn decode_utf16le(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// Longest text, in UTF-16 units, that [`ascii_of_utf16le`] narrows on the stack.
+const STACK_TEXT_UNITS: usize = 64;
+
+/// Shortest text, in UTF-16 units, that [`ascii_of_utf16le`] narrows on the stack rather than
+/// pushing character by character: below it the fixed cost of the UTF-8 check and the copy is
+/// more than what the narrowing saves.
+const STACK_TEXT_MIN_UNITS: usize = 17;
+
+/// The stack buffer ASCII text is narrowed into: aligned so that the UTF-8 check of the standard
+/// library reads it a word pair at a time from its first byte.
+#[repr(align(16))]
+struct Narrowed([u8; STACK_TEXT_UNITS]);
+
+/// Clears the high byte of each 16-bit unit of `v` and packs the four low bytes together, in
+/// order: the UTF-16LE units of four ASCII characters become their four UTF-8 bytes.
+fn narrow_quad(v: u64) -> [u8; 4] {
+    let pairs = (v | (v >> 8)) & 0x0000_FFFF_0000_FFFF;
+    ((pairs | (pairs >> 16)) as u32).to_le_bytes()
+}
+
 /// The text of UTF-16LE code units that are all ASCII, or `None` when one is not.
 ///
 /// Most property strings are ASCII; for them each UTF-16 unit is one byte of UTF-8, which skips
-/// the general decoder (a measurable share of reading an item). Four units are tested and copied
-/// per step, as one little-endian `u64` whose high bytes must be zero and whose low bytes must be
-/// below 0x80, so the loop does a fraction of the work a unit-by-unit test does.
+/// the general decoder (a measurable share of reading an item). Text of 17 to 64 units is
+/// narrowed four units at a time into a zeroed stack buffer without any test in the loop, the
+/// units all ORed together to be tested once at the end; the buffer is then checked as UTF-8 up
+/// to a multiple of 16 bytes (its zero padding is ASCII too), which the standard library does a
+/// word pair at a time, and copied into a string of exactly its length.
 fn ascii_of_utf16le(text: &[u8]) -> Option<String> {
+    const NOT_ASCII: u64 = 0xFF80_FF80_FF80_FF80;
+    let len = text.len() / 2;
+    if !(STACK_TEXT_MIN_UNITS..=STACK_TEXT_UNITS).contains(&len) {
+        return ascii_of_utf16le_pushed(text);
+    }
+    let mut buf = Narrowed([0; STACK_TEXT_UNITS]);
+    let mut seen = 0u64;
+    let mut quads = text.chunks_exact(8);
+    for (out, quad) in buf.0.chunks_exact_mut(4).zip(&mut quads) {
+        // `chunks_exact(8)` only gives 8-byte quads; were it not so, the stand-in is not ASCII.
+        let v = u64::from_le_bytes(quad.try_into().unwrap_or([0xFF; 8]));
+        seen |= v;
+        out.copy_from_slice(&narrow_quad(v));
+    }
+    // The last one to three units, after the whole quads.
+    let tail = buf.0.get_mut(len / 4 * 4..len).unwrap_or_default();
+    for (out, unit) in tail.iter_mut().zip(quads.remainder().chunks_exact(2)) {
+        if let [lo, hi] = unit {
+            seen |= u64::from(u16::from_le_bytes([*lo, *hi]));
+            *out = *lo;
+        }
+    }
+    if seen & NOT_ASCII != 0 {
+        return None;
+    }
+    let padded = buf.0.get(..len.div_ceil(16) * 16)?;
+    core::str::from_utf8(padded)
+        .ok()?
+        .get(..len)
+        .map(String::from)
+}
+
+/// [`ascii_of_utf16le`] for short text and text longer than its stack buffer: four units are
+/// tested and copied per step, as one little-endian `u64` whose high bytes must be zero and whose
+/// low bytes must be below 0x80, each character pushed as it is known to be ASCII (so the bytes
+/// need no UTF-8 check).
+fn ascii_of_utf16le_pushed(text: &[u8]) -> Option<String> {
     const NOT_ASCII: u64 = 0xFF80_FF80_FF80_FF80;
     // Built by pushing characters known to be ASCII, so the bytes need no second validation
     // pass (which cost as much as the test and copy here).
@@ -511,8 +570,9 @@ mod tests {
 
     #[test]
     fn utf16le_text_of_every_length_around_the_short_buffer() {
-        // ASCII text of 0 to 66 characters, with and without a NUL terminator: every remainder
-        // of the four units the ASCII path takes per step.
+        // ASCII text of 0 to 66 characters, with and without a NUL terminator: pushed character
+        // by character below 17 units and above 64, narrowed on the stack from 17 to 64, at
+        // every remainder of the four units both ways take per step.
         let alphabet = "Weekly status meeting, room 4.12 (building B) - please be on time!";
         for len in 0..=alphabet.len() {
             let text = &alphabet[..len];
@@ -528,9 +588,14 @@ mod tests {
         // U+00E9 has a zero high byte but is not ASCII; U+4F1A and U+8B70 have both bytes set.
         assert_eq!(decode_utf16le(&utf16le("Café")), "Café");
         assert_eq!(decode_utf16le(&utf16le("会議 room")), "会議 room");
-        // A non-ASCII unit after 64 ASCII ones, in the last step of the ASCII path.
+        // A non-ASCII unit after 64 ASCII ones (pushed), and after 20 (narrowed on the stack,
+        // where the units are tested once at the end), in a whole quad and in the tail.
         let long = format!("{}é", "a".repeat(64));
         assert_eq!(decode_utf16le(&utf16le(&long)), long);
+        let middle = format!("{}é and more text", "a".repeat(20));
+        assert_eq!(decode_utf16le(&utf16le(&middle)), middle);
+        let tail = format!("{}会", "b".repeat(20));
+        assert_eq!(decode_utf16le(&utf16le(&tail)), tail);
         // U+1F4C5 (calendar) is the surrogate pair D83D DCC5.
         assert_eq!(
             decode_utf16le(&[0x3D, 0xD8, 0xC5, 0xDC, b'x', 0]),
