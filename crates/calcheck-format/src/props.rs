@@ -400,13 +400,72 @@ pub fn decode_utf16le(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// Longest text, in UTF-16 units, that [`ascii_of_utf16le`] narrows on the stack.
+const STACK_TEXT_UNITS: usize = 64;
+
+/// Shortest text, in UTF-16 units, that [`ascii_of_utf16le`] narrows on the stack rather than
+/// pushing character by character: below it the fixed cost of the UTF-8 check and the copy is
+/// more than what the narrowing saves.
+const STACK_TEXT_MIN_UNITS: usize = 17;
+
+/// The stack buffer ASCII text is narrowed into: aligned so that the UTF-8 check of the standard
+/// library reads it a word pair at a time from its first byte.
+#[repr(align(16))]
+struct Narrowed([u8; STACK_TEXT_UNITS]);
+
+/// Clears the high byte of each 16-bit unit of `v` and packs the four low bytes together, in
+/// order: the UTF-16LE units of four ASCII characters become their four UTF-8 bytes.
+fn narrow_quad(v: u64) -> [u8; 4] {
+    let pairs = (v | (v >> 8)) & 0x0000_FFFF_0000_FFFF;
+    ((pairs | (pairs >> 16)) as u32).to_le_bytes()
+}
+
 /// The text of UTF-16LE code units that are all ASCII, or `None` when one is not.
 ///
 /// Most property strings are ASCII; for them each UTF-16 unit is one byte of UTF-8, which skips
-/// the general decoder (a measurable share of reading an item). Four units are tested and copied
-/// per step, as one little-endian `u64` whose high bytes must be zero and whose low bytes must be
-/// below 0x80, so the loop does a fraction of the work a unit-by-unit test does.
+/// the general decoder (a measurable share of reading an item). Text of 17 to 64 units is
+/// narrowed four units at a time into a zeroed stack buffer without any test in the loop, the
+/// units all ORed together to be tested once at the end; the buffer is then checked as UTF-8 up
+/// to a multiple of 16 bytes (its zero padding is ASCII too), which the standard library does a
+/// word pair at a time, and copied into a string of exactly its length.
 fn ascii_of_utf16le(text: &[u8]) -> Option<String> {
+    const NOT_ASCII: u64 = 0xFF80_FF80_FF80_FF80;
+    let len = text.len() / 2;
+    if !(STACK_TEXT_MIN_UNITS..=STACK_TEXT_UNITS).contains(&len) {
+        return ascii_of_utf16le_pushed(text);
+    }
+    let mut buf = Narrowed([0; STACK_TEXT_UNITS]);
+    let mut seen = 0u64;
+    let mut quads = text.chunks_exact(8);
+    for (out, quad) in buf.0.chunks_exact_mut(4).zip(&mut quads) {
+        // `chunks_exact(8)` only gives 8-byte quads; were it not so, the stand-in is not ASCII.
+        let v = u64::from_le_bytes(quad.try_into().unwrap_or([0xFF; 8]));
+        seen |= v;
+        out.copy_from_slice(&narrow_quad(v));
+    }
+    // The last one to three units, after the whole quads.
+    let tail = buf.0.get_mut(len / 4 * 4..len).unwrap_or_default();
+    for (out, unit) in tail.iter_mut().zip(quads.remainder().chunks_exact(2)) {
+        if let [lo, hi] = unit {
+            seen |= u64::from(u16::from_le_bytes([*lo, *hi]));
+            *out = *lo;
+        }
+    }
+    if seen & NOT_ASCII != 0 {
+        return None;
+    }
+    let padded = buf.0.get(..len.div_ceil(16) * 16)?;
+    core::str::from_utf8(padded)
+        .ok()?
+        .get(..len)
+        .map(String::from)
+}
+
+/// [`ascii_of_utf16le`] for short text and text longer than its stack buffer: four units are
+/// tested and copied per step, as one little-endian `u64` whose high bytes must be zero and whose
+/// low bytes must be below 0x80, each character pushed as it is known to be ASCII (so the bytes
+/// need no UTF-8 check).
+fn ascii_of_utf16le_pushed(text: &[u8]) -> Option<String> {
     const NOT_ASCII: u64 = 0xFF80_FF80_FF80_FF80;
     // Built by pushing characters known to be ASCII, so the bytes need no second validation
     // pass (which cost as much as the test and copy here).
@@ -486,6 +545,84 @@ mod tests {
             let end = units.iter().rposition(|&u| u != 0).map_or(0, |i| i + 1);
             proptest::prop_assert_eq!(super::decode_utf16le(&bytes), String::from_utf16_lossy(&units[..end]));
         }
+
+        // Mostly ASCII units, so that the ASCII path is taken, and left for the general decoder
+        // at every position, with NUL terminators and an odd trailing byte now and then.
+        #[test]
+        fn mostly_ascii_utf16_decodes_as_the_standard_lossy_decoder(
+            units in proptest::collection::vec(proptest::prop_oneof![
+                8 => 1u16..0x80,
+                1 => proptest::strategy::Just(0u16),
+                1 => proptest::num::u16::ANY,
+            ], 0..160),
+            odd in proptest::option::of(proptest::num::u8::ANY),
+        ) {
+            let mut bytes: Vec<u8> = units.iter().flat_map(|u| u.to_le_bytes()).collect();
+            bytes.extend(odd);
+            let end = units.iter().rposition(|&u| u != 0).map_or(0, |i| i + 1);
+            proptest::prop_assert_eq!(super::decode_utf16le(&bytes), String::from_utf16_lossy(&units[..end]));
+        }
+    }
+
+    fn utf16le(text: &str) -> Vec<u8> {
+        text.encode_utf16().flat_map(u16::to_le_bytes).collect()
+    }
+
+    #[test]
+    fn utf16le_text_of_every_length_around_the_short_buffer() {
+        // ASCII text of 0 to 66 characters, with and without a NUL terminator: pushed character
+        // by character below 17 units and above 64, narrowed on the stack from 17 to 64, at
+        // every remainder of the four units both ways take per step.
+        let alphabet = "Weekly status meeting, room 4.12 (building B) - please be on time!";
+        for len in 0..=alphabet.len() {
+            let text = &alphabet[..len];
+            let mut bytes = utf16le(text);
+            assert_eq!(decode_utf16le(&bytes), text, "length {len}");
+            bytes.extend([0, 0]);
+            assert_eq!(decode_utf16le(&bytes), text, "length {len} with a NUL");
+        }
+    }
+
+    #[test]
+    fn utf16le_text_that_is_not_ascii() {
+        // U+00E9 has a zero high byte but is not ASCII; U+4F1A and U+8B70 have both bytes set.
+        assert_eq!(decode_utf16le(&utf16le("Café")), "Café");
+        assert_eq!(decode_utf16le(&utf16le("会議 room")), "会議 room");
+        // A non-ASCII unit after 64 ASCII ones (pushed), and after 20 (narrowed on the stack,
+        // where the units are tested once at the end), in a whole quad and in the tail.
+        let long = format!("{}é", "a".repeat(64));
+        assert_eq!(decode_utf16le(&utf16le(&long)), long);
+        let middle = format!("{}é and more text", "a".repeat(20));
+        assert_eq!(decode_utf16le(&utf16le(&middle)), middle);
+        let tail = format!("{}会", "b".repeat(20));
+        assert_eq!(decode_utf16le(&utf16le(&tail)), tail);
+        // U+1F4C5 (calendar) is the surrogate pair D83D DCC5.
+        assert_eq!(
+            decode_utf16le(&[0x3D, 0xD8, 0xC5, 0xDC, b'x', 0]),
+            "\u{1F4C5}x"
+        );
+    }
+
+    #[test]
+    fn utf16le_edge_cases() {
+        // An unpaired high surrogate, and a low surrogate alone, become U+FFFD each.
+        assert_eq!(
+            decode_utf16le(&[b'a', 0, 0x3D, 0xD8, b'b', 0]),
+            "a\u{FFFD}b"
+        );
+        assert_eq!(decode_utf16le(&[0xC5, 0xDC]), "\u{FFFD}");
+        // Every trailing NUL unit is dropped, an inner one is kept.
+        assert_eq!(
+            decode_utf16le(&[b'a', 0, 0, 0, b'b', 0, 0, 0, 0, 0]),
+            "a\0b"
+        );
+        // An odd trailing byte is not part of any unit.
+        assert_eq!(decode_utf16le(&[b'O', 0, b'K', 0, b'!']), "OK");
+        assert_eq!(decode_utf16le(&[0x41]), "");
+        assert_eq!(decode_utf16le(&[]), "");
+        assert_eq!(decode_utf16le(&[0, 0, 0, 0]), "");
+        // A high byte of 0x00 with a low byte of 0x80..0xFF is Latin-1, not ASCII.
+        assert_eq!(decode_utf16le(&[b'n', 0, 0xE3, 0, b'o', 0]), "não");
     }
 
     use super::*;
