@@ -52,10 +52,41 @@ fn bid_key(bid: u64) -> u64 {
 
 type Shard = Mutex<Vec<(u64, Arc<BtPage>)>>;
 
-/// Size of one read window: an aligned span of the file a thread keeps after reading it.
-const WINDOW_SIZE: u64 = 32 * 1024;
-/// Read windows kept per thread, most recently used first.
-const WINDOWS_PER_THREAD: usize = 4;
+/// The kinds of reads that keep read windows of their own (see [`ReadWindows`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stream {
+    /// Data blocks: the blocks of the messages being read, close to each other.
+    Blocks,
+    /// B-tree pages, which lie in other parts of the file than the blocks they list.
+    Pages,
+}
+
+impl Stream {
+    /// Size of one read window of this stream: an aligned span of the file a thread keeps after
+    /// reading it.
+    const fn window_size(self) -> u64 {
+        match self {
+            Stream::Blocks => 32 * 1024,
+            Stream::Pages => 8 * 1024,
+        }
+    }
+
+    /// Read windows of this stream kept per thread.
+    const fn windows(self) -> usize {
+        match self {
+            Stream::Blocks => 4,
+            Stream::Pages => 8,
+        }
+    }
+
+    /// Index of the stream in [`ReadWindows::pools`].
+    const fn index(self) -> usize {
+        match self {
+            Stream::Blocks => 0,
+            Stream::Pages => 1,
+        }
+    }
+}
 
 /// Numbers each [`Ndb`], so a thread's read windows are never served to another file.
 static NEXT_NDB_ID: AtomicU64 = AtomicU64::new(1);
@@ -64,7 +95,14 @@ static NEXT_NDB_ID: AtomicU64 = AtomicU64::new(1);
 /// kilobytes of each other but are read one by one, smallest 64 bytes, so reading them through
 /// aligned 32 KiB windows turns most of the small reads into copies from memory instead of
 /// system calls (on the generated 2 GB mailbox 94 % of them). Each thread has its own windows,
-/// so threads never wait on each other, and memory stays at 128 KiB per thread.
+/// so threads never wait on each other, and memory stays at 192 KiB per thread.
+///
+/// The B-tree pages a message's lookups need lie elsewhere (in the generated mailbox, at the end
+/// of the file), so blocks and pages have windows of their own: when they shared four windows,
+/// the pages pushed out the blocks' windows, which were then read again for the message's next
+/// block (the one-thread pass over the generated mailbox read 72 MB for 49 MB of blocks and
+/// pages; with a pool of each, 52 MB). A page's window is smaller because the pages one pass
+/// needs are spread over more places than the blocks.
 ///
 /// In a fragmented file a window may serve nothing but the read that filled it, and then copying
 /// 32 KiB to serve a 1 KiB read costs more than the system call it saves. So the windows count
@@ -72,10 +110,27 @@ static NEXT_NDB_ID: AtomicU64 = AtomicU64::new(1);
 /// the thread reads directly for the next [`WINDOW_PAUSE`] reads and then tries again.
 struct ReadWindows {
     owner: u64,
+    pools: [WindowPool; 2],
+}
+
+/// The read windows of one [`Stream`], most recently used first, and their hit counts.
+struct WindowPool {
     spans: Vec<(u64, Vec<u8>)>,
     reads: u32,
     hits: u32,
     paused: u32,
+}
+
+impl WindowPool {
+    /// No window yet.
+    const fn new() -> Self {
+        WindowPool {
+            spans: Vec::new(),
+            reads: 0,
+            hits: 0,
+            paused: 0,
+        }
+    }
 }
 
 /// Reads over which the windows' hit rate is judged.
@@ -140,10 +195,7 @@ impl ReadWindows {
     const fn new(owner: u64) -> Self {
         ReadWindows {
             owner,
-            spans: Vec::new(),
-            reads: 0,
-            hits: 0,
-            paused: 0,
+            pools: [WindowPool::new(), WindowPool::new()],
         }
     }
 }
@@ -530,12 +582,19 @@ impl Ndb {
     /// Reads `len` bytes at `offset` after checking they lie inside the file (the tests' view of
     /// [`Ndb::with_range`]).
     #[cfg(test)]
-    fn read_range(&self, offset: u64, len: usize, structure: &'static str) -> Result<Vec<u8>> {
-        self.with_range(offset, len, structure, <[u8]>::to_vec)
+    fn read_range(
+        &self,
+        offset: u64,
+        len: usize,
+        stream: Stream,
+        structure: &'static str,
+    ) -> Result<Vec<u8>> {
+        self.with_range(offset, len, stream, structure, <[u8]>::to_vec)
     }
 
     /// Calls `f` with the `len` bytes at `offset`, after checking they lie inside the file: from
-    /// the thread's read windows when they hold them, else from a read of just those bytes.
+    /// the thread's read windows of `stream` when they hold them, else from a read of just those
+    /// bytes.
     ///
     /// Handing out a borrowed slice lets a block be checked and decoded straight out of the
     /// window, in one pass instead of a copy followed by an in-place decode.
@@ -543,6 +602,7 @@ impl Ndb {
         &self,
         offset: u64,
         len: usize,
+        stream: Stream,
         structure: &'static str,
         f: impl FnOnce(&[u8]) -> R,
     ) -> Result<R> {
@@ -558,7 +618,7 @@ impl Ndb {
             ));
         }
         let mut f = Some(f);
-        if let Some(r) = self.read_windowed(offset, len, &mut f) {
+        if let Some(r) = self.read_windowed(offset, len, stream, &mut f) {
             return Ok(r);
         }
         DIRECT_READS.with(|cell| {
@@ -591,26 +651,30 @@ impl Ndb {
         })
     }
 
-    /// `f` applied to the `len` bytes at `offset` in the calling thread's read windows, or `None`
-    /// (and `f` left in place) when the range crosses a window boundary or the window cannot be
-    /// read: the caller then reads the range itself, so an I/O error names the exact range.
+    /// `f` applied to the `len` bytes at `offset` in the calling thread's read windows of
+    /// `stream`, or `None` (and `f` left in place) when the range crosses a window boundary or the
+    /// window cannot be read: the caller then reads the range itself, so an I/O error names the
+    /// exact range.
     fn read_windowed<R>(
         &self,
         offset: u64,
         len: usize,
+        stream: Stream,
         f: &mut Option<impl FnOnce(&[u8]) -> R>,
     ) -> Option<R> {
-        let start = offset - offset % WINDOW_SIZE;
+        let window_size = stream.window_size();
+        let start = offset - offset % window_size;
         let at = usize::try_from(offset - start).ok()?;
         let end = at.checked_add(len)?;
-        if end as u64 > WINDOW_SIZE {
+        if end as u64 > window_size {
             return None;
         }
         READ_WINDOWS.with(|cell| {
-            let mut windows = cell.try_borrow_mut().ok()?;
-            if windows.owner != self.id {
-                *windows = ReadWindows::new(self.id);
+            let mut held = cell.try_borrow_mut().ok()?;
+            if held.owner != self.id {
+                *held = ReadWindows::new(self.id);
             }
+            let windows = held.pools.get_mut(stream.index())?;
             if windows.paused > 0 {
                 windows.paused -= 1;
                 return None;
@@ -631,8 +695,8 @@ impl Ndb {
             let index = if let Some(i) = found {
                 i
             } else {
-                let size = usize::try_from(WINDOW_SIZE.min(self.len - start)).ok()?;
-                let mut span = if windows.spans.len() >= WINDOWS_PER_THREAD {
+                let size = usize::try_from(window_size.min(self.len - start)).ok()?;
+                let mut span = if windows.spans.len() >= stream.windows() {
                     // Reuse the least recently used window's buffer.
                     windows.spans.pop().map(|(_, b)| b).unwrap_or_default()
                 } else {
@@ -670,9 +734,12 @@ impl Ndb {
         let size = self.header.format.page_size();
         // Parsed straight out of the read window, without a copy of the page first.
         let format = self.header.format;
-        let page = Arc::new(self.with_range(bref.ib, size, "BTPAGE", |bytes| {
-            parse_page(bytes, format, tree, bref)
-        })??);
+        let page =
+            Arc::new(
+                self.with_range(bref.ib, size, Stream::Pages, "BTPAGE", |bytes| {
+                    parse_page(bytes, format, tree, bref)
+                })??,
+            );
         if let Some(shard) = self.shard(bref.ib) {
             if let Ok(mut guard) = shard.lock() {
                 if guard.len() >= CACHE_PER_SHARD {
@@ -995,7 +1062,7 @@ impl Ndb {
         let align = format.block_alignment();
         let total = ((cb + trailer_size) as u64).div_ceil(align) * align;
         let crypt = self.header.crypt;
-        let decoded = self.with_range(ib, total as usize, "BLOCK", |raw| -> Result<Vec<u8>> {
+        let decoded = self.with_range(ib, total as usize, Stream::Blocks, "BLOCK", |raw| -> Result<Vec<u8>> {
             let trailer_at = total as usize - trailer_size;
             let perr = |e| Error::parse(location(), e);
             // The trailer's fields are taken from one checked slice rather than read one by one.
@@ -1316,8 +1383,9 @@ mod tests {
     #[test]
     fn windowed_reads_return_the_file_bytes_and_never_another_files() {
         // Two files of the same size whose bytes differ everywhere past the header, read
-        // alternately at the same offsets, across window boundaries and up to the end.
-        let size = 5 * WINDOW_SIZE as usize + 1234;
+        // alternately at the same offsets, across window boundaries and up to the end, through
+        // the windows of either stream.
+        let size = 5 * Stream::Blocks.window_size() as usize + 1234;
         let mut a = mini_file(&[], &[]);
         a.resize(size, 0);
         for (i, b) in a.iter_mut().enumerate().skip(4096) {
@@ -1328,32 +1396,95 @@ mod tests {
             *x = !*x;
         }
         let (na, nb) = (ndb(a.clone()), ndb(b.clone()));
-        let ws = WINDOW_SIZE as usize;
-        let mut cases = vec![
-            (4096, 64),
-            (ws - 10, 20),
-            (ws - 64, 64),
-            (ws, 512),
-            (size - 100, 100),
-        ];
-        cases.extend((0..200).map(|i| (4096 + i * 797 % (size - 9000), 1 + i * 37 % 4000)));
-        for &(off, len) in &cases {
-            for (n, bytes) in [(&na, &a), (&nb, &b)] {
+        for stream in [Stream::Blocks, Stream::Pages] {
+            let ws = stream.window_size() as usize;
+            let mut cases = vec![
+                (4096, 64),
+                (ws - 10, 20),
+                (ws - 64, 64),
+                (ws, 512),
+                (3 * ws - 1, 2),
+                (size - 100, 100),
+            ];
+            cases.extend((0..200).map(|i| (4096 + i * 797 % (size - 9000), 1 + i * 37 % 4000)));
+            for &(off, len) in &cases {
+                for (n, bytes) in [(&na, &a), (&nb, &b)] {
+                    assert_eq!(
+                        n.read_range(off as u64, len, stream, "TEST").unwrap(),
+                        bytes[off..off + len],
+                        "offset {off} len {len}"
+                    );
+                }
+            }
+            // One file alone: now most reads are served by windows filled by earlier ones.
+            for (off, len) in cases {
                 assert_eq!(
-                    n.read_range(off as u64, len, "TEST").unwrap(),
-                    bytes[off..off + len],
-                    "offset {off} len {len}"
+                    na.read_range(off as u64, len, stream, "TEST").unwrap(),
+                    a[off..off + len]
                 );
             }
+            assert!(na.read_range(size as u64 - 10, 11, stream, "TEST").is_err());
         }
-        // One file alone: now most reads are served by windows filled by earlier ones.
-        for (off, len) in cases {
+    }
+
+    #[test]
+    fn block_and_page_reads_keep_windows_of_their_own() {
+        // Reads of one stream never drop the other stream's windows: after filling every block
+        // window, as many page windows as there are elsewhere in the file leave the block
+        // windows in place, so the blocks are served again without a read of the file. The
+        // source counts its reads to show it.
+        struct Counting(MemSource, Arc<AtomicU64>);
+        impl ReadAt for Counting {
+            fn len(&self) -> u64 {
+                self.0.len()
+            }
+            fn read_exact_at(&self, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+                self.1.fetch_add(1, Ordering::Relaxed);
+                self.0.read_exact_at(buf, offset)
+            }
+        }
+        let bw = Stream::Blocks.window_size() as usize;
+        let pw = Stream::Pages.window_size() as usize;
+        let blocks = Stream::Blocks.windows();
+        let pages = Stream::Pages.windows();
+        let size = blocks * bw + pages * pw + 4096;
+        let mut bytes = mini_file(&[], &[]);
+        bytes.resize(size, 0);
+        for (i, b) in bytes.iter_mut().enumerate().skip(4096) {
+            *b = (i * 13 % 241) as u8;
+        }
+        let reads = Arc::new(AtomicU64::new(0));
+        let n = Ndb::open(Box::new(Counting(
+            MemSource::new(bytes.clone()),
+            Arc::clone(&reads),
+        )))
+        .unwrap();
+        let block_at = |i: usize| i * bw + 100;
+        let page_at = |i: usize| blocks * bw + i * pw + 100;
+        for i in 0..blocks {
+            n.read_range(block_at(i) as u64, 64, Stream::Blocks, "TEST")
+                .unwrap();
+        }
+        for i in 0..pages {
+            n.read_range(page_at(i) as u64, 64, Stream::Pages, "TEST")
+                .unwrap();
+        }
+        let before = reads.load(Ordering::Relaxed);
+        for i in 0..blocks {
+            let at = block_at(i) + 64;
             assert_eq!(
-                na.read_range(off as u64, len, "TEST").unwrap(),
-                a[off..off + len]
+                n.read_range(at as u64, 32, Stream::Blocks, "TEST").unwrap(),
+                bytes[at..at + 32]
             );
         }
-        assert!(na.read_range(size as u64 - 10, 11, "TEST").is_err());
+        for i in 0..pages {
+            let at = page_at(i) + 64;
+            assert_eq!(
+                n.read_range(at as u64, 32, Stream::Pages, "TEST").unwrap(),
+                bytes[at..at + 32]
+            );
+        }
+        assert_eq!(reads.load(Ordering::Relaxed), before);
     }
 
     /// An XBLOCK/XXBLOCK of a Unicode file.
