@@ -1050,19 +1050,75 @@ impl Ndb {
     /// [`Ndb::read_block`], leaving external blocks encoded when `decode` is false and
     /// [`Ndb::partial_decoding`] allows it.
     fn read_block_with(&self, bid: u64, decode: bool, warnings: &mut Warnings) -> Result<Vec<u8>> {
-        let keep_encoded = !decode && self.partial_decoding();
         let entry = self.block_entry(bid, warnings)?;
+        self.read_listed_block(bid, entry, decode, warnings)
+    }
+
+    /// [`Ndb::read_block_with`] for a block whose BBT entry has been looked up.
+    fn read_listed_block(
+        &self,
+        bid: u64,
+        entry: BbtEntry,
+        decode: bool,
+        warnings: &mut Warnings,
+    ) -> Result<Vec<u8>> {
+        let keep_encoded = !decode && self.partial_decoding();
+        let crypt = self.header.crypt;
+        let decoded = self.with_stored_block(bid, entry, warnings, |data| {
+            // Internal blocks are never encoded ([MS-PST] 5.1).
+            if bid_is_internal(bid) || keep_encoded || crypt == crypt::CryptMethod::None {
+                let mut out = block_buffer(data.len());
+                out.extend_from_slice(data);
+                out
+            } else {
+                // Decoded straight out of the read window over every byte of `out`.
+                let mut out = block_buffer_sized(data.len());
+                crypt::decode_to(crypt, data, bid_key(bid), &mut out);
+                out
+            }
+        })?;
+        if self.is_compressed(entry) {
+            let size = usize::from(entry.cb_inflated);
+            let ib = entry.bref.ib;
+            let inflated = inflate(&decoded, block_buffer(size), size, || {
+                block_location(bid, ib)
+            });
+            recycle_buffer(decoded);
+            return inflated;
+        }
+        Ok(decoded)
+    }
+
+    /// True when the block `entry` lists is stored compressed (only OST 2013 files compress
+    /// blocks; the BBT then gives a larger inflated size).
+    fn is_compressed(&self, entry: BbtEntry) -> bool {
+        self.header.format == Format::Unicode4k && entry.cb_inflated != entry.cb
+    }
+
+    /// Calls `f` with the data of block `bid`, whose BBT entry is `entry`, as the file stores it
+    /// (still encoded, and still compressed in an OST 2013 file), after checking its trailer: a
+    /// CRC or signature mismatch is pushed to `warnings` and `f` is called anyway; a trailer that
+    /// names another block id is an error (the BBT points at the wrong place).
+    ///
+    /// The data is handed out of the thread's read window, so a caller that only parses it (a
+    /// sub-node block) needs no copy of it.
+    fn with_stored_block<R>(
+        &self,
+        bid: u64,
+        entry: BbtEntry,
+        warnings: &mut Warnings,
+        f: impl FnOnce(&[u8]) -> R,
+    ) -> Result<R> {
         let format = self.header.format;
         let ib = entry.bref.ib;
         // Built only when something is reported: most blocks are fine, and formatting the text
         // for each of them was a measurable share of a whole check.
-        let location = || format!("block bid {bid:#x} at file offset {ib:#x}");
+        let location = || block_location(bid, ib);
         let cb = usize::from(entry.cb);
         let trailer_size = format.block_trailer_size();
         let align = format.block_alignment();
         let total = ((cb + trailer_size) as u64).div_ceil(align) * align;
-        let crypt = self.header.crypt;
-        let decoded = self.with_range(ib, total as usize, Stream::Blocks, "BLOCK", |raw| -> Result<Vec<u8>> {
+        let checked = |raw: &[u8]| -> Result<R> {
             let trailer_at = total as usize - trailer_size;
             let perr = |e| Error::parse(location(), e);
             // The trailer's fields are taken from one checked slice rather than read one by one.
@@ -1110,25 +1166,9 @@ impl Ndb {
                     format!("wSig {t_sig:#06x} differs from ComputeSig(ib, bid)"),
                 ));
             }
-            // Internal blocks are never encoded ([MS-PST] 5.1).
-            if bid_is_internal(bid) || keep_encoded || crypt == crypt::CryptMethod::None {
-                let mut out = block_buffer(cb);
-                out.extend_from_slice(data);
-                Ok(out)
-            } else {
-                // Decoded straight out of the read window over every byte of `out`.
-                let mut out = block_buffer_sized(data.len());
-                crypt::decode_to(crypt, data, bid_key(bid), &mut out);
-                Ok(out)
-            }
-        })??;
-        if format == Format::Unicode4k && entry.cb_inflated != entry.cb {
-            let size = usize::from(entry.cb_inflated);
-            let inflated = inflate(&decoded, block_buffer(size), size, location);
-            recycle_buffer(decoded);
-            return inflated;
-        }
-        Ok(decoded)
+            Ok(f(data))
+        };
+        self.with_range(ib, total as usize, Stream::Blocks, "BLOCK", checked)?
     }
 
     /// The data blocks of a node, in order: one block, or the leaves of an XBLOCK/XXBLOCK tree.
@@ -1296,9 +1336,19 @@ impl Ndb {
                     "sub-node block id is not an internal block",
                 ));
             }
-            let block = self.read_block(b, warnings)?;
-            let parsed = parse_subblock_into(&block, format, &loc, &mut entries);
-            recycle_buffer(block);
+            let entry = self.block_entry(b, warnings)?;
+            let parsed = if self.is_compressed(entry) {
+                let block = self.read_listed_block(b, entry, true, warnings)?;
+                let parsed = parse_subblock_into(&block, format, &loc, &mut entries);
+                recycle_buffer(block);
+                parsed
+            } else {
+                // Internal blocks are never encoded, so an uncompressed one is parsed straight
+                // out of the read window, without a copy.
+                self.with_stored_block(b, entry, warnings, |data| {
+                    parse_subblock_into(data, format, &loc, &mut entries)
+                })?
+            };
             match parsed? {
                 None => {
                     if expected.is_some_and(|l| l != 0) {
@@ -1340,6 +1390,11 @@ impl Ndb {
         }
         Ok(SubnodeMap { entries })
     }
+}
+
+/// Where a block lies, as its warnings and errors name it.
+fn block_location(bid: u64, ib: u64) -> String {
+    format!("block bid {bid:#x} at file offset {ib:#x}")
 }
 
 /// Inflates a zlib-compressed OST 2013 block to exactly `size` bytes, into `out`.
@@ -1683,6 +1738,32 @@ mod tests {
         let si = subblock(1, &[&[0x671, 0xE]]);
         let db = ndb(mini_file(&[], &[(0xE, si)]));
         assert!(db.subnodes(0xE, &mut Vec::new()).is_err());
+    }
+
+    #[test]
+    fn ndb_subnode_block_is_checked_like_any_block() {
+        // The SLBLOCK is parsed out of the read window, after the same trailer checks as a block
+        // that is copied: a CRC mismatch is a warning and the entries are still read, a trailer
+        // naming another block is an error. The block is the file's first, at 0x800, and its 56
+        // bytes make a 128-byte block whose trailer starts at byte 112.
+        let sl = subblock(0, &[&[0x692, 0x4, 0], &[0x671, 0x8, 0]]);
+        let good = mini_file(&[], &[(0xA, sl)]);
+        let trailer = 0x800 + 112;
+        let mut bad_crc = good.clone();
+        bad_crc[trailer + 4] ^= 0xFF;
+        let mut w = Vec::new();
+        let map = ndb(bad_crc).subnodes(0xA, &mut w).unwrap();
+        assert_eq!(map.get(0x671).map(|e| e.bid_data), Some(0x8));
+        assert_eq!(map.get(0x692).map(|e| e.bid_data), Some(0x4));
+        assert_eq!(w.len(), 1);
+        assert!(w[0].message.contains("crc mismatch"), "{w:?}");
+        let mut other_bid = good.clone();
+        other_bid[trailer + 8] = 0x1E;
+        let err = ndb(other_bid).subnodes(0xA, &mut Vec::new()).unwrap_err();
+        assert!(err.to_string().contains("trailer bid 0x1e"), "{err}");
+        let mut w = Vec::new();
+        assert_eq!(ndb(good).subnodes(0xA, &mut w).unwrap().len(), 2);
+        assert!(w.is_empty(), "{w:?}");
     }
 
     #[test]
