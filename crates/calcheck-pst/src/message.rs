@@ -799,7 +799,7 @@ impl Pst {
             bid_data: e.bid_data,
             bid_sub: e.bid_sub,
         };
-        self.read_message(entry, format!("nid {nid:#x}"), 0, w, keep, sink)
+        self.read_message(entry, nid_location(nid), 0, w, keep, sink)
     }
 
     fn read_message<S: PropSink>(
@@ -1065,10 +1065,30 @@ fn starts_with_ascii_ci(ty: u16, bytes: &[u8], prefix: &str) -> bool {
     }
 }
 
+/// `nid 0x...`, the location of a top-level message, exactly as `format!("nid {nid:#x}")` writes
+/// it: written digit by digit because the formatting machinery took about 750 instructions per
+/// message (1.3 % of a one-thread pass over the generated mailbox).
+fn nid_location(nid: u32) -> String {
+    let mut s = String::with_capacity(14);
+    s.push_str("nid 0x");
+    let digits = (32 - nid.leading_zeros()).div_ceil(4).max(1);
+    for i in (0..digits).rev() {
+        s.push(char::from_digit((nid >> (4 * i)) & 0xF, 16).unwrap_or('0'));
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use calcheck_format::props::PropType;
+
+    #[test]
+    fn nid_location_is_the_formatted_nid() {
+        for nid in [0, 1, 0xF, 0x10, 0x21, 0x200024, 0x7FFF_FFE4, u32::MAX] {
+            assert_eq!(nid_location(nid), format!("nid {nid:#x}"));
+        }
+    }
 
     fn utf16(s: &str) -> Vec<u8> {
         s.encode_utf16().flat_map(u16::to_le_bytes).collect()

@@ -52,10 +52,41 @@ fn bid_key(bid: u64) -> u64 {
 
 type Shard = Mutex<Vec<(u64, Arc<BtPage>)>>;
 
-/// Size of one read window: an aligned span of the file a thread keeps after reading it.
-const WINDOW_SIZE: u64 = 32 * 1024;
-/// Read windows kept per thread, most recently used first.
-const WINDOWS_PER_THREAD: usize = 4;
+/// The kinds of reads that keep read windows of their own (see [`ReadWindows`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stream {
+    /// Data blocks: the blocks of the messages being read, close to each other.
+    Blocks,
+    /// B-tree pages, which lie in other parts of the file than the blocks they list.
+    Pages,
+}
+
+impl Stream {
+    /// Size of one read window of this stream: an aligned span of the file a thread keeps after
+    /// reading it.
+    const fn window_size(self) -> u64 {
+        match self {
+            Stream::Blocks => 32 * 1024,
+            Stream::Pages => 8 * 1024,
+        }
+    }
+
+    /// Read windows of this stream kept per thread.
+    const fn windows(self) -> usize {
+        match self {
+            Stream::Blocks => 4,
+            Stream::Pages => 8,
+        }
+    }
+
+    /// Index of the stream in [`ReadWindows::pools`].
+    const fn index(self) -> usize {
+        match self {
+            Stream::Blocks => 0,
+            Stream::Pages => 1,
+        }
+    }
+}
 
 /// Numbers each [`Ndb`], so a thread's read windows are never served to another file.
 static NEXT_NDB_ID: AtomicU64 = AtomicU64::new(1);
@@ -64,7 +95,14 @@ static NEXT_NDB_ID: AtomicU64 = AtomicU64::new(1);
 /// kilobytes of each other but are read one by one, smallest 64 bytes, so reading them through
 /// aligned 32 KiB windows turns most of the small reads into copies from memory instead of
 /// system calls (on the generated 2 GB mailbox 94 % of them). Each thread has its own windows,
-/// so threads never wait on each other, and memory stays at 128 KiB per thread.
+/// so threads never wait on each other, and memory stays at 192 KiB per thread.
+///
+/// The B-tree pages a message's lookups need lie elsewhere (in the generated mailbox, at the end
+/// of the file), so blocks and pages have windows of their own: when they shared four windows,
+/// the pages pushed out the blocks' windows, which were then read again for the message's next
+/// block (the one-thread pass over the generated mailbox read 72 MB for 49 MB of blocks and
+/// pages; with a pool of each, 52 MB). A page's window is smaller because the pages one pass
+/// needs are spread over more places than the blocks.
 ///
 /// In a fragmented file a window may serve nothing but the read that filled it, and then copying
 /// 32 KiB to serve a 1 KiB read costs more than the system call it saves. So the windows count
@@ -72,10 +110,27 @@ static NEXT_NDB_ID: AtomicU64 = AtomicU64::new(1);
 /// the thread reads directly for the next [`WINDOW_PAUSE`] reads and then tries again.
 struct ReadWindows {
     owner: u64,
+    pools: [WindowPool; 2],
+}
+
+/// The read windows of one [`Stream`], most recently used first, and their hit counts.
+struct WindowPool {
     spans: Vec<(u64, Vec<u8>)>,
     reads: u32,
     hits: u32,
     paused: u32,
+}
+
+impl WindowPool {
+    /// No window yet.
+    const fn new() -> Self {
+        WindowPool {
+            spans: Vec::new(),
+            reads: 0,
+            hits: 0,
+            paused: 0,
+        }
+    }
 }
 
 /// Reads over which the windows' hit rate is judged.
@@ -140,10 +195,7 @@ impl ReadWindows {
     const fn new(owner: u64) -> Self {
         ReadWindows {
             owner,
-            spans: Vec::new(),
-            reads: 0,
-            hits: 0,
-            paused: 0,
+            pools: [WindowPool::new(), WindowPool::new()],
         }
     }
 }
@@ -157,9 +209,10 @@ thread_local! {
 const DIRECT_READ_KEEP: usize = 80 * 1024;
 
 thread_local! {
-    /// The buffer for reads the windows cannot serve (a range across a window boundary, or any
-    /// read while the windows are paused): reused, because a new zero-filled buffer for each such
-    /// read cost more than the checks of the block read into it.
+    /// The buffer for reads the windows cannot serve (a range longer than the windows, or any
+    /// read while they are paused), and for a range put together from two windows: reused,
+    /// because a new zero-filled buffer for each such read cost more than the checks of the
+    /// block read into it.
     static DIRECT_READS: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -530,12 +583,19 @@ impl Ndb {
     /// Reads `len` bytes at `offset` after checking they lie inside the file (the tests' view of
     /// [`Ndb::with_range`]).
     #[cfg(test)]
-    fn read_range(&self, offset: u64, len: usize, structure: &'static str) -> Result<Vec<u8>> {
-        self.with_range(offset, len, structure, <[u8]>::to_vec)
+    fn read_range(
+        &self,
+        offset: u64,
+        len: usize,
+        stream: Stream,
+        structure: &'static str,
+    ) -> Result<Vec<u8>> {
+        self.with_range(offset, len, stream, structure, <[u8]>::to_vec)
     }
 
     /// Calls `f` with the `len` bytes at `offset`, after checking they lie inside the file: from
-    /// the thread's read windows when they hold them, else from a read of just those bytes.
+    /// the thread's read windows of `stream` when they hold them, else from a read of just those
+    /// bytes.
     ///
     /// Handing out a borrowed slice lets a block be checked and decoded straight out of the
     /// window, in one pass instead of a copy followed by an in-place decode.
@@ -543,6 +603,7 @@ impl Ndb {
         &self,
         offset: u64,
         len: usize,
+        stream: Stream,
         structure: &'static str,
         f: impl FnOnce(&[u8]) -> R,
     ) -> Result<R> {
@@ -558,7 +619,7 @@ impl Ndb {
             ));
         }
         let mut f = Some(f);
-        if let Some(r) = self.read_windowed(offset, len, &mut f) {
+        if let Some(r) = self.read_windowed(offset, len, stream, &mut f) {
             return Ok(r);
         }
         DIRECT_READS.with(|cell| {
@@ -591,26 +652,36 @@ impl Ndb {
         })
     }
 
-    /// `f` applied to the `len` bytes at `offset` in the calling thread's read windows, or `None`
-    /// (and `f` left in place) when the range crosses a window boundary or the window cannot be
-    /// read: the caller then reads the range itself, so an I/O error names the exact range.
+    /// `f` applied to the `len` bytes at `offset` in the calling thread's read windows of
+    /// `stream`, or `None` (and `f` left in place) when the range runs past the window after its
+    /// own or a window cannot be read: the caller then reads the range itself, so an I/O error
+    /// names the exact range.
+    ///
+    /// A range that runs on into the next window (about one block in forty on the generated
+    /// mailbox) is put together from both windows, since the blocks after it need the next
+    /// window anyway; reading it on its own cost a system call, and later a second copy of its
+    /// bytes when the next window was read (the one-thread pass read 51.6 MB in 3 059 calls that
+    /// way, 49.7 MB in 1 739 this way).
     fn read_windowed<R>(
         &self,
         offset: u64,
         len: usize,
+        stream: Stream,
         f: &mut Option<impl FnOnce(&[u8]) -> R>,
     ) -> Option<R> {
-        let start = offset - offset % WINDOW_SIZE;
+        let window_size = stream.window_size();
+        let start = offset - offset % window_size;
         let at = usize::try_from(offset - start).ok()?;
         let end = at.checked_add(len)?;
-        if end as u64 > WINDOW_SIZE {
+        if end as u64 > 2 * window_size {
             return None;
         }
         READ_WINDOWS.with(|cell| {
-            let mut windows = cell.try_borrow_mut().ok()?;
-            if windows.owner != self.id {
-                *windows = ReadWindows::new(self.id);
+            let mut held = cell.try_borrow_mut().ok()?;
+            if held.owner != self.id {
+                *held = ReadWindows::new(self.id);
             }
+            let windows = held.pools.get_mut(stream.index())?;
             if windows.paused > 0 {
                 windows.paused -= 1;
                 return None;
@@ -624,33 +695,65 @@ impl Ndb {
                 windows.hits = 0;
             }
             windows.reads += 1;
-            let found = windows.spans.iter().position(|(s, _)| *s == start);
-            if found.is_some() {
-                windows.hits += 1;
+            let mut hit = self.bring_window(windows, stream, start)?;
+            if end as u64 <= window_size {
+                windows.hits += u32::from(hit);
+                let bytes = windows.spans.first().and_then(|(_, b)| b.get(at..end))?;
+                return f.take().map(|f| f(bytes));
             }
-            let index = if let Some(i) = found {
-                i
-            } else {
-                let size = usize::try_from(WINDOW_SIZE.min(self.len - start)).ok()?;
-                let mut span = if windows.spans.len() >= WINDOWS_PER_THREAD {
-                    // Reuse the least recently used window's buffer.
-                    windows.spans.pop().map(|(_, b)| b).unwrap_or_default()
-                } else {
-                    Vec::new()
-                };
-                span.resize(size, 0);
-                self.src.read_exact_at(&mut span, start).ok()?;
-                windows.spans.push((start, span));
-                windows.spans.len() - 1
-            };
-            // Most recently used first, so the last one is the one to reuse.
-            if index != 0 {
-                let span = windows.spans.remove(index);
-                windows.spans.insert(0, span);
+            hit &= self.bring_window(windows, stream, start + window_size)?;
+            windows.hits += u32::from(hit);
+            // The range's own window is now second, the next one first.
+            let head = windows.spans.get(1).and_then(|(_, b)| b.get(at..))?;
+            let tail_len = end - usize::try_from(window_size).ok()?;
+            let tail = windows.spans.first().and_then(|(_, b)| b.get(..tail_len))?;
+            if head.len() + tail.len() != len {
+                return None;
             }
-            let bytes = windows.spans.first().and_then(|(_, b)| b.get(at..end))?;
-            f.take().map(|f| f(bytes))
+            DIRECT_READS.with(|scratch| {
+                // The thread's buffer (at most two windows long), or a new one if it is in use.
+                let mut kept = scratch.try_borrow_mut().ok();
+                let mut fresh = Vec::new();
+                let buf = kept.as_deref_mut().unwrap_or(&mut fresh);
+                buf.clear();
+                buf.extend_from_slice(head);
+                buf.extend_from_slice(tail);
+                f.take().map(|f| f(buf))
+            })
         })
+    }
+
+    /// Makes the window of `stream` that starts at `start` the most recently used one in
+    /// `windows`, reading it (into the least recently used one's buffer when all are taken) if
+    /// it is not held. Says whether it was held; `None` when it cannot be read.
+    ///
+    /// Inlined always: it is part of every read, and as a call (even marked `#[inline]`) it
+    /// cost about 50 instructions more per read than the same steps written in place.
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
+    fn bring_window(&self, windows: &mut WindowPool, stream: Stream, start: u64) -> Option<bool> {
+        let found = windows.spans.iter().position(|(s, _)| *s == start);
+        let index = if let Some(i) = found {
+            i
+        } else {
+            let size =
+                usize::try_from(stream.window_size().min(self.len.checked_sub(start)?)).ok()?;
+            let mut span = if windows.spans.len() >= stream.windows() {
+                windows.spans.pop().map(|(_, b)| b).unwrap_or_default()
+            } else {
+                Vec::new()
+            };
+            span.resize(size, 0);
+            self.src.read_exact_at(&mut span, start).ok()?;
+            windows.spans.push((start, span));
+            windows.spans.len() - 1
+        };
+        // Most recently used first, so the last one is the one to reuse.
+        if index != 0 {
+            let span = windows.spans.remove(index);
+            windows.spans.insert(0, span);
+        }
+        Some(found.is_some())
     }
 
     fn shard(&self, ib: u64) -> Option<&Shard> {
@@ -670,9 +773,12 @@ impl Ndb {
         let size = self.header.format.page_size();
         // Parsed straight out of the read window, without a copy of the page first.
         let format = self.header.format;
-        let page = Arc::new(self.with_range(bref.ib, size, "BTPAGE", |bytes| {
-            parse_page(bytes, format, tree, bref)
-        })??);
+        let page =
+            Arc::new(
+                self.with_range(bref.ib, size, Stream::Pages, "BTPAGE", |bytes| {
+                    parse_page(bytes, format, tree, bref)
+                })??,
+            );
         if let Some(shard) = self.shard(bref.ib) {
             if let Ok(mut guard) = shard.lock() {
                 if guard.len() >= CACHE_PER_SHARD {
@@ -983,19 +1089,75 @@ impl Ndb {
     /// [`Ndb::read_block`], leaving external blocks encoded when `decode` is false and
     /// [`Ndb::partial_decoding`] allows it.
     fn read_block_with(&self, bid: u64, decode: bool, warnings: &mut Warnings) -> Result<Vec<u8>> {
-        let keep_encoded = !decode && self.partial_decoding();
         let entry = self.block_entry(bid, warnings)?;
+        self.read_listed_block(bid, entry, decode, warnings)
+    }
+
+    /// [`Ndb::read_block_with`] for a block whose BBT entry has been looked up.
+    fn read_listed_block(
+        &self,
+        bid: u64,
+        entry: BbtEntry,
+        decode: bool,
+        warnings: &mut Warnings,
+    ) -> Result<Vec<u8>> {
+        let keep_encoded = !decode && self.partial_decoding();
+        let crypt = self.header.crypt;
+        let decoded = self.with_stored_block(bid, entry, warnings, |data| {
+            // Internal blocks are never encoded ([MS-PST] 5.1).
+            if bid_is_internal(bid) || keep_encoded || crypt == crypt::CryptMethod::None {
+                let mut out = block_buffer(data.len());
+                out.extend_from_slice(data);
+                out
+            } else {
+                // Decoded straight out of the read window over every byte of `out`.
+                let mut out = block_buffer_sized(data.len());
+                crypt::decode_to(crypt, data, bid_key(bid), &mut out);
+                out
+            }
+        })?;
+        if self.is_compressed(entry) {
+            let size = usize::from(entry.cb_inflated);
+            let ib = entry.bref.ib;
+            let inflated = inflate(&decoded, block_buffer(size), size, || {
+                block_location(bid, ib)
+            });
+            recycle_buffer(decoded);
+            return inflated;
+        }
+        Ok(decoded)
+    }
+
+    /// True when the block `entry` lists is stored compressed (only OST 2013 files compress
+    /// blocks; the BBT then gives a larger inflated size).
+    fn is_compressed(&self, entry: BbtEntry) -> bool {
+        self.header.format == Format::Unicode4k && entry.cb_inflated != entry.cb
+    }
+
+    /// Calls `f` with the data of block `bid`, whose BBT entry is `entry`, as the file stores it
+    /// (still encoded, and still compressed in an OST 2013 file), after checking its trailer: a
+    /// CRC or signature mismatch is pushed to `warnings` and `f` is called anyway; a trailer that
+    /// names another block id is an error (the BBT points at the wrong place).
+    ///
+    /// The data is handed out of the thread's read window, so a caller that only parses it (a
+    /// sub-node block) needs no copy of it.
+    fn with_stored_block<R>(
+        &self,
+        bid: u64,
+        entry: BbtEntry,
+        warnings: &mut Warnings,
+        f: impl FnOnce(&[u8]) -> R,
+    ) -> Result<R> {
         let format = self.header.format;
         let ib = entry.bref.ib;
         // Built only when something is reported: most blocks are fine, and formatting the text
         // for each of them was a measurable share of a whole check.
-        let location = || format!("block bid {bid:#x} at file offset {ib:#x}");
+        let location = || block_location(bid, ib);
         let cb = usize::from(entry.cb);
         let trailer_size = format.block_trailer_size();
         let align = format.block_alignment();
         let total = ((cb + trailer_size) as u64).div_ceil(align) * align;
-        let crypt = self.header.crypt;
-        let decoded = self.with_range(ib, total as usize, "BLOCK", |raw| -> Result<Vec<u8>> {
+        let checked = |raw: &[u8]| -> Result<R> {
             let trailer_at = total as usize - trailer_size;
             let perr = |e| Error::parse(location(), e);
             // The trailer's fields are taken from one checked slice rather than read one by one.
@@ -1043,25 +1205,9 @@ impl Ndb {
                     format!("wSig {t_sig:#06x} differs from ComputeSig(ib, bid)"),
                 ));
             }
-            // Internal blocks are never encoded ([MS-PST] 5.1).
-            if bid_is_internal(bid) || keep_encoded || crypt == crypt::CryptMethod::None {
-                let mut out = block_buffer(cb);
-                out.extend_from_slice(data);
-                Ok(out)
-            } else {
-                // Decoded straight out of the read window over every byte of `out`.
-                let mut out = block_buffer_sized(data.len());
-                crypt::decode_to(crypt, data, bid_key(bid), &mut out);
-                Ok(out)
-            }
-        })??;
-        if format == Format::Unicode4k && entry.cb_inflated != entry.cb {
-            let size = usize::from(entry.cb_inflated);
-            let inflated = inflate(&decoded, block_buffer(size), size, location);
-            recycle_buffer(decoded);
-            return inflated;
-        }
-        Ok(decoded)
+            Ok(f(data))
+        };
+        self.with_range(ib, total as usize, Stream::Blocks, "BLOCK", checked)?
     }
 
     /// The data blocks of a node, in order: one block, or the leaves of an XBLOCK/XXBLOCK tree.
@@ -1229,9 +1375,19 @@ impl Ndb {
                     "sub-node block id is not an internal block",
                 ));
             }
-            let block = self.read_block(b, warnings)?;
-            let parsed = parse_subblock_into(&block, format, &loc, &mut entries);
-            recycle_buffer(block);
+            let entry = self.block_entry(b, warnings)?;
+            let parsed = if self.is_compressed(entry) {
+                let block = self.read_listed_block(b, entry, true, warnings)?;
+                let parsed = parse_subblock_into(&block, format, &loc, &mut entries);
+                recycle_buffer(block);
+                parsed
+            } else {
+                // Internal blocks are never encoded, so an uncompressed one is parsed straight
+                // out of the read window, without a copy.
+                self.with_stored_block(b, entry, warnings, |data| {
+                    parse_subblock_into(data, format, &loc, &mut entries)
+                })?
+            };
             match parsed? {
                 None => {
                     if expected.is_some_and(|l| l != 0) {
@@ -1275,6 +1431,11 @@ impl Ndb {
     }
 }
 
+/// Where a block lies, as its warnings and errors name it.
+fn block_location(bid: u64, ib: u64) -> String {
+    format!("block bid {bid:#x} at file offset {ib:#x}")
+}
+
 /// Inflates a zlib-compressed OST 2013 block to exactly `size` bytes, into `out`.
 fn inflate(
     data: &[u8],
@@ -1316,8 +1477,9 @@ mod tests {
     #[test]
     fn windowed_reads_return_the_file_bytes_and_never_another_files() {
         // Two files of the same size whose bytes differ everywhere past the header, read
-        // alternately at the same offsets, across window boundaries and up to the end.
-        let size = 5 * WINDOW_SIZE as usize + 1234;
+        // alternately at the same offsets, across window boundaries and up to the end, through
+        // the windows of either stream.
+        let size = 5 * Stream::Blocks.window_size() as usize + 1234;
         let mut a = mini_file(&[], &[]);
         a.resize(size, 0);
         for (i, b) in a.iter_mut().enumerate().skip(4096) {
@@ -1328,32 +1490,142 @@ mod tests {
             *x = !*x;
         }
         let (na, nb) = (ndb(a.clone()), ndb(b.clone()));
-        let ws = WINDOW_SIZE as usize;
-        let mut cases = vec![
-            (4096, 64),
-            (ws - 10, 20),
-            (ws - 64, 64),
-            (ws, 512),
-            (size - 100, 100),
-        ];
-        cases.extend((0..200).map(|i| (4096 + i * 797 % (size - 9000), 1 + i * 37 % 4000)));
-        for &(off, len) in &cases {
-            for (n, bytes) in [(&na, &a), (&nb, &b)] {
+        for stream in [Stream::Blocks, Stream::Pages] {
+            let ws = stream.window_size() as usize;
+            let mut cases = vec![
+                (4096, 64),
+                (ws - 10, 20),
+                (ws - 64, 64),
+                (ws, 512),
+                (3 * ws - 1, 2),
+                (ws - 5, ws + 10),
+                (10, 2 * ws - 20),
+                (ws + 1, 2 * ws),
+                (size - 100, 100),
+            ];
+            cases.extend((0..200).map(|i| (4096 + i * 797 % (size - 9000), 1 + i * 37 % 4000)));
+            for &(off, len) in &cases {
+                for (n, bytes) in [(&na, &a), (&nb, &b)] {
+                    assert_eq!(
+                        n.read_range(off as u64, len, stream, "TEST").unwrap(),
+                        bytes[off..off + len],
+                        "offset {off} len {len}"
+                    );
+                }
+            }
+            // One file alone: now most reads are served by windows filled by earlier ones.
+            for (off, len) in cases {
                 assert_eq!(
-                    n.read_range(off as u64, len, "TEST").unwrap(),
-                    bytes[off..off + len],
-                    "offset {off} len {len}"
+                    na.read_range(off as u64, len, stream, "TEST").unwrap(),
+                    a[off..off + len]
                 );
             }
+            assert!(na.read_range(size as u64 - 10, 11, stream, "TEST").is_err());
         }
-        // One file alone: now most reads are served by windows filled by earlier ones.
-        for (off, len) in cases {
+    }
+
+    /// A source that counts the reads made of it.
+    struct Counting(MemSource, Arc<AtomicU64>);
+
+    impl ReadAt for Counting {
+        fn len(&self) -> u64 {
+            self.0.len()
+        }
+        fn read_exact_at(&self, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+            self.1.fetch_add(1, Ordering::Relaxed);
+            self.0.read_exact_at(buf, offset)
+        }
+    }
+
+    #[test]
+    fn a_range_across_a_window_boundary_is_served_from_both_windows() {
+        // Reading 20 bytes across the boundary after the second window reads the second and
+        // third windows whole; ranges inside either of them, or across the same boundary, are
+        // then served without reading the file again, and a read of the same boundary after other
+        // windows pushed both out reads them again.
+        let ws = Stream::Blocks.window_size() as usize;
+        let size = 8 * ws;
+        let mut bytes = mini_file(&[], &[]);
+        bytes.resize(size, 0);
+        for (i, b) in bytes.iter_mut().enumerate().skip(4096) {
+            *b = (i * 31 % 239) as u8;
+        }
+        let reads = Arc::new(AtomicU64::new(0));
+        let n = Ndb::open(Box::new(Counting(
+            MemSource::new(bytes.clone()),
+            Arc::clone(&reads),
+        )))
+        .unwrap();
+        let read = |at: usize, len: usize| {
+            let got = n
+                .read_range(at as u64, len, Stream::Blocks, "TEST")
+                .unwrap();
+            assert_eq!(got, bytes[at..at + len], "offset {at} len {len}");
+        };
+        let start = reads.load(Ordering::Relaxed);
+        read(2 * ws - 10, 20);
+        assert_eq!(reads.load(Ordering::Relaxed), start + 2);
+        read(ws, 64);
+        read(3 * ws - 64, 64);
+        read(2 * ws - 1000, 3000);
+        read(ws, 2 * ws);
+        assert_eq!(reads.load(Ordering::Relaxed), start + 2);
+        for i in 4..4 + Stream::Blocks.windows() {
+            read(i * ws, 64);
+        }
+        let before = reads.load(Ordering::Relaxed);
+        read(2 * ws - 10, 20);
+        assert_eq!(reads.load(Ordering::Relaxed), before + 2);
+    }
+
+    #[test]
+    fn block_and_page_reads_keep_windows_of_their_own() {
+        // Reads of one stream never drop the other stream's windows: after filling every block
+        // window, as many page windows as there are elsewhere in the file leave the block
+        // windows in place, so the blocks are served again without a read of the file. The
+        // source counts its reads to show it.
+        let bw = Stream::Blocks.window_size() as usize;
+        let pw = Stream::Pages.window_size() as usize;
+        let blocks = Stream::Blocks.windows();
+        let pages = Stream::Pages.windows();
+        let size = blocks * bw + pages * pw + 4096;
+        let mut bytes = mini_file(&[], &[]);
+        bytes.resize(size, 0);
+        for (i, b) in bytes.iter_mut().enumerate().skip(4096) {
+            *b = (i * 13 % 241) as u8;
+        }
+        let reads = Arc::new(AtomicU64::new(0));
+        let n = Ndb::open(Box::new(Counting(
+            MemSource::new(bytes.clone()),
+            Arc::clone(&reads),
+        )))
+        .unwrap();
+        let block_at = |i: usize| i * bw + 100;
+        let page_at = |i: usize| blocks * bw + i * pw + 100;
+        for i in 0..blocks {
+            n.read_range(block_at(i) as u64, 64, Stream::Blocks, "TEST")
+                .unwrap();
+        }
+        for i in 0..pages {
+            n.read_range(page_at(i) as u64, 64, Stream::Pages, "TEST")
+                .unwrap();
+        }
+        let before = reads.load(Ordering::Relaxed);
+        for i in 0..blocks {
+            let at = block_at(i) + 64;
             assert_eq!(
-                na.read_range(off as u64, len, "TEST").unwrap(),
-                a[off..off + len]
+                n.read_range(at as u64, 32, Stream::Blocks, "TEST").unwrap(),
+                bytes[at..at + 32]
             );
         }
-        assert!(na.read_range(size as u64 - 10, 11, "TEST").is_err());
+        for i in 0..pages {
+            let at = page_at(i) + 64;
+            assert_eq!(
+                n.read_range(at as u64, 32, Stream::Pages, "TEST").unwrap(),
+                bytes[at..at + 32]
+            );
+        }
+        assert_eq!(reads.load(Ordering::Relaxed), before);
     }
 
     /// An XBLOCK/XXBLOCK of a Unicode file.
@@ -1552,6 +1824,32 @@ mod tests {
         let si = subblock(1, &[&[0x671, 0xE]]);
         let db = ndb(mini_file(&[], &[(0xE, si)]));
         assert!(db.subnodes(0xE, &mut Vec::new()).is_err());
+    }
+
+    #[test]
+    fn ndb_subnode_block_is_checked_like_any_block() {
+        // The SLBLOCK is parsed out of the read window, after the same trailer checks as a block
+        // that is copied: a CRC mismatch is a warning and the entries are still read, a trailer
+        // naming another block is an error. The block is the file's first, at 0x800, and its 56
+        // bytes make a 128-byte block whose trailer starts at byte 112.
+        let sl = subblock(0, &[&[0x692, 0x4, 0], &[0x671, 0x8, 0]]);
+        let good = mini_file(&[], &[(0xA, sl)]);
+        let trailer = 0x800 + 112;
+        let mut bad_crc = good.clone();
+        bad_crc[trailer + 4] ^= 0xFF;
+        let mut w = Vec::new();
+        let map = ndb(bad_crc).subnodes(0xA, &mut w).unwrap();
+        assert_eq!(map.get(0x671).map(|e| e.bid_data), Some(0x8));
+        assert_eq!(map.get(0x692).map(|e| e.bid_data), Some(0x4));
+        assert_eq!(w.len(), 1);
+        assert!(w[0].message.contains("crc mismatch"), "{w:?}");
+        let mut other_bid = good.clone();
+        other_bid[trailer + 8] = 0x1E;
+        let err = ndb(other_bid).subnodes(0xA, &mut Vec::new()).unwrap_err();
+        assert!(err.to_string().contains("trailer bid 0x1e"), "{err}");
+        let mut w = Vec::new();
+        assert_eq!(ndb(good).subnodes(0xA, &mut w).unwrap().len(), 2);
+        assert!(w.is_empty(), "{w:?}");
     }
 
     #[test]
