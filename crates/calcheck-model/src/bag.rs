@@ -219,42 +219,58 @@ impl PropertyBag {
         }
     }
 
-    /// [`PropertyBag::insert_stored`] of a property with a location, for a reader that found
-    /// the key's registered slot in a table of its own (`names::slot_of(&key)`): the property
-    /// is written once, into the bag's list, when the slot is not taken yet.
+    /// [`PropertyBag::insert_stored`] of the registered property `def` with a location, for a
+    /// reader that found the definition in a table of its own: the key is the registry's
+    /// (`def.key`), and the property is written once, into the bag's list, when its slot is not
+    /// taken yet.
+    // Always inlined into the readers' loops over values: as a call, the value and its location
+    // went through memory to it.
+    #[allow(clippy::inline_always)]
     #[inline(always)]
     pub fn insert_stored_registered(
         &mut self,
-        key: PropKey,
+        def: &PropDef,
         type_code: u16,
         value: PropValue,
         location: ValueLocation,
-        slot: u16,
     ) {
-        if usize::from(slot) >= names::SLOTS || self.holds_slot(slot) {
-            self.insert_stored(
-                key,
-                type_code,
-                value,
-                Some(location),
-                Some(usize::from(slot)),
+        let slot = def.slot_u16();
+        if self.holds_slot(slot) {
+            self.replace_slot(
+                Property {
+                    key: def.key.to_key(),
+                    type_code,
+                    value,
+                    provenance: Provenance::Stored,
+                    location: Some(location),
+                    slot,
+                },
+                slot,
             );
             return;
         }
-        debug_assert_eq!(
-            Some(usize::from(slot)),
-            names::slot_of(&key),
-            "wrong slot for {key}"
-        );
+        // The key is made before the room left is asked: making a named key may allocate, and
+        // after a call the compiler no longer knows what the list holds.
+        let key = def.key.to_key();
         let position = self.props.len();
-        self.props.push(Property {
+        let prop = Property {
             key,
             type_code,
             value,
             provenance: Provenance::Stored,
             location: Some(location),
             slot,
-        });
+        };
+        // With room known to be left (readers size the bag for every value they may add), the
+        // push cannot call out to grow the list, so the compiler stores every field straight
+        // into it. Otherwise it built the property on the stack first with narrow stores (the
+        // key's two-byte id, the two-byte type and slot) and copied it with wide loads, which
+        // the processor cannot forward from narrow stores: two stalls per property.
+        if position < self.props.capacity() {
+            self.props.push(prop);
+        } else {
+            self.push_growing(prop);
+        }
         self.mark_held(slot);
         self.index_pushed(position, slot);
     }
@@ -282,6 +298,14 @@ impl PropertyBag {
         {
             *existing = prop;
         }
+    }
+
+    /// Appends `prop` to a list that has no room left: out of line, so that the common push
+    /// never calls out (see [`PropertyBag::insert_stored_registered`]).
+    #[cold]
+    #[inline(never)]
+    fn push_growing(&mut self, prop: Property) {
+        self.props.push(prop);
     }
 
     /// Records that the bag holds a property in registered slot `slot` (nothing for [`NO_SLOT`]).
@@ -551,14 +575,13 @@ mod tests {
             let mut bag = PropertyBag::new();
             let mut add = |key: PropKey, value: i32| {
                 let slot = names::slot_of(&key);
-                match (way, slot.and_then(|s| u16::try_from(s).ok())) {
+                match (way, slot.and_then(|s| names::ALL.get(s))) {
                     (0, _) => bag.insert(Property::new(key, 0x0003, PropValue::I32(value))),
-                    (2, Some(slot)) => bag.insert_stored_registered(
-                        key,
+                    (2, Some(def)) => bag.insert_stored_registered(
+                        def,
                         0x0003,
                         PropValue::I32(value),
                         ValueLocation::Text("here".into()),
-                        slot,
                     ),
                     _ => bag.insert_stored(key, 0x0003, PropValue::I32(value), None, slot),
                 }
