@@ -19,21 +19,25 @@ pub enum Provenance {
 }
 
 /// One property: identity, stored type, value, and where in the input it was found.
+// Laid out as declared: the value right after the key, and the narrow fields together at the end.
+// The compiler's own order put the location's padding in front of the value, and readers then
+// copied the value with loads straddling that padding, which stall on the stores just made.
 #[derive(Debug, Clone)]
+#[repr(C)]
 pub struct Property {
     /// Store-independent identity.
     pub key: PropKey,
-    /// The type code as stored (may differ from the registry's type in broken data).
-    pub type_code: u16,
     /// The decoded value.
     pub value: PropValue,
-    /// Stored or derived.
-    pub provenance: Provenance,
     /// A source-specific locator of the raw bytes (stream name, byte offset, heap id), for forensic output.
     pub location: Option<ValueLocation>,
+    /// The type code as stored (may differ from the registry's type in broken data).
+    pub type_code: u16,
     /// The registered slot of `key` ([`PropDef::slot`]), or [`NO_SLOT`]: set by the bag that holds
     /// the property, which keeps it in step with `key`.
     slot: u16,
+    /// Stored or derived.
+    pub provenance: Provenance,
 }
 
 /// Where a property's raw bytes are in the input, for forensic output.
