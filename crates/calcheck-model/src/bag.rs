@@ -1,5 +1,7 @@
 //! A property bag: the properties of one message, recipient row or attachment, keyed store-independently.
 
+use std::cell::RefCell;
+
 use rustc_hash::FxHashMap;
 
 use calcheck_format::props::{PropType, PropValue};
@@ -143,6 +145,58 @@ const NO_SLOT: u16 = u16::MAX;
 /// Words of [`PropertyBag::held`]: one bit per registered slot.
 const SLOT_WORDS: usize = names::SLOTS.div_ceil(64);
 
+/// How many emptied property lists a thread keeps for [`PropertyBag::with_capacity`].
+const SPARE_LISTS: usize = 8;
+
+/// The largest list (in properties) kept for reuse: a hostile object's list is simply freed.
+const SPARE_LIST_MAX: usize = 1024;
+
+thread_local! {
+    /// Property lists of dropped bags, emptied, for [`PropertyBag::with_capacity`] to hand out
+    /// again. A reader sizes an object's list for every value it may hold, a few kilobytes, which
+    /// the allocator serves on its slow path, and a check pass builds and drops several such
+    /// bags per item: reusing the lists of the item before saves nearly all of those calls.
+    static SPARE: RefCell<Vec<Vec<Property>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// An empty list with room for `capacity` properties: the smallest spare list that is large
+/// enough, or a new one.
+fn empty_list(capacity: usize) -> Vec<Property> {
+    let spare = SPARE
+        .try_with(|cell| {
+            let mut lists = cell.try_borrow_mut().ok()?;
+            let (i, _) = lists
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.capacity() >= capacity)
+                .min_by_key(|(_, l)| l.capacity())?;
+            Some(lists.swap_remove(i))
+        })
+        .ok()
+        .flatten();
+    spare.unwrap_or_else(|| Vec::with_capacity(capacity))
+}
+
+/// The bag's list is emptied and kept for another bag (see [`SPARE`]) unless the thread keeps
+/// enough lists already.
+impl Drop for PropertyBag {
+    fn drop(&mut self) {
+        if !(1..=SPARE_LIST_MAX).contains(&self.props.capacity()) {
+            return;
+        }
+        let mut props = core::mem::take(&mut self.props);
+        props.clear();
+        // A thread that is ending has no pool any more; the list is then simply freed.
+        let _ = SPARE.try_with(|cell| {
+            if let Ok(mut lists) = cell.try_borrow_mut()
+                && lists.len() < SPARE_LISTS
+            {
+                lists.push(props);
+            }
+        });
+    }
+}
+
 impl PropertyBag {
     /// An empty bag.
     pub fn new() -> Self {
@@ -152,8 +206,11 @@ impl PropertyBag {
     /// An empty bag with room for `capacity` properties, for readers that know how many follow.
     pub fn with_capacity(capacity: usize) -> Self {
         PropertyBag {
-            props: Vec::with_capacity(capacity),
-            ..Self::default()
+            props: empty_list(capacity),
+            held: [0; SLOT_WORDS],
+            table: Box::default(),
+            others: FxHashMap::default(),
+            other_count: 0,
         }
     }
 
@@ -630,6 +687,28 @@ mod tests {
             names::MESSAGE_SIZE_EXTENDED.slot()
         );
         assert_ne!(names::SUBJECT.slot(), names::MESSAGE_SIZE.slot());
+    }
+
+    #[test]
+    fn a_bag_made_after_another_is_dropped_holds_only_its_own_properties() {
+        // The second bag may be given the first one's emptied list (see `SPARE`).
+        let mut first = PropertyBag::with_capacity(8);
+        first.insert(Property::new(
+            names::SUBJECT.key.to_key(),
+            0x001F,
+            PropValue::Unicode("first".into()),
+        ));
+        drop(first);
+        let mut second = PropertyBag::with_capacity(4);
+        assert!(second.is_empty());
+        assert_eq!(second.str(&names::SUBJECT), None);
+        second.insert(Property::new(
+            PropKey::Tagged(0x0E07),
+            0x0003,
+            PropValue::I32(1),
+        ));
+        assert_eq!(second.len(), 1);
+        assert_eq!(second.i32(&names::MESSAGE_FLAGS), Some(1));
     }
 
     #[test]
