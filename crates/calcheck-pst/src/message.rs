@@ -81,8 +81,10 @@ pub struct ValueLoc {
     at: u64,
 }
 
-/// The kinds of [`ValueLoc`].
+/// The kinds of [`ValueLoc`], as wide as its number: a narrower kind leaves padding that the
+/// compiler keeps intact with a load, mask and store each time it writes a location.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u64)]
 enum LocKind {
     Inline,
     Heap,
