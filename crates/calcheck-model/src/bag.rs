@@ -1,5 +1,7 @@
 //! A property bag: the properties of one message, recipient row or attachment, keyed store-independently.
 
+use std::cell::RefCell;
+
 use rustc_hash::FxHashMap;
 
 use calcheck_format::props::{PropType, PropValue};
@@ -19,21 +21,25 @@ pub enum Provenance {
 }
 
 /// One property: identity, stored type, value, and where in the input it was found.
+// Laid out as declared: the value right after the key, and the narrow fields together at the end.
+// The compiler's own order put the location's padding in front of the value, and readers then
+// copied the value with loads straddling that padding, which stall on the stores just made.
 #[derive(Debug, Clone)]
+#[repr(C)]
 pub struct Property {
     /// Store-independent identity.
     pub key: PropKey,
-    /// The type code as stored (may differ from the registry's type in broken data).
-    pub type_code: u16,
     /// The decoded value.
     pub value: PropValue,
-    /// Stored or derived.
-    pub provenance: Provenance,
     /// A source-specific locator of the raw bytes (stream name, byte offset, heap id), for forensic output.
     pub location: Option<ValueLocation>,
+    /// The type code as stored (may differ from the registry's type in broken data).
+    pub type_code: u16,
     /// The registered slot of `key` ([`PropDef::slot`]), or [`NO_SLOT`]: set by the bag that holds
     /// the property, which keeps it in step with `key`.
     slot: u16,
+    /// Stored or derived.
+    pub provenance: Provenance,
 }
 
 /// Where a property's raw bytes are in the input, for forensic output.
@@ -139,6 +145,58 @@ const NO_SLOT: u16 = u16::MAX;
 /// Words of [`PropertyBag::held`]: one bit per registered slot.
 const SLOT_WORDS: usize = names::SLOTS.div_ceil(64);
 
+/// How many emptied property lists a thread keeps for [`PropertyBag::with_capacity`].
+const SPARE_LISTS: usize = 8;
+
+/// The largest list (in properties) kept for reuse: a hostile object's list is simply freed.
+const SPARE_LIST_MAX: usize = 1024;
+
+thread_local! {
+    /// Property lists of dropped bags, emptied, for [`PropertyBag::with_capacity`] to hand out
+    /// again. A reader sizes an object's list for every value it may hold, a few kilobytes, which
+    /// the allocator serves on its slow path, and a check pass builds and drops several such
+    /// bags per item: reusing the lists of the item before saves nearly all of those calls.
+    static SPARE: RefCell<Vec<Vec<Property>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// An empty list with room for `capacity` properties: the smallest spare list that is large
+/// enough, or a new one.
+fn empty_list(capacity: usize) -> Vec<Property> {
+    let spare = SPARE
+        .try_with(|cell| {
+            let mut lists = cell.try_borrow_mut().ok()?;
+            let (i, _) = lists
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.capacity() >= capacity)
+                .min_by_key(|(_, l)| l.capacity())?;
+            Some(lists.swap_remove(i))
+        })
+        .ok()
+        .flatten();
+    spare.unwrap_or_else(|| Vec::with_capacity(capacity))
+}
+
+/// The bag's list is emptied and kept for another bag (see [`SPARE`]) unless the thread keeps
+/// enough lists already.
+impl Drop for PropertyBag {
+    fn drop(&mut self) {
+        if !(1..=SPARE_LIST_MAX).contains(&self.props.capacity()) {
+            return;
+        }
+        let mut props = core::mem::take(&mut self.props);
+        props.clear();
+        // A thread that is ending has no pool any more; the list is then simply freed.
+        let _ = SPARE.try_with(|cell| {
+            if let Ok(mut lists) = cell.try_borrow_mut()
+                && lists.len() < SPARE_LISTS
+            {
+                lists.push(props);
+            }
+        });
+    }
+}
+
 impl PropertyBag {
     /// An empty bag.
     pub fn new() -> Self {
@@ -148,8 +206,11 @@ impl PropertyBag {
     /// An empty bag with room for `capacity` properties, for readers that know how many follow.
     pub fn with_capacity(capacity: usize) -> Self {
         PropertyBag {
-            props: Vec::with_capacity(capacity),
-            ..Self::default()
+            props: empty_list(capacity),
+            held: [0; SLOT_WORDS],
+            table: Box::default(),
+            others: FxHashMap::default(),
+            other_count: 0,
         }
     }
 
@@ -219,42 +280,58 @@ impl PropertyBag {
         }
     }
 
-    /// [`PropertyBag::insert_stored`] of a property with a location, for a reader that found
-    /// the key's registered slot in a table of its own (`names::slot_of(&key)`): the property
-    /// is written once, into the bag's list, when the slot is not taken yet.
+    /// [`PropertyBag::insert_stored`] of the registered property `def` with a location, for a
+    /// reader that found the definition in a table of its own: the key is the registry's
+    /// (`def.key`), and the property is written once, into the bag's list, when its slot is not
+    /// taken yet.
+    // Always inlined into the readers' loops over values: as a call, the value and its location
+    // went through memory to it.
+    #[allow(clippy::inline_always)]
     #[inline(always)]
     pub fn insert_stored_registered(
         &mut self,
-        key: PropKey,
+        def: &PropDef,
         type_code: u16,
         value: PropValue,
         location: ValueLocation,
-        slot: u16,
     ) {
-        if usize::from(slot) >= names::SLOTS || self.holds_slot(slot) {
-            self.insert_stored(
-                key,
-                type_code,
-                value,
-                Some(location),
-                Some(usize::from(slot)),
+        let slot = def.slot_u16();
+        if self.holds_slot(slot) {
+            self.replace_slot(
+                Property {
+                    key: def.key.to_key(),
+                    type_code,
+                    value,
+                    provenance: Provenance::Stored,
+                    location: Some(location),
+                    slot,
+                },
+                slot,
             );
             return;
         }
-        debug_assert_eq!(
-            Some(usize::from(slot)),
-            names::slot_of(&key),
-            "wrong slot for {key}"
-        );
+        // The key is made before the room left is asked: making a named key may allocate, and
+        // after a call the compiler no longer knows what the list holds.
+        let key = def.key.to_key();
         let position = self.props.len();
-        self.props.push(Property {
+        let prop = Property {
             key,
             type_code,
             value,
             provenance: Provenance::Stored,
             location: Some(location),
             slot,
-        });
+        };
+        // With room known to be left (readers size the bag for every value they may add), the
+        // push cannot call out to grow the list, so the compiler stores every field straight
+        // into it. Otherwise it built the property on the stack first with narrow stores (the
+        // key's two-byte id, the two-byte type and slot) and copied it with wide loads, which
+        // the processor cannot forward from narrow stores: two stalls per property.
+        if position < self.props.capacity() {
+            self.props.push(prop);
+        } else {
+            self.push_growing(prop);
+        }
         self.mark_held(slot);
         self.index_pushed(position, slot);
     }
@@ -282,6 +359,14 @@ impl PropertyBag {
         {
             *existing = prop;
         }
+    }
+
+    /// Appends `prop` to a list that has no room left: out of line, so that the common push
+    /// never calls out (see [`PropertyBag::insert_stored_registered`]).
+    #[cold]
+    #[inline(never)]
+    fn push_growing(&mut self, prop: Property) {
+        self.props.push(prop);
     }
 
     /// Records that the bag holds a property in registered slot `slot` (nothing for [`NO_SLOT`]).
@@ -551,14 +636,13 @@ mod tests {
             let mut bag = PropertyBag::new();
             let mut add = |key: PropKey, value: i32| {
                 let slot = names::slot_of(&key);
-                match (way, slot.and_then(|s| u16::try_from(s).ok())) {
+                match (way, slot.and_then(|s| names::ALL.get(s))) {
                     (0, _) => bag.insert(Property::new(key, 0x0003, PropValue::I32(value))),
-                    (2, Some(slot)) => bag.insert_stored_registered(
-                        key,
+                    (2, Some(def)) => bag.insert_stored_registered(
+                        def,
                         0x0003,
                         PropValue::I32(value),
                         ValueLocation::Text("here".into()),
-                        slot,
                     ),
                     _ => bag.insert_stored(key, 0x0003, PropValue::I32(value), None, slot),
                 }
@@ -603,6 +687,28 @@ mod tests {
             names::MESSAGE_SIZE_EXTENDED.slot()
         );
         assert_ne!(names::SUBJECT.slot(), names::MESSAGE_SIZE.slot());
+    }
+
+    #[test]
+    fn a_bag_made_after_another_is_dropped_holds_only_its_own_properties() {
+        // The second bag may be given the first one's emptied list (see `SPARE`).
+        let mut first = PropertyBag::with_capacity(8);
+        first.insert(Property::new(
+            names::SUBJECT.key.to_key(),
+            0x001F,
+            PropValue::Unicode("first".into()),
+        ));
+        drop(first);
+        let mut second = PropertyBag::with_capacity(4);
+        assert!(second.is_empty());
+        assert_eq!(second.str(&names::SUBJECT), None);
+        second.insert(Property::new(
+            PropKey::Tagged(0x0E07),
+            0x0003,
+            PropValue::I32(1),
+        ));
+        assert_eq!(second.len(), 1);
+        assert_eq!(second.i32(&names::MESSAGE_FLAGS), Some(1));
     }
 
     #[test]

@@ -70,31 +70,94 @@ pub struct Prop {
 ///
 /// It is a small copyable value rather than text because a message has a hundred or more
 /// properties and formatting a locator for each of them was a measurable part of reading one;
-/// [`core::fmt::Display`] turns it into text when a report needs it.
+/// [`core::fmt::Display`] turns it into text when a report needs it. It is a kind and one 64-bit
+/// number, a pair of scalars that the compiler keeps and passes in registers: as an enum of
+/// differently shaped variants it was written to the stack with two-byte stores and read back
+/// with wider loads, which stall, for every value read.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ValueLoc {
+    kind: LocKind,
+    /// The property id, HID or NID; for a cell the row in the high and the column in the low half.
+    at: u64,
+}
+
+/// The kinds of [`ValueLoc`], as wide as its number: a narrower kind leaves padding that the
+/// compiler keeps intact with a load, mask and store each time it writes a location.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ValueLoc {
-    /// In the property context's own entry (values of 4 bytes or less), under this property id.
-    Inline(u16),
+#[repr(u64)]
+enum LocKind {
+    Inline,
+    Heap,
+    Subnode,
+    Cell,
+}
+
+impl ValueLoc {
+    /// In the property context's own entry (values of 4 bytes or less), under property id `id`.
+    pub fn inline(id: u16) -> Self {
+        ValueLoc {
+            kind: LocKind::Inline,
+            at: u64::from(id),
+        }
+    }
+
     /// A heap allocation of the node (HID).
-    Heap(u32),
+    pub fn heap(hid: u32) -> Self {
+        ValueLoc {
+            kind: LocKind::Heap,
+            at: u64::from(hid),
+        }
+    }
+
     /// A sub-node of the node (values too large for the heap).
-    Subnode(u32),
-    /// A table cell: row index (0-based) and column tag.
-    Cell {
-        /// The row, counted from 0 in row-matrix order.
-        row: u32,
-        /// The column's property tag.
-        column: u32,
-    },
+    pub fn subnode(nid: u32) -> Self {
+        ValueLoc {
+            kind: LocKind::Subnode,
+            at: u64::from(nid),
+        }
+    }
+
+    /// A table cell: the row, counted from 0 in row-matrix order, and the column's property tag.
+    pub fn cell(row: u32, column: u32) -> Self {
+        ValueLoc {
+            kind: LocKind::Cell,
+            at: (u64::from(row) << 32) | u64::from(column),
+        }
+    }
+
+    /// The row and column of a cell (see [`ValueLoc::cell`]).
+    fn row_column(self) -> (u32, u32) {
+        ((self.at >> 32) as u32, self.at as u32)
+    }
 }
 
 impl core::fmt::Display for ValueLoc {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match self {
-            ValueLoc::Inline(id) => write!(f, "prop {id:#06x}"),
-            ValueLoc::Heap(hid) => write!(f, "hid {hid:#x}"),
-            ValueLoc::Subnode(nid) => write!(f, "sub {nid:#x}"),
-            ValueLoc::Cell { row, column } => write!(f, "row {row}/col {column:#010x}"),
+        let at = self.at;
+        match self.kind {
+            LocKind::Inline => write!(f, "prop {at:#06x}"),
+            LocKind::Heap => write!(f, "hid {at:#x}"),
+            LocKind::Subnode => write!(f, "sub {at:#x}"),
+            LocKind::Cell => {
+                let (row, column) = self.row_column();
+                write!(f, "row {row}/col {column:#010x}")
+            }
+        }
+    }
+}
+
+/// Shown as the kind with its numbers, as an enum of the kinds would be.
+impl core::fmt::Debug for ValueLoc {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let at = self.at;
+        match self.kind {
+            LocKind::Inline => write!(f, "Inline({at})"),
+            LocKind::Heap => write!(f, "Heap({at})"),
+            LocKind::Subnode => write!(f, "Subnode({at})"),
+            LocKind::Cell => {
+                let (row, column) = self.row_column();
+                write!(f, "Cell {{ row: {row}, column: {column} }}")
+            }
         }
     }
 }
@@ -330,11 +393,11 @@ impl Pst {
 
     fn value_location(entry: &PcEntry) -> ValueLoc {
         if ltp::pc_inline(entry.ty) {
-            ValueLoc::Inline(entry.id)
+            ValueLoc::inline(entry.id)
         } else if ltp::is_hid(entry.value) {
-            ValueLoc::Heap(entry.value)
+            ValueLoc::heap(entry.value)
         } else {
-            ValueLoc::Subnode(entry.value)
+            ValueLoc::subnode(entry.value)
         }
     }
 
@@ -549,10 +612,7 @@ impl Pst {
             let mut props = sink.props(columns.len());
             for &col in &columns {
                 let ty = col.tag as u16;
-                let location = ValueLoc::Cell {
-                    row: u32::try_from(i).unwrap_or(u32::MAX),
-                    column: col.tag,
-                };
+                let location = ValueLoc::cell(u32::try_from(i).unwrap_or(u32::MAX), col.tag);
                 // Cells held in the row and values in the node's own heap, nearly all of them,
                 // are read here directly; anything else (and every cell that cannot be read)
                 // takes the way that reports why. This is `cell_bytes`' own short path written
@@ -726,10 +786,8 @@ impl Pst {
         prefix: Option<&str>,
         w: &mut Warnings,
     ) -> Option<ContentsRow> {
-        let location = |col: &ltp::ColumnDesc| ValueLoc::Cell {
-            row: u32::try_from(i).unwrap_or(u32::MAX),
-            column: col.tag,
-        };
+        let location =
+            |col: &ltp::ColumnDesc| ValueLoc::cell(u32::try_from(i).unwrap_or(u32::MAX), col.tag);
         let bytes = column.and_then(|col| {
             self.cell_bytes(node, info, row, col, location(col), w)
                 .map(|b| (col, b))

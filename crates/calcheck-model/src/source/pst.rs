@@ -349,24 +349,12 @@ struct BagSink<'a> {
 }
 
 impl BagSink<'_> {
-    /// The model key of a store-local property id: tagged ids as they are; a named id that maps
-    /// to a registered property from the registry (no name-map lookup), any other through the
-    /// store's map. `None` for a named id the map does not know.
-    #[inline]
-    fn key(&self, id: u16, slot: Option<usize>) -> Option<PropKey> {
+    /// The model key of a store-local property id no registered definition names: tagged ids as
+    /// they are, named ids through the store's map. `None` for a named id the map does not know.
+    fn unregistered_key(&self, id: u16) -> Option<PropKey> {
         if id < 0x8000 {
             return Some(PropKey::Tagged(id));
         }
-        if let Some(def) = slot.and_then(|s| crate::names::ALL.get(s)) {
-            return Some(def.key.to_key());
-        }
-        self.unregistered_key(id)
-    }
-
-    /// [`BagSink::key`] of a named id no registered definition names, through the store's map:
-    /// out of line, as a check pass reads only registered properties.
-    #[inline(never)]
-    fn unregistered_key(&self, id: u16) -> Option<PropKey> {
         let named = self.names.resolve(id)?;
         let id = match named.id {
             NameId::Lid(lid) => NamedId::Lid(lid),
@@ -376,6 +364,30 @@ impl BagSink<'_> {
             set: named.guid,
             id,
         })
+    }
+
+    /// [`PropSink::push`] of a property no registered definition names: its key comes from the
+    /// store's name map, and a named id the map does not know is left out and recorded. Out of
+    /// line, as a check pass reads only registered properties.
+    #[inline(never)]
+    fn push_unregistered(
+        &self,
+        props: &mut Bag,
+        tag: PropTag,
+        value: PropValue,
+        location: ValueLoc,
+    ) {
+        let Some(key) = self.unregistered_key(tag.id()) else {
+            props.unresolved.push(tag);
+            return;
+        };
+        props.bag.insert_stored(
+            key,
+            tag.type_code(),
+            value,
+            Some(ValueLocation::Pst(location)),
+            None,
+        );
     }
 }
 
@@ -392,50 +404,26 @@ impl PropSink for BagSink<'_> {
     // Inlined into the reader's loop over values, as the reader's generic code is built here:
     // a plain `#[inline]` left it a call, and passing the value and its location through memory
     // to it cost 2.3 % of the pass's instructions.
+    #[allow(clippy::inline_always)]
     #[inline(always)]
     fn push(&self, props: &mut Bag, tag: PropTag, value: PropValue, location: ValueLoc) {
-        let id = tag.id();
-        let slot = self.slots.get(usize::from(id)).copied().unwrap_or(NO_SLOT);
-        // Registered properties (every one a check pass reads) go straight into their slot; the
-        // key of a named one comes from the registry, without a name-map lookup.
-        if slot != NO_SLOT
-            && let Some(key) = self.key(id, Some(usize::from(slot)))
-        {
-            props.bag.insert_stored_registered(
-                key,
+        let slot = self
+            .slots
+            .get(usize::from(tag.id()))
+            .copied()
+            .unwrap_or(NO_SLOT);
+        // Registered properties (every one a check pass reads) go straight into their slot,
+        // keyed by the registry's definition: no key is built here, and a named id needs no
+        // name-map lookup.
+        match crate::names::ALL.get(usize::from(slot)) {
+            Some(def) => props.bag.insert_stored_registered(
+                def,
                 tag.type_code(),
                 value,
                 ValueLocation::Pst(location),
-                slot,
-            );
-        } else {
-            self.push_unregistered(props, tag, value, location);
+            ),
+            None => self.push_unregistered(props, tag, value, location),
         }
-    }
-}
-
-impl BagSink<'_> {
-    /// [`PropSink::push`] of a property no registered definition names: its key comes from the
-    /// store's name map, and a named id the map does not know is left out and recorded.
-    #[inline(never)]
-    fn push_unregistered(
-        &self,
-        props: &mut Bag,
-        tag: PropTag,
-        value: PropValue,
-        location: ValueLoc,
-    ) {
-        let Some(key) = self.key(tag.id(), None) else {
-            props.unresolved.push(tag);
-            return;
-        };
-        props.bag.insert_stored(
-            key,
-            tag.type_code(),
-            value,
-            Some(ValueLocation::Pst(location)),
-            None,
-        );
     }
 }
 
