@@ -292,7 +292,7 @@ impl PropertyBag {
         &mut self,
         def: &PropDef,
         type_code: u16,
-        value: PropValue,
+        value: impl Into<PropValue>,
         location: ValueLocation,
     ) {
         let slot = def.slot_u16();
@@ -301,7 +301,7 @@ impl PropertyBag {
                 Property {
                     key: def.key.to_key(),
                     type_code,
-                    value,
+                    value: value.into(),
                     provenance: Provenance::Stored,
                     location: Some(location),
                     slot,
@@ -314,7 +314,7 @@ impl PropertyBag {
         // after a call the compiler no longer knows what the list holds.
         let key = def.key.to_key();
         let position = self.props.len();
-        let prop = Property {
+        let prop = |value: PropValue| Property {
             key,
             type_code,
             value,
@@ -326,11 +326,14 @@ impl PropertyBag {
         // push cannot call out to grow the list, so the compiler stores every field straight
         // into it. Otherwise it built the property on the stack first with narrow stores (the
         // key's two-byte id, the two-byte type and slot) and copied it with wide loads, which
-        // the processor cannot forward from narrow stores: two stalls per property.
+        // the processor cannot forward from narrow stores: two stalls per property. The value
+        // is made a `PropValue` only here, in each branch, so that its variant is written
+        // straight into the list too: made before the branch, it was put together on the stack
+        // (a tag byte and a 31-byte copy) and copied again with loads straddling those stores.
         if position < self.props.capacity() {
-            self.props.push(prop);
+            self.props.push(prop(value.into()));
         } else {
-            self.push_growing(prop);
+            self.push_growing(prop(value.into()));
         }
         self.mark_held(slot);
         self.index_pushed(position, slot);

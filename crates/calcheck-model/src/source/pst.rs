@@ -407,6 +407,20 @@ impl PropSink for BagSink<'_> {
     #[allow(clippy::inline_always)]
     #[inline(always)]
     fn push(&self, props: &mut Bag, tag: PropTag, value: PropValue, location: ValueLoc) {
+        self.push_as(props, tag, value, location);
+    }
+
+    // The value is made a `PropValue` only where the bag keeps it (see
+    // `PropertyBag::insert_stored_registered`).
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
+    fn push_as(
+        &self,
+        props: &mut Bag,
+        tag: PropTag,
+        value: impl Into<PropValue>,
+        location: ValueLoc,
+    ) {
         let slot = self
             .slots
             .get(usize::from(tag.id()))
@@ -422,7 +436,7 @@ impl PropSink for BagSink<'_> {
                 value,
                 ValueLocation::Pst(location),
             ),
-            None => self.push_unregistered(props, tag, value, location),
+            None => self.push_unregistered(props, tag, value.into(), location),
         }
     }
 }
