@@ -295,7 +295,23 @@ impl PropertyBag {
         value: impl Into<PropValue>,
         location: ValueLocation,
     ) {
-        let slot = def.slot_u16();
+        self.insert_stored_in_slot(def, def.slot_u16(), type_code, value, location);
+    }
+
+    /// [`PropertyBag::insert_stored_registered`] for a reader that has `def`'s slot at hand
+    /// already (`slot` must be `def`'s): the slot test then waits for one load less after the
+    /// value is decoded.
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
+    pub(crate) fn insert_stored_in_slot(
+        &mut self,
+        def: &PropDef,
+        slot: u16,
+        type_code: u16,
+        value: impl Into<PropValue>,
+        location: ValueLocation,
+    ) {
+        debug_assert_eq!(def.slot_u16(), slot, "a definition's slot");
         if self.holds_slot(slot) {
             self.replace_slot(
                 Property {

@@ -395,6 +395,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_slot_belongs_to_the_definition_at_it() {
+        // Readers look a definition up by slot and take that slot as the definition's own
+        // (`PropertyBag::insert_stored_in_slot`): the definition at a slot must have that slot
+        // and the identity of every definition sharing it.
+        for def in ALL {
+            let owner = ALL.get(def.slot()).unwrap();
+            assert_eq!(owner.slot(), def.slot(), "{}", def.name);
+            assert_eq!(owner.key, def.key, "{}", def.name);
+        }
+    }
+
+    #[test]
     fn registry_names_are_unique() {
         for (i, a) in ALL.iter().enumerate() {
             for b in &ALL[i + 1..] {

@@ -430,8 +430,11 @@ impl PropSink for BagSink<'_> {
         // keyed by the registry's definition: no key is built here, and a named id needs no
         // name-map lookup.
         match crate::names::ALL.get(usize::from(slot)) {
-            Some(def) => props.bag.insert_stored_registered(
+            // The table holds each definition's own slot (`slot_table`), so that is the
+            // definition's slot without reading it from the definition.
+            Some(def) => props.bag.insert_stored_in_slot(
                 def,
+                slot,
                 tag.type_code(),
                 value,
                 ValueLocation::Pst(location),
