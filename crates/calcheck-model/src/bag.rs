@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap;
 use calcheck_format::props::{PropType, PropValue};
 
 use crate::key::PropKey;
-use crate::names::{self, PropDef};
+use crate::names::{self, KeyDef, PropDef};
 
 /// Where a property value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -295,27 +295,27 @@ impl PropertyBag {
         value: impl Into<PropValue>,
         location: ValueLocation,
     ) {
-        self.insert_stored_in_slot(def, def.slot_u16(), type_code, value, location);
+        self.insert_stored_in_slot(&def.key, def.slot_u16(), type_code, value, location);
     }
 
-    /// [`PropertyBag::insert_stored_registered`] for a reader that has `def`'s slot at hand
-    /// already (`slot` must be `def`'s): the slot test then waits for one load less after the
-    /// value is decoded.
+    /// [`PropertyBag::insert_stored_registered`] for a reader that has the registered slot at
+    /// hand already, with the identity of the definition there (`key`, the registry's
+    /// [`crate::names::key_at`]): the slot test and the key then wait for one load less after
+    /// the value is decoded.
     #[allow(clippy::inline_always)]
     #[inline(always)]
     pub(crate) fn insert_stored_in_slot(
         &mut self,
-        def: &PropDef,
+        key: &KeyDef,
         slot: u16,
         type_code: u16,
         value: impl Into<PropValue>,
         location: ValueLocation,
     ) {
-        debug_assert_eq!(def.slot_u16(), slot, "a definition's slot");
         if self.holds_slot(slot) {
             self.replace_slot(
                 Property {
-                    key: def.key.to_key(),
+                    key: key.to_key(),
                     type_code,
                     value: value.into(),
                     provenance: Provenance::Stored,
@@ -328,7 +328,7 @@ impl PropertyBag {
         }
         // The key is made before the room left is asked: making a named key may allocate, and
         // after a call the compiler no longer knows what the list holds.
-        let key = def.key.to_key();
+        let key = key.to_key();
         let position = self.props.len();
         let prop = |value: PropValue| Property {
             key,

@@ -374,6 +374,16 @@ pub fn lookup(key: &PropKey) -> Option<&'static PropDef> {
     slot_of(key).and_then(|slot| ALL.get(slot).copied())
 }
 
+/// The identity of the definition at `slot` in [`ALL`] (its `key`), or `None` past the end.
+///
+/// Read from a table of identities: a reader that knows a slot has the key with one load, where
+/// through [`ALL`] it waited for the definition's address first.
+#[allow(clippy::inline_always)]
+#[inline(always)]
+pub(crate) fn key_at(slot: usize) -> Option<&'static KeyDef> {
+    KEYS.get(slot)
+}
+
 /// The registered slot of a key ([`PropDef::slot`]), if the key is registered.
 ///
 /// Readers that build property bags call this once per property, so it is a hash lookup rather
@@ -397,13 +407,15 @@ mod tests {
     #[test]
     fn a_slot_belongs_to_the_definition_at_it() {
         // Readers look a definition up by slot and take that slot as the definition's own
-        // (`PropertyBag::insert_stored_in_slot`): the definition at a slot must have that slot
-        // and the identity of every definition sharing it.
-        for def in ALL {
+        // (`PropertyBag::insert_stored_in_slot`, with the key from `key_at`): the definition at
+        // a slot must have that slot and the identity of every definition sharing it.
+        for (i, def) in ALL.iter().enumerate() {
             let owner = ALL.get(def.slot()).unwrap();
             assert_eq!(owner.slot(), def.slot(), "{}", def.name);
             assert_eq!(owner.key, def.key, "{}", def.name);
+            assert_eq!(key_at(i), Some(&def.key), "{}", def.name);
         }
+        assert_eq!(key_at(ALL.len()), None);
     }
 
     #[test]

@@ -428,12 +428,11 @@ impl PropSink for BagSink<'_> {
             .unwrap_or(NO_SLOT);
         // Registered properties (every one a check pass reads) go straight into their slot,
         // keyed by the registry's definition: no key is built here, and a named id needs no
-        // name-map lookup.
-        match crate::names::ALL.get(usize::from(slot)) {
-            // The table holds each definition's own slot (`slot_table`), so that is the
-            // definition's slot without reading it from the definition.
-            Some(def) => props.bag.insert_stored_in_slot(
-                def,
+        // name-map lookup. The table holds each definition's own slot (`slot_table`), so the
+        // slot and the key of the definition there are all the bag needs.
+        match crate::names::key_at(usize::from(slot)) {
+            Some(key) => props.bag.insert_stored_in_slot(
+                key,
                 slot,
                 tag.type_code(),
                 value,
