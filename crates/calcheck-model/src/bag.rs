@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap;
 use calcheck_format::props::{PropType, PropValue};
 
 use crate::key::PropKey;
-use crate::names::{self, PropDef};
+use crate::names::{self, KeyDef, PropDef};
 
 /// Where a property value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -292,16 +292,32 @@ impl PropertyBag {
         &mut self,
         def: &PropDef,
         type_code: u16,
-        value: PropValue,
+        value: impl Into<PropValue>,
         location: ValueLocation,
     ) {
-        let slot = def.slot_u16();
+        self.insert_stored_in_slot(&def.key, def.slot_u16(), type_code, value, location);
+    }
+
+    /// [`PropertyBag::insert_stored_registered`] for a reader that has the registered slot at
+    /// hand already, with the identity of the definition there (`key`, the registry's
+    /// [`crate::names::key_at`]): the slot test and the key then wait for one load less after
+    /// the value is decoded.
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
+    pub(crate) fn insert_stored_in_slot(
+        &mut self,
+        key: &KeyDef,
+        slot: u16,
+        type_code: u16,
+        value: impl Into<PropValue>,
+        location: ValueLocation,
+    ) {
         if self.holds_slot(slot) {
             self.replace_slot(
                 Property {
-                    key: def.key.to_key(),
+                    key: key.to_key(),
                     type_code,
-                    value,
+                    value: value.into(),
                     provenance: Provenance::Stored,
                     location: Some(location),
                     slot,
@@ -312,9 +328,9 @@ impl PropertyBag {
         }
         // The key is made before the room left is asked: making a named key may allocate, and
         // after a call the compiler no longer knows what the list holds.
-        let key = def.key.to_key();
+        let key = key.to_key();
         let position = self.props.len();
-        let prop = Property {
+        let prop = |value: PropValue| Property {
             key,
             type_code,
             value,
@@ -326,11 +342,14 @@ impl PropertyBag {
         // push cannot call out to grow the list, so the compiler stores every field straight
         // into it. Otherwise it built the property on the stack first with narrow stores (the
         // key's two-byte id, the two-byte type and slot) and copied it with wide loads, which
-        // the processor cannot forward from narrow stores: two stalls per property.
+        // the processor cannot forward from narrow stores: two stalls per property. The value
+        // is made a `PropValue` only here, in each branch, so that its variant is written
+        // straight into the list too: made before the branch, it was put together on the stack
+        // (a tag byte and a 31-byte copy) and copied again with loads straddling those stores.
         if position < self.props.capacity() {
-            self.props.push(prop);
+            self.props.push(prop(value.into()));
         } else {
-            self.push_growing(prop);
+            self.push_growing(prop(value.into()));
         }
         self.mark_held(slot);
         self.index_pushed(position, slot);

@@ -176,6 +176,37 @@ pub trait PropSink {
     /// Adds a decoded property: the tag as stored (ids of 0x8000 and above are store-local, see
     /// [`Pst::name_map`]), the value, and where the value is stored.
     fn push(&self, props: &mut Self::Props, tag: PropTag, value: PropValue, location: ValueLoc);
+    /// [`PropSink::push`] of a value not yet made a [`PropValue`]: the readers pass the common
+    /// types' values this way, so that a sink that inlines this can build the variant where it
+    /// keeps it rather than copy it there.
+    fn push_as(
+        &self,
+        props: &mut Self::Props,
+        tag: PropTag,
+        value: impl Into<PropValue>,
+        location: ValueLoc,
+    ) {
+        self.push(props, tag, value.into(), location);
+    }
+}
+
+/// A value's way into its sink through [`value::decode_with`]: the sink, the collection, and the
+/// tag and location to push the value with.
+struct SinkPut<'a, S: PropSink> {
+    sink: &'a S,
+    props: &'a mut S::Props,
+    tag: PropTag,
+    location: ValueLoc,
+}
+
+impl<S: PropSink> value::Put for SinkPut<'_, S> {
+    // Inlined into each arm of the decoder, so each variant is built where the sink keeps it.
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
+    fn put(self, value: impl Into<PropValue>) {
+        self.sink
+            .push_as(self.props, self.tag, value, self.location);
+    }
 }
 
 /// The [`PropSink`] of [`Pst::message`]: a list of [`Prop`]s, named ids resolved through the
@@ -437,25 +468,38 @@ impl Pst {
             if !keep(entry.id, entry.ty) {
                 continue;
             }
-            let decoded = if ltp::pc_inline(entry.ty) {
-                value::decode(entry.ty, &entry.value.to_le_bytes(), codepage)
+            let inline;
+            let bytes: &[u8] = if ltp::pc_inline(entry.ty) {
+                inline = entry.value.to_le_bytes();
+                &inline
             } else if entry.ty == PT_OBJECT {
-                value::decode(entry.ty, &[], codepage)
+                &[]
             } else if let Some(bytes) = node.heap.decoded_allocation(entry.value) {
                 // Nearly every value is an allocation of the node's own heap: found here
                 // without building a `Result` and a `Cow` for it (a fifth of the instructions
                 // reading one took).
-                value::decode(entry.ty, bytes, codepage)
+                bytes
             } else {
+                let location = Self::value_location(entry);
                 match self.pc_value_elsewhere(node, entry, codepage, w) {
-                    Some(decoded) => decoded,
-                    None => continue,
+                    Some(Ok(v)) => {
+                        sink.push(&mut props, PropTag::new(entry.id, entry.ty), v, location);
+                    }
+                    Some(Err(why)) => pc_value_warning(node, location, entry.id, &why, w),
+                    None => {}
                 }
+                continue;
             };
             let location = Self::value_location(entry);
-            match decoded {
-                Ok(v) => sink.push(&mut props, PropTag::new(entry.id, entry.ty), v, location),
-                Err(why) => pc_value_warning(node, location, entry.id, &why, w),
+            let tag = PropTag::new(entry.id, entry.ty);
+            let put = SinkPut {
+                sink,
+                props: &mut props,
+                tag,
+                location,
+            };
+            if let Err(why) = value::decode_with(entry.ty, bytes, codepage, put) {
+                pc_value_warning(node, location, entry.id, &why, w);
             }
         }
         Ok((props, entries, own_codepage))
@@ -624,20 +668,32 @@ impl Pst {
                     Some(Cell::Hnid(h)) => node.heap.decoded_allocation(h),
                     None => None,
                 };
+                let tag = PropTag(col.tag);
                 let decoded = match bytes {
-                    Some(b) => value::decode(ty, b, codepage),
+                    Some(b) => {
+                        let put = SinkPut {
+                            sink,
+                            props: &mut props,
+                            tag,
+                            location,
+                        };
+                        value::decode_with(ty, b, codepage, put)
+                    }
                     None => {
                         match self
                             .cell_value_elsewhere(node, &info, row, col, location, codepage, w)
                         {
-                            Some(decoded) => decoded,
+                            Some(Ok(v)) => {
+                                sink.push(&mut props, tag, v, location);
+                                Ok(())
+                            }
+                            Some(Err(why)) => Err(why),
                             None => continue,
                         }
                     }
                 };
-                match decoded {
-                    Ok(v) => sink.push(&mut props, PropTag(col.tag), v, location),
-                    Err(why) => cell_value_warning(node, location, why, w),
+                if let Err(why) = decoded {
+                    cell_value_warning(node, location, why, w);
                 }
             }
             out.push(TableRow { row_id, props });

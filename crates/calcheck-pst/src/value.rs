@@ -45,6 +45,105 @@ pub fn decode(ty: u16, bytes: &[u8], codepage: u16) -> Result<PropValue, String>
     decode_other(ty, bytes, codepage)
 }
 
+/// [`decode`], handing the value to `put` instead of returning it; the reason is returned when
+/// the bytes cannot be decoded (and `put` is not called).
+// Each common type calls `put` in its own arm, so a sink inlined as `put` builds that variant in
+// its final place. Through [`decode`]'s one `Result` the compiler merged the variants into a
+// stack temporary with a tag byte and a 31-byte copy, and the sink then copied that temporary
+// with 16-byte loads straddling the fresh narrower stores: store-forwarding stalls on nearly
+// every value read.
+#[allow(clippy::inline_always)]
+#[inline(always)]
+pub fn decode_with(ty: u16, bytes: &[u8], codepage: u16, put: impl Put) -> Result<(), String> {
+    match ty {
+        0x0003 => {
+            if let Some(b) = bytes.first_chunk::<4>() {
+                put.put(I32(i32::from_le_bytes(*b)));
+                return Ok(());
+            }
+        }
+        0x000B => {
+            if let Some(&b) = bytes.first() {
+                put.put(Bool(b != 0));
+                return Ok(());
+            }
+        }
+        0x0040 => {
+            if let Some(b) = bytes.first_chunk::<8>() {
+                put.put(Time(u64::from_le_bytes(*b)));
+                return Ok(());
+            }
+        }
+        0x001F => {
+            put.put(Unicode(decode_utf16le(bytes)));
+            return Ok(());
+        }
+        0x0102 => {
+            put.put(Binary(bytes.to_vec()));
+            return Ok(());
+        }
+        _ => {}
+    }
+    decode_other(ty, bytes, codepage).map(|v| put.put(v))
+}
+
+/// Where [`decode_with`] puts a decoded value.
+///
+/// A trait rather than a closure: its `put` is marked to be inlined into each of
+/// [`decode_with`]'s arms, which a closure cannot be (as a call, the value went through memory
+/// again).
+pub trait Put {
+    /// Takes the decoded value.
+    fn put(self, value: impl Into<PropValue>);
+}
+
+/// The common types' values as [`decode_with`] hands them over: each becomes its [`PropValue`]
+/// variant only where the sink keeps it ([`Put`]).
+struct I32(i32);
+/// See [`I32`].
+struct Bool(bool);
+/// See [`I32`].
+struct Time(u64);
+/// See [`I32`].
+struct Unicode(String);
+/// See [`I32`].
+struct Binary(Vec<u8>);
+
+impl From<I32> for PropValue {
+    #[inline]
+    fn from(v: I32) -> Self {
+        PropValue::I32(v.0)
+    }
+}
+
+impl From<Bool> for PropValue {
+    #[inline]
+    fn from(v: Bool) -> Self {
+        PropValue::Bool(v.0)
+    }
+}
+
+impl From<Time> for PropValue {
+    #[inline]
+    fn from(v: Time) -> Self {
+        PropValue::Time(v.0)
+    }
+}
+
+impl From<Unicode> for PropValue {
+    #[inline]
+    fn from(v: Unicode) -> Self {
+        PropValue::Unicode(v.0)
+    }
+}
+
+impl From<Binary> for PropValue {
+    #[inline]
+    fn from(v: Binary) -> Self {
+        PropValue::Binary(v.0)
+    }
+}
+
 /// [`decode`] for the types it does not decode itself, and for values too short for their type.
 #[inline(never)]
 fn decode_other(ty: u16, bytes: &[u8], codepage: u16) -> Result<PropValue, String> {
@@ -151,6 +250,19 @@ mod tests {
         assert!(decode(0x1102, &[0xFF, 0xFF, 0xFF, 0x7F], 1252).is_err());
     }
 
+    /// What [`decode_with`] hands over, or its reason.
+    fn decode_put(ty: u16, bytes: &[u8]) -> Result<PropValue, String> {
+        struct Keep<'a>(&'a mut Option<PropValue>);
+        impl Put for Keep<'_> {
+            fn put(self, value: impl Into<PropValue>) {
+                *self.0 = Some(value.into());
+            }
+        }
+        let mut kept = None;
+        decode_with(ty, bytes, 1252, Keep(&mut kept))?;
+        Ok(kept.expect("decode_with succeeded without handing over a value"))
+    }
+
     #[test]
     fn common_types_decode_as_the_shared_decoder_decodes_them() {
         // The direct paths of `decode` must give what `decode_value` gives, value or error, for
@@ -172,6 +284,11 @@ mod tests {
                     decode(ty, bytes, 1252),
                     general,
                     "type {ty:#06x} bytes {bytes:?}"
+                );
+                assert_eq!(
+                    decode_put(ty, bytes),
+                    general,
+                    "decode_with, type {ty:#06x} bytes {bytes:?}"
                 );
             }
         }

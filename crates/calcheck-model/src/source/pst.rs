@@ -407,6 +407,20 @@ impl PropSink for BagSink<'_> {
     #[allow(clippy::inline_always)]
     #[inline(always)]
     fn push(&self, props: &mut Bag, tag: PropTag, value: PropValue, location: ValueLoc) {
+        self.push_as(props, tag, value, location);
+    }
+
+    // The value is made a `PropValue` only where the bag keeps it (see
+    // `PropertyBag::insert_stored_registered`).
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
+    fn push_as(
+        &self,
+        props: &mut Bag,
+        tag: PropTag,
+        value: impl Into<PropValue>,
+        location: ValueLoc,
+    ) {
         let slot = self
             .slots
             .get(usize::from(tag.id()))
@@ -414,15 +428,17 @@ impl PropSink for BagSink<'_> {
             .unwrap_or(NO_SLOT);
         // Registered properties (every one a check pass reads) go straight into their slot,
         // keyed by the registry's definition: no key is built here, and a named id needs no
-        // name-map lookup.
-        match crate::names::ALL.get(usize::from(slot)) {
-            Some(def) => props.bag.insert_stored_registered(
-                def,
+        // name-map lookup. The table holds each definition's own slot (`slot_table`), so the
+        // slot and the key of the definition there are all the bag needs.
+        match crate::names::key_at(usize::from(slot)) {
+            Some(key) => props.bag.insert_stored_in_slot(
+                key,
+                slot,
                 tag.type_code(),
                 value,
                 ValueLocation::Pst(location),
             ),
-            None => self.push_unregistered(props, tag, value, location),
+            None => self.push_unregistered(props, tag, value.into(), location),
         }
     }
 }
