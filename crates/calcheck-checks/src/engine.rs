@@ -406,10 +406,9 @@ impl Engine {
             _ => KeepRows::All,
         };
         if let Some(len) = indexed {
-            let mut start = 0;
-            while start < len {
+            let check_chunk = |start: usize| -> Vec<Outcome> {
                 let end = start.saturating_add(INDEXED_CHUNK).min(len);
-                let chunk: Vec<Outcome> = (start..end)
+                (start..end)
                     .into_par_iter()
                     .filter_map(|i| {
                         // Checked where `item_at` returned it (see `outcome`), and dropped here.
@@ -417,11 +416,29 @@ impl Engine {
                         read.as_mut()
                             .map(|r| self.outcome(i, r, info, keep_rows, false))
                     })
-                    .collect();
-                for outcome in chunk {
-                    merged.add(outcome);
-                }
-                start = end;
+                    .collect()
+            };
+            // Each chunk is merged while the next one is checked: merging is serial (about 0.6 ms
+            // of a 105 ms one-thread pass, three times that on two threads, where it frees what the
+            // other thread allocated), and done between chunks it left the other threads idle.
+            // Chunks are still merged in order, so the result does not change.
+            let mut pending: Vec<Outcome> = Vec::new();
+            let mut start = 0;
+            while start < len {
+                let done = std::mem::take(&mut pending);
+                let ((), next) = rayon::join(
+                    || {
+                        for outcome in done {
+                            merged.add(outcome);
+                        }
+                    },
+                    || check_chunk(start),
+                );
+                pending = next;
+                start = start.saturating_add(INDEXED_CHUNK);
+            }
+            for outcome in pending {
+                merged.add(outcome);
             }
         } else {
             let mut items = source.items().enumerate();
@@ -549,6 +566,10 @@ impl Engine {
             let per_check: Vec<(Vec<Finding>, BTreeSet<usize>)> = self
                 .checks
                 .par_iter()
+                // One check per task: the few checks with store work (CC502 and CC503 take
+                // about 1 ms each on the generated mailbox) sit next to each other in code order,
+                // and rayon's default split put them all on one thread.
+                .with_max_len(1)
                 .map(|check| {
                     let mut cx = StoreCx::new(&self.options, info, summaries, folders, details_now);
                     check.check_store(&mut cx);
