@@ -177,7 +177,7 @@ fn empty_list(capacity: usize) -> Vec<Property> {
     spare.unwrap_or_else(|| Vec::with_capacity(capacity))
 }
 
-/// The bag's list is emptied and kept for another bag (see [`SPARE`]) unless the thread keeps
+/// The bag's list is emptied and kept for another bag (see the thread-local `SPARE`) unless the thread keeps
 /// enough lists already.
 impl Drop for PropertyBag {
     fn drop(&mut self) {

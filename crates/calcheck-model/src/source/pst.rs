@@ -7,7 +7,7 @@
 //! caches so that mail is never decoded. Items are then read one at a time as the iterator
 //! reaches them, so memory does not grow with the file. A message that cannot be read becomes an
 //! [`UnreadableItem`] and the scan goes on; problems inside a readable message (a block CRC
-//! mismatch, an unreadable attachment) become [`ReadIssue`](crate::ReadIssue)s on the item.
+//! mismatch, an unreadable attachment) become [`ReadIssue`]s on the item.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
