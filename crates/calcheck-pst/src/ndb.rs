@@ -1537,18 +1537,13 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_range_across_a_window_boundary_is_served_from_both_windows() {
-        // Reading 20 bytes across the boundary after the second window reads the second and
-        // third windows whole; ranges inside either of them, or across the same boundary, are
-        // then served without reading the file again, and a read of the same boundary after other
-        // windows pushed both out reads them again.
-        let ws = Stream::Blocks.window_size() as usize;
-        let size = 8 * ws;
+    /// A file of `size` bytes (the mini file's header, then byte `i` = `i * mul % modulus`), an
+    /// [`Ndb`] over it and the count of the reads the Ndb makes from it.
+    fn counted_file(size: usize, mul: usize, modulus: usize) -> (Vec<u8>, Arc<AtomicU64>, Ndb) {
         let mut bytes = mini_file(&[], &[]);
         bytes.resize(size, 0);
         for (i, b) in bytes.iter_mut().enumerate().skip(4096) {
-            *b = (i * 31 % 239) as u8;
+            *b = (i * mul % modulus) as u8;
         }
         let reads = Arc::new(AtomicU64::new(0));
         let n = Ndb::open(Box::new(Counting(
@@ -1556,6 +1551,17 @@ mod tests {
             Arc::clone(&reads),
         )))
         .unwrap();
+        (bytes, reads, n)
+    }
+
+    #[test]
+    fn a_range_across_a_window_boundary_is_served_from_both_windows() {
+        // Reading 20 bytes across the boundary after the second window reads the second and
+        // third windows whole; ranges inside either of them, or across the same boundary, are
+        // then served without reading the file again, and a read of the same boundary after other
+        // windows pushed both out reads them again.
+        let ws = Stream::Blocks.window_size() as usize;
+        let (bytes, reads, n) = counted_file(8 * ws, 31, 239);
         let read = |at: usize, len: usize| {
             let got = n
                 .read_range(at as u64, len, Stream::Blocks, "TEST")
@@ -1588,18 +1594,7 @@ mod tests {
         let pw = Stream::Pages.window_size() as usize;
         let blocks = Stream::Blocks.windows();
         let pages = Stream::Pages.windows();
-        let size = blocks * bw + pages * pw + 4096;
-        let mut bytes = mini_file(&[], &[]);
-        bytes.resize(size, 0);
-        for (i, b) in bytes.iter_mut().enumerate().skip(4096) {
-            *b = (i * 13 % 241) as u8;
-        }
-        let reads = Arc::new(AtomicU64::new(0));
-        let n = Ndb::open(Box::new(Counting(
-            MemSource::new(bytes.clone()),
-            Arc::clone(&reads),
-        )))
-        .unwrap();
+        let (bytes, reads, n) = counted_file(blocks * bw + pages * pw + 4096, 13, 241);
         let block_at = |i: usize| i * bw + 100;
         let page_at = |i: usize| blocks * bw + i * pw + 100;
         for i in 0..blocks {
