@@ -280,28 +280,13 @@ impl PropertyBag {
         }
     }
 
-    /// [`PropertyBag::insert_stored`] of the registered property `def` with a location, for a
-    /// reader that found the definition in a table of its own: the key is the registry's
-    /// (`def.key`), and the property is written once, into the bag's list, when its slot is not
-    /// taken yet.
+    /// [`PropertyBag::insert_stored`] of a registered property with a location, for a reader that
+    /// has its registered slot at hand already, with the identity of the definition there (`key`,
+    /// the registry's [`crate::names::key_at`]): the property is written once, into the bag's
+    /// list, when its slot is not taken yet. Taking the slot and key directly, rather than the
+    /// definition, spares the slot test and the key one dependent load after a value is decoded.
     // Always inlined into the readers' loops over values: as a call, the value and its location
     // went through memory to it.
-    #[allow(clippy::inline_always)]
-    #[inline(always)]
-    pub fn insert_stored_registered(
-        &mut self,
-        def: &PropDef,
-        type_code: u16,
-        value: impl Into<PropValue>,
-        location: ValueLocation,
-    ) {
-        self.insert_stored_in_slot(&def.key, def.slot_u16(), type_code, value, location);
-    }
-
-    /// [`PropertyBag::insert_stored_registered`] for a reader that has the registered slot at
-    /// hand already, with the identity of the definition there (`key`, the registry's
-    /// [`crate::names::key_at`]): the slot test and the key then wait for one load less after
-    /// the value is decoded.
     #[allow(clippy::inline_always)]
     #[inline(always)]
     pub(crate) fn insert_stored_in_slot(
@@ -312,24 +297,9 @@ impl PropertyBag {
         value: impl Into<PropValue>,
         location: ValueLocation,
     ) {
-        if self.holds_slot(slot) {
-            self.replace_slot(
-                Property {
-                    key: key.to_key(),
-                    type_code,
-                    value: value.into(),
-                    provenance: Provenance::Stored,
-                    location: Some(location),
-                    slot,
-                },
-                slot,
-            );
-            return;
-        }
         // The key is made before the room left is asked: making a named key may allocate, and
         // after a call the compiler no longer knows what the list holds.
         let key = key.to_key();
-        let position = self.props.len();
         let prop = |value: PropValue| Property {
             key,
             type_code,
@@ -338,6 +308,11 @@ impl PropertyBag {
             location: Some(location),
             slot,
         };
+        if self.holds_slot(slot) {
+            self.replace_slot(prop(value.into()), slot);
+            return;
+        }
+        let position = self.props.len();
         // With room known to be left (readers size the bag for every value they may add), the
         // push cannot call out to grow the list, so the compiler stores every field straight
         // into it. Otherwise it built the property on the stack first with narrow stores (the
@@ -381,7 +356,7 @@ impl PropertyBag {
     }
 
     /// Appends `prop` to a list that has no room left: out of line, so that the common push
-    /// never calls out (see [`PropertyBag::insert_stored_registered`]).
+    /// never calls out (see [`PropertyBag::insert_stored_in_slot`]).
     #[cold]
     #[inline(never)]
     fn push_growing(&mut self, prop: Property) {
@@ -646,8 +621,8 @@ mod tests {
     fn registered_properties_are_found_by_definition_in_small_and_large_bags() {
         // Every registered property, twice (the second value wins), with unregistered ones in
         // between: the bag grows from comparing slots to a slot table. Built through `insert`,
-        // `insert_stored` and (for registered keys) `insert_stored_registered`, which must
-        // index alike.
+        // `insert_stored` and (for registered keys) `insert_stored_in_slot`, which must index
+        // alike.
         for (count, way) in [3, names::ALL.len()]
             .into_iter()
             .flat_map(|c| [(c, 0), (c, 1), (c, 2)])
@@ -657,8 +632,9 @@ mod tests {
                 let slot = names::slot_of(&key);
                 match (way, slot.and_then(|s| names::ALL.get(s))) {
                     (0, _) => bag.insert(Property::new(key, 0x0003, PropValue::I32(value))),
-                    (2, Some(def)) => bag.insert_stored_registered(
-                        def,
+                    (2, Some(def)) => bag.insert_stored_in_slot(
+                        &def.key,
+                        u16::try_from(def.slot()).unwrap(),
                         0x0003,
                         PropValue::I32(value),
                         ValueLocation::Text("here".into()),

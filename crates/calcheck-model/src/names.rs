@@ -86,11 +86,6 @@ impl PropDef {
         usize::from(self.slot)
     }
 
-    /// [`PropDef::slot`] as property bags store it.
-    pub(crate) fn slot_u16(&self) -> u16 {
-        self.slot
-    }
-
     /// The full tag of a tagged property (`None` for named ones, whose id is store-local).
     pub fn tag(&self) -> Option<u32> {
         match self.key {

@@ -411,7 +411,7 @@ impl PropSink for BagSink<'_> {
     }
 
     // The value is made a `PropValue` only where the bag keeps it (see
-    // `PropertyBag::insert_stored_registered`).
+    // `PropertyBag::insert_stored_in_slot`).
     #[allow(clippy::inline_always)]
     #[inline(always)]
     fn push_as(
