@@ -276,14 +276,7 @@ impl PartialEq for CalendarItem {
 impl CalendarItem {
     /// An empty item at `item_ref`.
     pub fn new(item_ref: ItemRef) -> Self {
-        Self::with_props(item_ref, PropertyBag::new())
-    }
-
-    /// An item at `item_ref` with the properties `props` and nothing else yet, for readers that
-    /// build the bag before the item (an empty bag made only to be replaced costs its making and
-    /// its drop, for every item read).
-    pub fn with_props(item_ref: ItemRef, props: PropertyBag) -> Self {
-        Self::from_parts(item_ref, props, Vec::new(), Vec::new(), Vec::new())
+        Self::from_parts(item_ref, PropertyBag::new(), Vec::new(), Vec::new(), Vec::new())
     }
 
     /// An item made of parts a reader has already built, with the default coverage. Made as the
