@@ -216,6 +216,23 @@ thread_local! {
     static DIRECT_READS: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
+/// Calls `f` with the thread's buffer for reads the windows cannot serve ([`DIRECT_READS`]), or
+/// with a new one if it is in use (it never is: nothing done with the bytes reads the file), and
+/// frees the buffer's room afterwards when a long read grew it past [`DIRECT_READ_KEEP`].
+fn with_scratch<R>(f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
+    DIRECT_READS.with(|cell| {
+        let mut held = cell.try_borrow_mut().ok();
+        let mut fresh = Vec::new();
+        let r = f(held.as_deref_mut().unwrap_or(&mut fresh));
+        if let Some(held) = held.as_deref_mut()
+            && held.capacity() > DIRECT_READ_KEEP
+        {
+            *held = Vec::new();
+        }
+        r
+    })
+}
+
 /// Blocks larger than this are read into recycled buffers; smaller ones are cheap to allocate.
 const POOLED_BLOCK_MIN: usize = 1024;
 /// Capacity of a new recycled buffer: a whole Unicode block, so any later block fits.
@@ -622,12 +639,7 @@ impl Ndb {
         if let Some(r) = self.read_windowed(offset, len, stream, &mut f) {
             return Ok(r);
         }
-        DIRECT_READS.with(|cell| {
-            // The thread's buffer, or a new one if it is in use (it never is: nothing `f` does
-            // reads the file).
-            let mut held = cell.try_borrow_mut().ok();
-            let mut fresh = Vec::new();
-            let buf = held.as_deref_mut().unwrap_or(&mut fresh);
+        with_scratch(|buf| {
             if buf.len() < len {
                 buf.resize(len, 0);
             }
@@ -642,13 +654,7 @@ impl Ndb {
             let f = f.ok_or_else(|| {
                 Error::corrupt(structure, format!("file offset {offset:#x}"), "read twice")
             })?;
-            let r = f(buf);
-            if let Some(held) = held.as_deref_mut() {
-                if held.capacity() > DIRECT_READ_KEEP {
-                    *held = Vec::new();
-                }
-            }
-            Ok(r)
+            Ok(f(buf))
         })
     }
 
@@ -710,11 +716,7 @@ impl Ndb {
             if head.len() + tail.len() != len {
                 return None;
             }
-            DIRECT_READS.with(|scratch| {
-                // The thread's buffer (at most two windows long), or a new one if it is in use.
-                let mut kept = scratch.try_borrow_mut().ok();
-                let mut fresh = Vec::new();
-                let buf = kept.as_deref_mut().unwrap_or(&mut fresh);
+            with_scratch(|buf| {
                 buf.clear();
                 buf.extend_from_slice(head);
                 buf.extend_from_slice(tail);
