@@ -276,7 +276,13 @@ impl PartialEq for CalendarItem {
 impl CalendarItem {
     /// An empty item at `item_ref`.
     pub fn new(item_ref: ItemRef) -> Self {
-        Self::from_parts(item_ref, PropertyBag::new(), Vec::new(), Vec::new(), Vec::new())
+        Self::from_parts(
+            item_ref,
+            PropertyBag::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+        )
     }
 
     /// An item made of parts a reader has already built, with the default coverage. Made as the
