@@ -400,6 +400,10 @@ pub fn decode_utf16le(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// Bits of four UTF-16LE units read as one little-endian `u64` that are zero only when all four
+/// are ASCII: each unit's high byte and the top bit of its low byte.
+const NOT_ASCII: u64 = 0xFF80_FF80_FF80_FF80;
+
 /// Longest text, in UTF-16 units, that [`ascii_of_utf16le`] narrows on the stack.
 const STACK_TEXT_UNITS: usize = 64;
 
@@ -429,7 +433,6 @@ fn narrow_quad(v: u64) -> [u8; 4] {
 /// to a multiple of 16 bytes (its zero padding is ASCII too), which the standard library does a
 /// word pair at a time, and copied into a string of exactly its length.
 fn ascii_of_utf16le(text: &[u8]) -> Option<String> {
-    const NOT_ASCII: u64 = 0xFF80_FF80_FF80_FF80;
     let len = text.len() / 2;
     if !(STACK_TEXT_MIN_UNITS..=STACK_TEXT_UNITS).contains(&len) {
         return ascii_of_utf16le_pushed(text);
@@ -466,7 +469,6 @@ fn ascii_of_utf16le(text: &[u8]) -> Option<String> {
 /// low bytes must be below 0x80, each character pushed as it is known to be ASCII (so the bytes
 /// need no UTF-8 check).
 fn ascii_of_utf16le_pushed(text: &[u8]) -> Option<String> {
-    const NOT_ASCII: u64 = 0xFF80_FF80_FF80_FF80;
     // Built by pushing characters known to be ASCII, so the bytes need no second validation
     // pass (which cost as much as the test and copy here).
     let mut out = String::with_capacity(text.len() / 2);
