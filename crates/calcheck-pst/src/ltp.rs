@@ -740,16 +740,9 @@ pub fn pc_entries(heap: &Heap<'_>) -> Result<Vec<PcEntry>> {
             ),
         ));
     }
-    // A PC whose root is a leaf (every PC of a calendar item) is read as one slice of 8-byte
-    // records; a leaf that is not a whole number of records, and index levels, take the general
-    // walk, which reports them.
-    if bth.levels == 0 && bth.root != 0 {
-        if let Ok(leaf) = heap.item(bth.root) {
-            if leaf.len() % 8 == 0 {
-                return Ok(leaf.chunks_exact(8).map(pc_record).collect());
-            }
-        }
-    }
+    // A PC whose root is one whole leaf was read by `pc_leaf` above (a leaf it refuses, `item`
+    // refuses too); a leaf that is not a whole number of records, and index levels, take the
+    // general walk, which reports them.
     // Straight from the records into a list of the right size, rather than through a list of
     // record slices.
     let mut out = Vec::with_capacity(bth.record_hint());
