@@ -50,9 +50,12 @@ impl Check for DuplicateGlobalObjectId {
         // is reported against the oldest item with its id.
         let items = cx.items;
         let calendar = || items.iter().filter(|s| !s.meeting_message());
-        let by_goid = duplicates(calendar().map(|s| (s, s.goid())));
-        let by_clean =
-            duplicates(calendar().map(|s| (s, s.clean_goid().filter(|_| !s.is_exception()))));
+        // The two sorts are independent and are this check's whole cost (about 0.7 ms each on the
+        // generated mailbox), the longest store task: on two threads they run side by side.
+        let (by_goid, by_clean) = rayon::join(
+            || duplicates(calendar().map(|s| (s, s.goid()))),
+            || duplicates(calendar().map(|s| (s, s.clean_goid().filter(|_| !s.is_exception())))),
+        );
         // Both lists are in source order; each item that either names is one finding.
         let mut hits: BTreeMap<usize, Hit<'_>> = BTreeMap::new();
         for (s, first) in by_goid {
