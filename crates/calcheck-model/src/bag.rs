@@ -230,7 +230,7 @@ impl Drop for PropertyBag {
             return;
         }
         let mut props = core::mem::take(&mut self.props);
-        for prop in props.drain(..) {
+        while let Some(prop) = props.pop() {
             release(prop);
         }
         // A thread that is ending has no pool any more; the list is then simply freed.
