@@ -7,6 +7,10 @@ use crate::error::{Error, Result};
 use crate::guid::Guid;
 use crate::reader::Reader;
 
+/// The string type of [`PropValue`] text: up to 24 bytes are stored inline, without a heap
+/// allocation (most property strings are that short), and it derefs to `str` like `String`.
+pub use compact_str::CompactString;
+
 /// A property tag: the property id in the high 16 bits, the [`PropType`] code in the low 16.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PropTag(pub u32);
@@ -292,11 +296,11 @@ pub enum PropValue {
     /// PtypInteger64.
     I64(i64),
     /// PtypString (UTF-16LE on disk).
-    Unicode(String),
+    Unicode(CompactString),
     /// PtypString8, decoded with the item's code page.
     String8 {
         /// The decoded text.
-        text: String,
+        text: CompactString,
         /// The Windows code page used to decode it.
         codepage: u16,
     },
@@ -368,18 +372,20 @@ pub const CP_WINDOWS_1252: u16 = 1252;
 /// Decodes 8-bit text in a Windows code page, replacing what cannot be decoded.
 ///
 /// Unknown code pages fall back to windows-1252, which maps every byte.
-pub fn decode_string8(bytes: &[u8], codepage: u16) -> String {
+pub fn decode_string8(bytes: &[u8], codepage: u16) -> CompactString {
     let bytes = trim_nul8(bytes);
     if codepage == CP_UTF16LE {
         return decode_utf16le(bytes);
     }
     let enc = codepage::to_encoding(codepage).unwrap_or(encoding_rs::WINDOWS_1252);
+    // Text the code page maps to itself (ASCII in most code pages) comes back borrowed and is
+    // copied once, inline when short; decoded text moves its buffer over.
     let (text, _) = enc.decode_without_bom_handling(bytes);
-    text.into_owned()
+    CompactString::from(text)
 }
 
 /// Decodes UTF-16LE text, dropping one trailing NUL if present and replacing unpaired surrogates.
-pub fn decode_utf16le(bytes: &[u8]) -> String {
+pub fn decode_utf16le(bytes: &[u8]) -> CompactString {
     // Strings in MAPI streams are often NUL-terminated; the terminators are not part of the value.
     let mut units = bytes.chunks_exact(2);
     let mut end = units.len();
@@ -407,11 +413,6 @@ const NOT_ASCII: u64 = 0xFF80_FF80_FF80_FF80;
 /// Longest text, in UTF-16 units, that [`ascii_of_utf16le`] narrows on the stack.
 const STACK_TEXT_UNITS: usize = 64;
 
-/// Shortest text, in UTF-16 units, that [`ascii_of_utf16le`] narrows on the stack rather than
-/// pushing character by character: below it the fixed cost of the UTF-8 check and the copy is
-/// more than what the narrowing saves.
-const STACK_TEXT_MIN_UNITS: usize = 17;
-
 /// The stack buffer ASCII text is narrowed into: aligned so that the UTF-8 check of the standard
 /// library reads it a word pair at a time from its first byte.
 #[repr(align(16))]
@@ -427,44 +428,49 @@ fn narrow_quad(v: u64) -> [u8; 4] {
 /// The text of UTF-16LE code units that are all ASCII, or `None` when one is not.
 ///
 /// Most property strings are ASCII; for them each UTF-16 unit is one byte of UTF-8, which skips
-/// the general decoder (a measurable share of reading an item). Text of 17 to 64 units is
+/// the general decoder (a measurable share of reading an item). Text of up to 64 units is
 /// narrowed four units at a time into a zeroed stack buffer without any test in the loop, the
 /// units all ORed together to be tested once at the end; the buffer is then checked as UTF-8 up
 /// to a multiple of 16 bytes (its zero padding is ASCII too), which the standard library does a
-/// word pair at a time, and copied into a string of exactly its length.
-fn ascii_of_utf16le(text: &[u8]) -> Option<String> {
+/// word pair at a time, and copied into the string, inline (no allocation) up to 24 bytes.
+fn ascii_of_utf16le(text: &[u8]) -> Option<CompactString> {
     let len = text.len() / 2;
-    if !(STACK_TEXT_MIN_UNITS..=STACK_TEXT_UNITS).contains(&len) {
-        return ascii_of_utf16le_pushed(text);
+    if len > STACK_TEXT_UNITS {
+        // Longer text is on the heap whatever the string type; the buffer built is kept.
+        return ascii_of_utf16le_pushed(text).map(CompactString::from);
     }
+    // The units are first copied into a zeroed buffer, so that they are narrowed in whole blocks
+    // of 16 without a tail to handle one unit at a time (the zero padding is ASCII).
+    let mut wide = [0u8; 2 * STACK_TEXT_UNITS];
+    wide.get_mut(..len * 2)?
+        .copy_from_slice(text.get(..len * 2)?);
+    let blocks = len.div_ceil(16);
     let mut buf = Narrowed([0; STACK_TEXT_UNITS]);
     let mut seen = 0u64;
-    let mut quads = text.chunks_exact(8);
-    for (out, quad) in buf.0.chunks_exact_mut(4).zip(&mut quads) {
-        // `chunks_exact(8)` only gives 8-byte quads; were it not so, the stand-in is not ASCII.
-        let v = u64::from_le_bytes(quad.try_into().unwrap_or([0xFF; 8]));
-        seen |= v;
-        out.copy_from_slice(&narrow_quad(v));
-    }
-    // The last one to three units, after the whole quads.
-    let tail = buf.0.get_mut(len / 4 * 4..len).unwrap_or_default();
-    for (out, unit) in tail.iter_mut().zip(quads.remainder().chunks_exact(2)) {
-        if let [lo, hi] = unit {
-            seen |= u64::from(u16::from_le_bytes([*lo, *hi]));
-            *out = *lo;
+    for (out, block) in buf
+        .0
+        .chunks_exact_mut(16)
+        .zip(wide.chunks_exact(32))
+        .take(blocks)
+    {
+        for (out, quad) in out.chunks_exact_mut(4).zip(block.chunks_exact(8)) {
+            // `chunks_exact(8)` only gives 8-byte quads; were it not so, the stand-in is not ASCII.
+            let v = u64::from_le_bytes(quad.try_into().unwrap_or([0xFF; 8]));
+            seen |= v;
+            out.copy_from_slice(&narrow_quad(v));
         }
     }
     if seen & NOT_ASCII != 0 {
         return None;
     }
-    let padded = buf.0.get(..len.div_ceil(16) * 16)?;
+    let padded = buf.0.get(..blocks * 16)?;
     core::str::from_utf8(padded)
         .ok()?
         .get(..len)
-        .map(String::from)
+        .map(CompactString::from)
 }
 
-/// [`ascii_of_utf16le`] for short text and text longer than its stack buffer: four units are
+/// [`ascii_of_utf16le`] for text longer than its stack buffer: four units are
 /// tested and copied per step, as one little-endian `u64` whose high bytes must be zero and whose
 /// low bytes must be below 0x80, each character pushed as it is known to be ASCII (so the bytes
 /// need no UTF-8 check).
