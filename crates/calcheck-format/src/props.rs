@@ -339,6 +339,10 @@ impl PropValue {
     }
 
     /// The text of a string value.
+    // Inlined across crates: the checks read strings through it many times per item, and with
+    // the compact string's deref (its length and place come from its last byte) it is no longer
+    // small enough to be inlined without asking.
+    #[inline]
     pub fn as_str(&self) -> Option<&str> {
         match self {
             PropValue::Unicode(s) | PropValue::String8 { text: s, .. } => Some(s),
@@ -429,10 +433,11 @@ fn narrow_quad(v: u64) -> [u8; 4] {
 ///
 /// Most property strings are ASCII; for them each UTF-16 unit is one byte of UTF-8, which skips
 /// the general decoder (a measurable share of reading an item). Text of up to 64 units is
-/// narrowed four units at a time into a zeroed stack buffer without any test in the loop, the
-/// units all ORed together to be tested once at the end; the buffer is then checked as UTF-8 up
-/// to a multiple of 16 bytes (its zero padding is ASCII too), which the standard library does a
-/// word pair at a time, and copied into the string, inline (no allocation) up to 24 bytes.
+/// copied into a zeroed buffer and narrowed from there in whole blocks of 16 units, four units
+/// at a time, into a stack buffer without any test in the loop, the units all ORed together to
+/// be tested once at the end; the narrowed blocks are then checked as UTF-8 (the zero padding
+/// is ASCII too), which the standard library does a word pair at a time, and copied into the
+/// string, inline (no allocation) up to 24 bytes.
 fn ascii_of_utf16le(text: &[u8]) -> Option<CompactString> {
     let len = text.len() / 2;
     if len > STACK_TEXT_UNITS {
