@@ -614,9 +614,9 @@ mod tests {
 
     #[test]
     fn utf16le_text_of_every_length_around_the_short_buffer() {
-        // ASCII text of 0 to 66 characters, with and without a NUL terminator: pushed character
-        // by character below 17 units and above 64, narrowed on the stack from 17 to 64, at
-        // every remainder of the four units both ways take per step.
+        // ASCII text of 0 to 66 characters, with and without a NUL terminator: narrowed on the
+        // stack up to 64 units (at every remainder of the eight units a step takes, so through
+        // each way the last units are read), pushed character by character above.
         let alphabet = "Weekly status meeting, room 4.12 (building B) - please be on time!";
         for len in 0..=alphabet.len() {
             let text = &alphabet[..len];
@@ -624,6 +624,29 @@ mod tests {
             assert_eq!(decode_utf16le(&bytes), text, "length {len}");
             bytes.extend([0, 0]);
             assert_eq!(decode_utf16le(&bytes), text, "length {len} with a NUL");
+        }
+    }
+
+    #[test]
+    fn one_non_ascii_unit_anywhere_in_text_of_every_length_is_decoded() {
+        // The ASCII path reads the last units through overlapping words (the last eight units,
+        // or the first and last four): a unit that is not ASCII at any position of text of any
+        // length up to past the stack buffer must send the text to the general decoder.
+        for len in 1..=66 {
+            for at in 0..len {
+                for odd in ['\u{e9}', '\u{4f1a}'] {
+                    let text: String = (0..len)
+                        .map(|i| {
+                            if i == at {
+                                odd
+                            } else {
+                                char::from(b'a' + (i % 26) as u8)
+                            }
+                        })
+                        .collect();
+                    assert_eq!(decode_utf16le(&utf16le(&text)), text, "{len} {at} {odd}");
+                }
+            }
         }
     }
 
