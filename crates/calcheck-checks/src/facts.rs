@@ -395,7 +395,7 @@ mod tests {
         let mut put = |def: &names::PropDef, v: Option<Result<&str, u32>>| {
             let value = match v {
                 None => return,
-                Some(Ok(s)) => PropValue::Unicode(s.to_owned()),
+                Some(Ok(s)) => PropValue::Unicode(s.into()),
                 Some(Err(code)) => PropValue::ErrorCode(code),
             };
             r.props.insert(calcheck_model::Property::new(

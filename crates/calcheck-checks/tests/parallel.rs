@@ -179,7 +179,10 @@ impl Synthetic {
                 &names::MESSAGE_CLASS,
                 PropValue::Unicode("IPM.Appointment".into()),
             ),
-            (&names::SUBJECT, PropValue::Unicode(format!("Item {key}"))),
+            (
+                &names::SUBJECT,
+                PropValue::Unicode(format!("Item {key}").into()),
+            ),
             (&names::APPOINTMENT_START_WHOLE, PropValue::Time(start)),
             (&names::APPOINTMENT_END_WHOLE, PropValue::Time(start + HOUR)),
             // Copies are created later than their originals, so they are the ones reported.

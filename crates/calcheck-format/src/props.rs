@@ -7,6 +7,10 @@ use crate::error::{Error, Result};
 use crate::guid::Guid;
 use crate::reader::Reader;
 
+/// The string type of [`PropValue`] text: up to 24 bytes are stored inline, without a heap
+/// allocation (most property strings are that short), and it derefs to `str` like `String`.
+pub use compact_str::CompactString;
+
 /// A property tag: the property id in the high 16 bits, the [`PropType`] code in the low 16.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PropTag(pub u32);
@@ -292,11 +296,11 @@ pub enum PropValue {
     /// PtypInteger64.
     I64(i64),
     /// PtypString (UTF-16LE on disk).
-    Unicode(String),
+    Unicode(CompactString),
     /// PtypString8, decoded with the item's code page.
     String8 {
         /// The decoded text.
-        text: String,
+        text: CompactString,
         /// The Windows code page used to decode it.
         codepage: u16,
     },
@@ -335,6 +339,10 @@ impl PropValue {
     }
 
     /// The text of a string value.
+    // Inlined across crates: the checks read strings through it many times per item, and with
+    // the compact string's deref (its length and place come from its last byte) it is no longer
+    // small enough to be inlined without asking.
+    #[inline]
     pub fn as_str(&self) -> Option<&str> {
         match self {
             PropValue::Unicode(s) | PropValue::String8 { text: s, .. } => Some(s),
@@ -368,18 +376,20 @@ pub const CP_WINDOWS_1252: u16 = 1252;
 /// Decodes 8-bit text in a Windows code page, replacing what cannot be decoded.
 ///
 /// Unknown code pages fall back to windows-1252, which maps every byte.
-pub fn decode_string8(bytes: &[u8], codepage: u16) -> String {
+pub fn decode_string8(bytes: &[u8], codepage: u16) -> CompactString {
     let bytes = trim_nul8(bytes);
     if codepage == CP_UTF16LE {
         return decode_utf16le(bytes);
     }
     let enc = codepage::to_encoding(codepage).unwrap_or(encoding_rs::WINDOWS_1252);
+    // Text the code page maps to itself (ASCII in most code pages) comes back borrowed and is
+    // copied once, inline when short; decoded text moves its buffer over.
     let (text, _) = enc.decode_without_bom_handling(bytes);
-    text.into_owned()
+    CompactString::from(text)
 }
 
 /// Decodes UTF-16LE text, dropping one trailing NUL if present and replacing unpaired surrogates.
-pub fn decode_utf16le(bytes: &[u8]) -> String {
+pub fn decode_utf16le(bytes: &[u8]) -> CompactString {
     // Strings in MAPI streams are often NUL-terminated; the terminators are not part of the value.
     let mut units = bytes.chunks_exact(2);
     let mut end = units.len();
@@ -407,11 +417,6 @@ const NOT_ASCII: u64 = 0xFF80_FF80_FF80_FF80;
 /// Longest text, in UTF-16 units, that [`ascii_of_utf16le`] narrows on the stack.
 const STACK_TEXT_UNITS: usize = 64;
 
-/// Shortest text, in UTF-16 units, that [`ascii_of_utf16le`] narrows on the stack rather than
-/// pushing character by character: below it the fixed cost of the UTF-8 check and the copy is
-/// more than what the narrowing saves.
-const STACK_TEXT_MIN_UNITS: usize = 17;
-
 /// The stack buffer ASCII text is narrowed into: aligned so that the UTF-8 check of the standard
 /// library reads it a word pair at a time from its first byte.
 #[repr(align(16))]
@@ -419,39 +424,76 @@ struct Narrowed([u8; STACK_TEXT_UNITS]);
 
 /// Clears the high byte of each 16-bit unit of `v` and packs the four low bytes together, in
 /// order: the UTF-16LE units of four ASCII characters become their four UTF-8 bytes.
-fn narrow_quad(v: u64) -> [u8; 4] {
+fn narrow_quad(v: u64) -> u64 {
     let pairs = (v | (v >> 8)) & 0x0000_FFFF_0000_FFFF;
-    ((pairs | (pairs >> 16)) as u32).to_le_bytes()
+    (pairs | (pairs >> 16)) & 0xFFFF_FFFF
 }
 
 /// The text of UTF-16LE code units that are all ASCII, or `None` when one is not.
 ///
 /// Most property strings are ASCII; for them each UTF-16 unit is one byte of UTF-8, which skips
-/// the general decoder (a measurable share of reading an item). Text of 17 to 64 units is
-/// narrowed four units at a time into a zeroed stack buffer without any test in the loop, the
-/// units all ORed together to be tested once at the end; the buffer is then checked as UTF-8 up
-/// to a multiple of 16 bytes (its zero padding is ASCII too), which the standard library does a
-/// word pair at a time, and copied into a string of exactly its length.
-fn ascii_of_utf16le(text: &[u8]) -> Option<String> {
+/// the general decoder (a measurable share of reading an item). Text of up to 64 units is
+/// narrowed eight units at a time into a stack buffer without any test in the loop, the units
+/// all ORed together to be tested once at the end; the narrowed buffer is then checked as UTF-8
+/// (its zero padding is ASCII too), which the standard library does a word pair at a time, and
+/// copied into the string, inline (no allocation) up to 24 bytes.
+///
+/// Each eight narrowed bytes are put together in a register and written with one aligned 8-byte
+/// store, the width at which the UTF-8 check reads them back: bytes written in smaller pieces
+/// (a copy, or four-byte stores) cannot be forwarded to those wider loads, and the processor
+/// stalled on them until the stores had drained (perf put a third of this function's samples
+/// there).
+fn ascii_of_utf16le(text: &[u8]) -> Option<CompactString> {
     let len = text.len() / 2;
-    if !(STACK_TEXT_MIN_UNITS..=STACK_TEXT_UNITS).contains(&len) {
-        return ascii_of_utf16le_pushed(text);
+    if len > STACK_TEXT_UNITS {
+        // Longer text is on the heap whatever the string type; the buffer built is kept.
+        return ascii_of_utf16le_pushed(text).map(CompactString::from);
     }
     let mut buf = Narrowed([0; STACK_TEXT_UNITS]);
     let mut seen = 0u64;
-    let mut quads = text.chunks_exact(8);
-    for (out, quad) in buf.0.chunks_exact_mut(4).zip(&mut quads) {
-        // `chunks_exact(8)` only gives 8-byte quads; were it not so, the stand-in is not ASCII.
-        let v = u64::from_le_bytes(quad.try_into().unwrap_or([0xFF; 8]));
-        seen |= v;
-        out.copy_from_slice(&narrow_quad(v));
+    let mut octets = text.chunks_exact(16);
+    let mut words = buf.0.chunks_exact_mut(8);
+    // The octets come first in the zip: when they run out, no word has been taken for them.
+    for (octet, out) in (&mut octets).zip(&mut words) {
+        // `chunks_exact(16)` only gives 16-byte pieces; were it not so, the stand-in is not ASCII.
+        let (lo, hi) = octet.split_at_checked(8).unwrap_or_default();
+        let lo = u64::from_le_bytes(lo.try_into().unwrap_or([0xFF; 8]));
+        let hi = u64::from_le_bytes(hi.try_into().unwrap_or([0xFF; 8]));
+        seen |= lo | hi;
+        out.copy_from_slice(&(narrow_quad(lo) | narrow_quad(hi) << 32).to_le_bytes());
     }
-    // The last one to three units, after the whole quads.
-    let tail = buf.0.get_mut(len / 4 * 4..len).unwrap_or_default();
-    for (out, unit) in tail.iter_mut().zip(quads.remainder().chunks_exact(2)) {
-        if let [lo, hi] = unit {
-            seen |= u64::from(u16::from_le_bytes([*lo, *hi]));
-            *out = *lo;
+    // The last one to seven units, put together in a register as one more word: from the last
+    // eight units of the text when there are that many (the overlap shifted out), from its first
+    // and last four when there are four to seven, and unit by unit only below four.
+    let rest = octets.remainder().len() / 2;
+    if rest > 0 {
+        let quad = |at: usize| {
+            let bytes = text.get(at..at + 8).and_then(|q| q.try_into().ok());
+            u64::from_le_bytes(bytes.unwrap_or([0xFF; 8]))
+        };
+        let word = if len >= 8 {
+            let (lo, hi) = (quad(2 * len - 16), quad(2 * len - 8));
+            seen |= lo | hi;
+            (narrow_quad(lo) | narrow_quad(hi) << 32) >> (8 * (8 - rest))
+        } else if len >= 4 {
+            // The two quads overlap when there are fewer than eight units; the bytes they share
+            // are the same, so ORing them together is harmless.
+            let (first, last) = (quad(0), quad(2 * len - 8));
+            seen |= first | last;
+            narrow_quad(first) | narrow_quad(last) << (8 * (len - 4))
+        } else {
+            let mut word = 0u64;
+            for (k, unit) in text.chunks_exact(2).enumerate() {
+                if let [lo, hi] = unit {
+                    let unit = u64::from(u16::from_le_bytes([*lo, *hi]));
+                    seen |= unit;
+                    word |= (unit & 0xFF) << (8 * k);
+                }
+            }
+            word
+        };
+        if let Some(out) = words.next() {
+            out.copy_from_slice(&word.to_le_bytes());
         }
     }
     if seen & NOT_ASCII != 0 {
@@ -461,10 +503,10 @@ fn ascii_of_utf16le(text: &[u8]) -> Option<String> {
     core::str::from_utf8(padded)
         .ok()?
         .get(..len)
-        .map(String::from)
+        .map(CompactString::from)
 }
 
-/// [`ascii_of_utf16le`] for short text and text longer than its stack buffer: four units are
+/// [`ascii_of_utf16le`] for text longer than its stack buffer: four units are
 /// tested and copied per step, as one little-endian `u64` whose high bytes must be zero and whose
 /// low bytes must be below 0x80, each character pushed as it is known to be ASCII (so the bytes
 /// need no UTF-8 check).
@@ -572,9 +614,9 @@ mod tests {
 
     #[test]
     fn utf16le_text_of_every_length_around_the_short_buffer() {
-        // ASCII text of 0 to 66 characters, with and without a NUL terminator: pushed character
-        // by character below 17 units and above 64, narrowed on the stack from 17 to 64, at
-        // every remainder of the four units both ways take per step.
+        // ASCII text of 0 to 66 characters, with and without a NUL terminator: narrowed on the
+        // stack up to 64 units (at every remainder of the eight units a step takes, so through
+        // each way the last units are read), pushed character by character above.
         let alphabet = "Weekly status meeting, room 4.12 (building B) - please be on time!";
         for len in 0..=alphabet.len() {
             let text = &alphabet[..len];
@@ -582,6 +624,29 @@ mod tests {
             assert_eq!(decode_utf16le(&bytes), text, "length {len}");
             bytes.extend([0, 0]);
             assert_eq!(decode_utf16le(&bytes), text, "length {len} with a NUL");
+        }
+    }
+
+    #[test]
+    fn one_non_ascii_unit_anywhere_in_text_of_every_length_is_decoded() {
+        // The ASCII path reads the last units through overlapping words (the last eight units,
+        // or the first and last four): a unit that is not ASCII at any position of text of any
+        // length up to past the stack buffer must send the text to the general decoder.
+        for len in 1..=66 {
+            for at in 0..len {
+                for odd in ['\u{e9}', '\u{4f1a}'] {
+                    let text: String = (0..len)
+                        .map(|i| {
+                            if i == at {
+                                odd
+                            } else {
+                                char::from(b'a' + (i % 26) as u8)
+                            }
+                        })
+                        .collect();
+                    assert_eq!(decode_utf16le(&utf16le(&text)), text, "{len} {at} {odd}");
+                }
+            }
         }
     }
 

@@ -167,7 +167,7 @@ fn read_name(strings: &[u8], at: usize) -> Option<String> {
     let mut r = Reader::new(rest, "NAMEID string");
     let len = r.u32("length").ok()? as usize;
     let bytes = r.bytes(len, "name").ok()?;
-    Some(calcheck_format::props::decode_utf16le(bytes))
+    Some(calcheck_format::props::decode_utf16le(bytes).into())
 }
 
 impl Pst {

@@ -6,7 +6,9 @@
 //! start with a count and an offset table.
 
 use calcheck_format::Reader;
-use calcheck_format::props::{MvBase, PropType, PropValue, decode_utf16le, decode_value};
+use calcheck_format::props::{
+    CompactString, MvBase, PropType, PropValue, decode_utf16le, decode_value,
+};
 
 /// Decodes the bytes of one property value of type code `ty`.
 ///
@@ -95,7 +97,7 @@ struct Bool(bool);
 /// See [`I32`].
 struct Time(u64);
 /// See [`I32`].
-struct Unicode(String);
+struct Unicode(CompactString);
 /// See [`I32`].
 struct Binary(Vec<u8>);
 

@@ -64,7 +64,7 @@ impl Value {
     /// A PtypString8 value, encoded in `codepage`.
     pub fn string8(text: &str, codepage: u16) -> Self {
         Value::Typed(PropValue::String8 {
-            text: text.to_owned(),
+            text: text.into(),
             codepage,
         })
     }
@@ -88,7 +88,7 @@ impl Value {
             MvBase::Unicode,
             values
                 .iter()
-                .map(|v| PropValue::Unicode((*v).to_owned()))
+                .map(|v| PropValue::Unicode((*v).into()))
                 .collect(),
         ))
     }
@@ -115,13 +115,13 @@ impl Value {
 
 impl From<&str> for Value {
     fn from(s: &str) -> Self {
-        Value::Typed(PropValue::Unicode(s.to_owned()))
+        Value::Typed(PropValue::Unicode(s.into()))
     }
 }
 
 impl From<String> for Value {
     fn from(s: String) -> Self {
-        Value::Typed(PropValue::Unicode(s))
+        Value::Typed(PropValue::Unicode(s.into()))
     }
 }
 

@@ -81,7 +81,7 @@ fn file_of(a: &Attachment) -> (String, Vec<u8>) {
         (
             Some(Value::Typed(PropValue::Unicode(name))),
             Some(Value::Typed(PropValue::Binary(data))),
-        ) => (name, data),
+        ) => (name.into(), data),
         other => panic!("not a file attachment: {other:?}"),
     }
 }

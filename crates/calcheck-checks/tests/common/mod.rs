@@ -313,9 +313,9 @@ fn value_of(ty: PropType, v: &toml::Value) -> Result<PropValue, String> {
         PropType::Integer64 => PropValue::I64(int(v)?),
         PropType::Boolean => PropValue::Bool(v.as_bool().ok_or("expected a boolean")?),
         PropType::Time => PropValue::Time(parse_time(v)?),
-        PropType::Unicode => PropValue::Unicode(v.as_str().ok_or("expected a string")?.to_owned()),
+        PropType::Unicode => PropValue::Unicode(v.as_str().ok_or("expected a string")?.into()),
         PropType::String8 => PropValue::String8 {
-            text: v.as_str().ok_or("expected a string")?.to_owned(),
+            text: v.as_str().ok_or("expected a string")?.into(),
             codepage: 1252,
         },
         PropType::Binary => PropValue::Binary(binary(v)?),

@@ -389,7 +389,7 @@ fn nul_terminated_utf16(r: &mut Reader<'_>) -> Result<String> {
     };
     let bytes = r.bytes(end * 2, "Name")?;
     r.skip(2, "Name terminator")?;
-    Ok(decode_utf16le(bytes))
+    Ok(decode_utf16le(bytes).into())
 }
 
 /// A u32 length and that many bytes.
@@ -527,7 +527,7 @@ mod tests {
                 MvBase::Unicode,
                 vec![
                     PropValue::Unicode("a".into()),
-                    PropValue::Unicode(String::new())
+                    PropValue::Unicode("".into())
                 ]
             )
         );

@@ -229,7 +229,7 @@ fn name_at(strings: &[u8], offset: u32) -> Option<String> {
     );
     let len = r.u32("NameLength").ok()?;
     let bytes = r.bytes(usize::try_from(len).ok()?, "Name").ok()?;
-    Some(decode_utf16le(bytes))
+    Some(decode_utf16le(bytes).into())
 }
 
 #[cfg(test)]

@@ -138,7 +138,7 @@ impl AnsiString {
 
     /// The text in code page `codepage` (1252 when unknown), trailing NULs dropped.
     pub fn text(&self, codepage: u16) -> String {
-        decode_string8(&self.bytes, codepage)
+        decode_string8(&self.bytes, codepage).into()
     }
 }
 

@@ -275,5 +275,5 @@ pub fn pff_time(ticks: u64) -> String {
 
 /// Decodes UTF-16LE text.
 pub fn utf16(bytes: &[u8]) -> String {
-    calcheck_format::props::decode_utf16le(bytes)
+    calcheck_format::props::decode_utf16le(bytes).into()
 }

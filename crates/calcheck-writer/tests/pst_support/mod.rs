@@ -386,7 +386,7 @@ pub fn subject(m: &Message) -> String {
         .iter()
         .find(|s| s.key == PropKey::Tagged(0x0037))
         .and_then(|s| match &s.value {
-            Value::Typed(PropValue::Unicode(t)) => Some(t.clone()),
+            Value::Typed(PropValue::Unicode(t)) => Some(t.to_string()),
             _ => None,
         })
         .unwrap_or_default()

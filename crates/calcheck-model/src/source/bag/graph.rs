@@ -60,7 +60,7 @@ pub fn map_organizer(organizer: &Value, props: &mut PropertyBag, pointer: &str) 
         fill(
             props,
             &names::SENT_REPRESENTING_NAME,
-            PropValue::Unicode(name.to_owned()),
+            PropValue::Unicode(name.into()),
             at.clone(),
         );
     }
@@ -69,17 +69,12 @@ pub fn map_organizer(organizer: &Value, props: &mut PropertyBag, pointer: &str) 
             &names::SENT_REPRESENTING_EMAIL_ADDRESS,
             &names::SENT_REPRESENTING_SMTP_ADDRESS,
         ] {
-            fill(
-                props,
-                def,
-                PropValue::Unicode(address.to_owned()),
-                at.clone(),
-            );
+            fill(props, def, PropValue::Unicode(address.into()), at.clone());
         }
         fill(
             props,
             &names::SENT_REPRESENTING_ADDRESS_TYPE,
-            PropValue::Unicode("SMTP".to_owned()),
+            PropValue::Unicode("SMTP".into()),
             at,
         );
     }
@@ -95,24 +90,20 @@ fn person_row(
     let mut props = PropertyBag::new();
     if let Some(name) = name {
         for def in [&names::DISPLAY_NAME, &names::RECIPIENT_DISPLAY_NAME] {
-            props.insert(derived(
-                def,
-                PropValue::Unicode(name.to_owned()),
-                at.to_owned(),
-            ));
+            props.insert(derived(def, PropValue::Unicode(name.into()), at.to_owned()));
         }
     }
     if let Some(address) = address {
         for def in [&names::EMAIL_ADDRESS, &names::SMTP_ADDRESS] {
             props.insert(derived(
                 def,
-                PropValue::Unicode(address.to_owned()),
+                PropValue::Unicode(address.into()),
                 at.to_owned(),
             ));
         }
         props.insert(derived(
             &names::ADDRESS_TYPE,
-            PropValue::Unicode("SMTP".to_owned()),
+            PropValue::Unicode("SMTP".into()),
             at.to_owned(),
         ));
     }

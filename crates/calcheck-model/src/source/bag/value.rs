@@ -150,9 +150,9 @@ pub fn parse_value(ty: PropType, v: &Value, codepage: Option<u16>) -> Result<Pro
             Value::Number(n) => n.as_u64().ok_or_else(|| bad("FILETIME ticks"))?,
             _ => return Err(bad("an ISO 8601 time")),
         }),
-        PropType::Unicode => PropValue::Unicode(text(v).ok_or_else(|| bad("a string"))?.to_owned()),
+        PropType::Unicode => PropValue::Unicode(text(v).ok_or_else(|| bad("a string"))?.into()),
         PropType::String8 => PropValue::String8 {
-            text: text(v).ok_or_else(|| bad("a string"))?.to_owned(),
+            text: text(v).ok_or_else(|| bad("a string"))?.into(),
             codepage: codepage.unwrap_or(CP_WINDOWS_1252),
         },
         PropType::Guid => {
@@ -185,7 +185,7 @@ pub fn format_value(v: &PropValue) -> Value {
         PropValue::F64(x) | PropValue::FloatingTime(x) => s(x.to_string()),
         PropValue::ErrorCode(x) => s(x.to_string()),
         PropValue::Bool(b) => s(b.to_string()),
-        PropValue::Unicode(t) | PropValue::String8 { text: t, .. } => s(t.clone()),
+        PropValue::Unicode(t) | PropValue::String8 { text: t, .. } => s(t.as_str().to_owned()),
         PropValue::Time(ft) => format_time(*ft).map_or_else(|| Value::from(*ft), s),
         PropValue::Guid(g) => s(g.to_string()),
         PropValue::Binary(b) | PropValue::Object(b) => s(BASE64.encode(b)),
