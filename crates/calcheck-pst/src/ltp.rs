@@ -174,8 +174,21 @@ pub enum HeapLocation<'a> {
     Text(Cow<'a, str>),
     /// A node of the node B-tree: `nid 0x...`.
     Nid(u32),
-    /// A sub-node of the node at the path: `path/sub 0x...`.
-    Sub(&'a str, u32),
+    /// A sub-node of the node at the location: `location/sub 0x...`. Nested sub-nodes (the
+    /// attachments of an embedded message) chain their parents' locations, so that no text is
+    /// made for a node until a warning or error names it.
+    Sub(&'a HeapLocation<'a>, u32),
+}
+
+impl HeapLocation<'_> {
+    /// The same location, borrowing its text rather than copying it.
+    pub fn reborrow(&self) -> HeapLocation<'_> {
+        match self {
+            HeapLocation::Text(t) => HeapLocation::Text(Cow::Borrowed(t)),
+            HeapLocation::Nid(nid) => HeapLocation::Nid(*nid),
+            HeapLocation::Sub(parent, nid) => HeapLocation::Sub(parent, *nid),
+        }
+    }
 }
 
 impl core::fmt::Display for HeapLocation<'_> {
@@ -1061,6 +1074,26 @@ mod tests {
 
     fn heap(blocks: Vec<Vec<u8>>) -> Heap<'static> {
         Heap::new(blocks, Format::Unicode, "nid 0x21").unwrap()
+    }
+
+    #[test]
+    fn heap_locations_display_as_their_path() {
+        // The locations message warnings name, e.g. the attachment table of an embedded message
+        // ([MS-PST] 2.4.1: NID_ATTACHMENT_TABLE 0x671, a sub-node of the embedded message).
+        let message = HeapLocation::Nid(0x0020_0024);
+        assert_eq!(message.to_string(), "nid 0x200024");
+        let attachment = HeapLocation::Sub(&message, 0x8025);
+        let embedded = HeapLocation::Text(Cow::Owned(format!("{attachment}/sub 0x8045")));
+        let table = HeapLocation::Sub(&embedded, 0x671);
+        assert_eq!(
+            table.to_string(),
+            "nid 0x200024/sub 0x8025/sub 0x8045/sub 0x671"
+        );
+        assert_eq!(table.reborrow(), table);
+        assert_eq!(
+            HeapLocation::Sub(&attachment, 0x692).reborrow().to_string(),
+            "nid 0x200024/sub 0x8025/sub 0x692"
+        );
     }
 
     #[test]

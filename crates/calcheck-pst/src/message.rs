@@ -266,8 +266,10 @@ pub struct Attachment<P = Vec<Prop>> {
 pub struct Message<P = Vec<Prop>> {
     /// The message's NID (top-level messages) or sub-node id (embedded messages).
     pub nid: u32,
-    /// Where the message's node is, e.g. `nid 0x200024` or `nid 0x200024/sub 0x8025/sub 0x8045`.
-    pub location: String,
+    /// Where the message's node is, e.g. `nid 0x200024` or `nid 0x200024/sub 0x8025/sub 0x8045`
+    /// as displayed: kept as the NID for a top-level message and made text only when shown,
+    /// since most messages are never named in a report.
+    pub location: HeapLocation<'static>,
     /// The message's properties.
     pub props: P,
     /// The recipient table's rows.
@@ -914,13 +916,13 @@ impl Pst {
             bid_data: e.bid_data,
             bid_sub: e.bid_sub,
         };
-        self.read_message(entry, nid_location(nid), 0, w, keep, sink)
+        self.read_message(entry, HeapLocation::Nid(nid), 0, w, keep, sink)
     }
 
     fn read_message<S: PropSink>(
         &self,
         entry: NodeEntry,
-        location: String,
+        location: HeapLocation<'static>,
         depth: u32,
         mut w: Warnings,
         keep: &dyn Fn(u16, u16) -> bool,
@@ -930,8 +932,7 @@ impl Pst {
         // message once they are done.
         let (props, recipients, attachments) =
             {
-                let node =
-                    self.open_node(entry, HeapLocation::Text(Cow::Borrowed(&location)), &mut w)?;
+                let node = self.open_node(entry, location.reborrow(), &mut w)?;
                 // The code page comes from the entries, not the kept values, so leaving the code
                 // page properties out does not change how the other strings decode.
                 let (props, _, codepage) = self.read_props_into(&node, keep, None, sink, &mut w)?;
@@ -967,7 +968,7 @@ impl Pst {
     fn sub_table<S: PropSink>(
         &self,
         msg: &Node<'_>,
-        msg_loc: &str,
+        msg_loc: &HeapLocation<'_>,
         nid: u32,
         what: &'static str,
         keep: &dyn Fn(u16, u16) -> bool,
@@ -1001,7 +1002,7 @@ impl Pst {
     fn read_attachment<S: PropSink>(
         &self,
         msg: &Node<'_>,
-        msg_loc: &str,
+        msg_loc: &HeapLocation<'_>,
         row: TableRow<S::Props>,
         codepage: u16,
         depth: u32,
@@ -1056,11 +1057,10 @@ impl Pst {
             .find(|e| e.id == PROP_ATTACH_DATA && e.ty == PT_OBJECT);
         let mut embedded = None;
         if let (Some(ATTACH_EMBEDDED_MSG), Some(obj)) = (method, object) {
-            let loc = loc.to_string();
             if depth >= MAX_EMBED_DEPTH {
                 w.push(Warning::new(
                     "attachment",
-                    loc,
+                    loc.to_string(),
                     format!(
                         "embedded messages nested deeper than {MAX_EMBED_DEPTH} are not opened"
                     ),
@@ -1070,7 +1070,7 @@ impl Pst {
                     Ok(m) => embedded = Some(Box::new(m)),
                     Err(err) => w.push(Warning::new(
                         "embedded message",
-                        loc,
+                        loc.to_string(),
                         format!("unreadable: {err}"),
                     )),
                 }
@@ -1089,7 +1089,7 @@ impl Pst {
         &self,
         att: &Node<'_>,
         obj: &PcEntry,
-        loc: &str,
+        loc: &HeapLocation<'_>,
         depth: u32,
         keep: &dyn Fn(u16, u16) -> bool,
         sink: &S,
@@ -1107,9 +1107,11 @@ impl Pst {
             what: "embedded message nid",
             id: u64::from(sub),
         })?;
+        // The message outlives the attachment's location, so its own is made text here, once
+        // per embedded message.
         self.read_message(
             entry,
-            format!("{loc}/sub {sub:#x}"),
+            HeapLocation::Text(Cow::Owned(format!("{loc}/sub {sub:#x}"))),
             depth + 1,
             Vec::new(),
             keep,
@@ -1180,37 +1182,10 @@ fn starts_with_ascii_ci(ty: u16, bytes: &[u8], prefix: &str) -> bool {
     }
 }
 
-/// `nid 0x...`, the location of a top-level message, exactly as `format!("nid {nid:#x}")` writes
-/// it: written digit by digit because the formatting machinery took about 750 instructions per
-/// message (1.3 % of a one-thread pass over the generated mailbox).
-fn nid_location(nid: u32) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(14);
-    s.push_str("nid 0x");
-    let digits = (32 - nid.leading_zeros()).div_ceil(4).max(1);
-    for i in (0..digits).rev() {
-        // Each digit comes from a table rather than `char::from_digit` (a radix check and a
-        // branch per digit), and is masked to 7 bits so that `push` is known to store one byte
-        // and takes no multi-byte encoding path: about 80 instructions less per message.
-        let digit = DIGITS
-            .get(((nid >> (4 * i)) & 0xF) as usize)
-            .map_or(b'0', |d| d & 0x7F);
-        s.push(char::from(digit));
-    }
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use calcheck_format::props::PropType;
-
-    #[test]
-    fn nid_location_is_the_formatted_nid() {
-        for nid in [0, 1, 0xF, 0x10, 0x21, 0x200024, 0x7FFF_FFE4, u32::MAX] {
-            assert_eq!(nid_location(nid), format!("nid {nid:#x}"));
-        }
-    }
 
     fn utf16(s: &str) -> Vec<u8> {
         s.encode_utf16().flat_map(u16::to_le_bytes).collect()
