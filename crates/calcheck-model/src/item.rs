@@ -140,6 +140,13 @@ pub fn hex_upper(bytes: &[u8]) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// Appends the uppercase hex digits of `bytes` to `out`, as [`hex_upper`] writes them.
+pub(crate) fn push_hex_upper(out: &mut Vec<u8>, bytes: &[u8]) {
+    for &b in bytes {
+        out.extend_from_slice(&HEX_PAIRS[usize::from(b)]);
+    }
+}
+
 /// The two uppercase hex digits of every byte value, for [`hex_upper`].
 const HEX_PAIRS: [[u8; 2]; 256] = {
     const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
@@ -421,6 +428,9 @@ mod tests {
         });
         assert_eq!(hex_upper(&all), formatted);
         assert_eq!(hex_upper(&[]), "");
+        let mut pushed = b"x".to_vec();
+        push_hex_upper(&mut pushed, &[0x0F, 0xA0]);
+        assert_eq!(pushed, b"x0FA0");
     }
 
     #[test]
