@@ -46,7 +46,8 @@ pub struct ItemRef {
     /// The input file.
     pub file: Arc<Path>,
     /// Folder path inside the file, `/`-separated from the root folder's display name (empty for .msg).
-    pub folder: String,
+    /// Shared: every item of a folder holds the same path, which a source makes once.
+    pub folder: Arc<str>,
     /// Source-specific locator.
     pub locator: Locator,
     /// PR_ENTRYID (or the best stable id the source has) as uppercase hex.
@@ -61,7 +62,7 @@ pub struct ItemRef {
 
 impl ItemRef {
     /// A reference to an item of `file` at `locator`, with the other fields empty.
-    pub fn new(file: Arc<Path>, folder: impl Into<String>, locator: Locator) -> Self {
+    pub fn new(file: Arc<Path>, folder: impl Into<Arc<str>>, locator: Locator) -> Self {
         ItemRef {
             file,
             folder: folder.into(),

@@ -270,7 +270,7 @@ impl PstSource {
     fn read(&self, entry: &Entry) -> ItemResult {
         let mut item_ref = ItemRef::new(
             self.info.path.clone(),
-            entry.folder.as_ref(),
+            entry.folder.clone(),
             Locator::PstNode(entry.nid),
         );
         item_ref.entry_id = self
