@@ -8,6 +8,7 @@
 //! column descriptions and guarded by a cell existence bitmap.
 
 use std::borrow::Cow;
+use std::thread::LocalKey;
 
 use calcheck_format::Reader;
 
@@ -727,8 +728,37 @@ pub struct PcEntry {
     pub value: u32,
 }
 
+/// The thread's reused list `list`, taken out of its slot (a new list when it is already taken,
+/// which nothing does): cleared by whoever fills it, and given back with [`give_back`]. Working
+/// on a list of its own, the caller keeps its length and capacity in registers, which it could
+/// not through a borrow of the slot.
+pub(crate) fn take_reused<T: 'static>(list: &'static LocalKey<std::cell::Cell<Vec<T>>>) -> Vec<T> {
+    list.take()
+}
+
+/// Puts a list taken with [`take_reused`] back for the thread's next use, unless it grew past
+/// `keep` elements: one damaged or huge structure does not hold memory for the thread's life.
+pub(crate) fn give_back<T: 'static>(
+    list: &'static LocalKey<std::cell::Cell<Vec<T>>>,
+    held: Vec<T>,
+    keep: usize,
+) {
+    if held.capacity() <= keep {
+        list.set(held);
+    }
+}
+
 /// The records of a property context ([MS-PST] 2.3.3).
 pub fn pc_entries(heap: &Heap<'_>) -> Result<Vec<PcEntry>> {
+    let mut out = Vec::new();
+    pc_entries_into(heap, &mut out)?;
+    Ok(out)
+}
+
+/// [`pc_entries`] into `out`, which is cleared first: a reader that reads many property contexts
+/// reuses one list rather than allocating one per context.
+pub fn pc_entries_into(heap: &Heap<'_>, out: &mut Vec<PcEntry>) -> Result<()> {
+    out.clear();
     if heap.client_sig != SIG_PC {
         return Err(Error::corrupt(
             "HNHDR",
@@ -740,7 +770,8 @@ pub fn pc_entries(heap: &Heap<'_>) -> Result<Vec<PcEntry>> {
         ));
     }
     if let Some(leaf) = pc_leaf(heap) {
-        return Ok(leaf.chunks_exact(8).map(pc_record).collect());
+        out.extend(leaf.chunks_exact(8).map(pc_record));
+        return Ok(());
     }
     let bth = Bth::open(heap, heap.user_root)?;
     if bth.key_size != 2 || bth.data_size != 6 {
@@ -758,7 +789,7 @@ pub fn pc_entries(heap: &Heap<'_>) -> Result<Vec<PcEntry>> {
     // general walk, which reports them.
     // Straight from the records into a list of the right size, rather than through a list of
     // record slices.
-    let mut out = Vec::with_capacity(bth.record_hint());
+    out.reserve(bth.record_hint());
     bth.for_each_record(|k, d| {
         if let ([k0, k1], [t0, t1, v0, v1, v2, v3]) = (k, d) {
             out.push(PcEntry {
@@ -767,8 +798,7 @@ pub fn pc_entries(heap: &Heap<'_>) -> Result<Vec<PcEntry>> {
                 value: u32::from_le_bytes([*v0, *v1, *v2, *v3]),
             });
         }
-    })?;
-    Ok(out)
+    })
 }
 
 /// The records of a property context whose BTHHEADER ([MS-PST] 2.3.2.1) is well formed and names
@@ -1036,8 +1066,11 @@ pub fn table_rows<'m, B: AsRef<[u8]>>(
             ),
         ));
     }
-    let mut index: Vec<(u32, u32)> = Vec::with_capacity(bth.record_hint());
-    bth.for_each_record(|k, d| {
+    // The (row, id) pairs go through the thread's reused list: only the rows are kept.
+    let mut index = take_reused(&ROW_INDEX);
+    index.clear();
+    index.reserve(bth.record_hint());
+    let walked = bth.for_each_record(|k, d| {
         let id = match k {
             [a, b, c, e] => u32::from_le_bytes([*a, *b, *c, *e]),
             _ => return,
@@ -1048,13 +1081,17 @@ pub fn table_rows<'m, B: AsRef<[u8]>>(
             _ => return,
         };
         index.push((row, id));
-    })?;
+    });
+    if let Err(e) = walked {
+        give_back(&ROW_INDEX, index, ROW_INDEX_KEEP);
+        return Err(e);
+    }
     // Writers usually keep the row index in row order already.
     if !index.is_sorted() {
         index.sort_unstable();
     }
     let mut out = Vec::with_capacity(index.len());
-    for (row, id) in index {
+    for &(row, id) in &index {
         match row_at(row as usize) {
             Some(bytes) => out.push((id, bytes)),
             None => warnings.push(Warning::new(
@@ -1064,7 +1101,20 @@ pub fn table_rows<'m, B: AsRef<[u8]>>(
             )),
         }
     }
+    give_back(&ROW_INDEX, index, ROW_INDEX_KEEP);
     Ok(out)
+}
+
+/// Row-index pairs kept by a thread above this many are freed after use (a folder's contents
+/// table can have tens of thousands of rows; a message's tables have a few).
+const ROW_INDEX_KEEP: usize = 4096;
+
+thread_local! {
+    /// The (row, row id) pairs of the table [`table_rows`] is reading: every recipient and
+    /// attachment table of every message reads one, and a new list for each was one of the
+    /// allocations of reading an item.
+    static ROW_INDEX: std::cell::Cell<Vec<(u32, u32)>> =
+        const { std::cell::Cell::new(Vec::new()) };
 }
 
 #[cfg(test)]
@@ -1239,6 +1289,19 @@ mod tests {
             h.item(entries[1].value).unwrap(),
             &[b'I', 0, b'P', 0, b'M', 0]
         );
+        // A reused list is cleared first: it holds this PC's records only.
+        let mut reused = vec![PcEntry {
+            id: 0x3001,
+            ty: 0x1F,
+            value: 0x60,
+        }];
+        pc_entries_into(&h, &mut reused).unwrap();
+        assert_eq!(reused, entries);
+        // A list given back past its bound is dropped; one within it is handed out again.
+        give_back(&ROW_INDEX, vec![(1, 2); ROW_INDEX_KEEP + 1], ROW_INDEX_KEEP);
+        assert_eq!(take_reused(&ROW_INDEX).capacity(), 0);
+        give_back(&ROW_INDEX, vec![(1, 2)], ROW_INDEX_KEEP);
+        assert_eq!(take_reused(&ROW_INDEX), [(1, 2)]);
     }
 
     #[test]

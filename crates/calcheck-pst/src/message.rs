@@ -444,29 +444,40 @@ impl Pst {
         w: &mut Warnings,
     ) -> Result<(Vec<Prop>, Vec<PcEntry>)> {
         let sink = PropList::new(self.name_map());
-        self.read_props_into(node, &|id, ty| !skip(id, ty), codepage, &sink, w)
-            .map(|(props, entries, _)| (props, entries))
+        let mut entries = Vec::new();
+        let (props, _) = self.read_props_into(
+            node,
+            &|id, ty| !skip(id, ty),
+            codepage,
+            &sink,
+            &mut entries,
+            w,
+        )?;
+        Ok((props, entries))
     }
 
     /// [`Pst::read_props`] into `sink`, reading the values `keep` accepts (it is asked directly,
-    /// not through a negating closure, as it is asked for every entry of every PC). Also returns
-    /// the code page the PC's own properties name ([`codepage_of_entries`]), whatever `codepage`
-    /// says, for the tables and attachments of a message.
+    /// not through a negating closure, as it is asked for every entry of every PC), with the PC's
+    /// records left in `entries`. Also returns the code page the PC's own properties name
+    /// ([`codepage_of_entries`]), whatever `codepage` says, for the tables and attachments of a
+    /// message.
     fn read_props_into<S: PropSink>(
         &self,
         node: &Node<'_>,
         keep: &dyn Fn(u16, u16) -> bool,
         codepage: Option<u16>,
         sink: &S,
+        entries: &mut Vec<PcEntry>,
         w: &mut Warnings,
-    ) -> Result<(S::Props, Vec<PcEntry>, u16)> {
-        let entries = ltp::pc_entries(&node.heap)?;
-        let own_codepage = codepage_of_entries(&entries);
+    ) -> Result<(S::Props, u16)> {
+        ltp::pc_entries_into(&node.heap, entries)?;
+        let entries: &[PcEntry] = entries;
+        let own_codepage = codepage_of_entries(entries);
         let codepage = codepage.unwrap_or(own_codepage);
         // Sized for every entry: asking `keep` about each entry twice (to count the kept ones
         // first) costs more than the room reserved for values that are then skipped.
         let mut props = sink.props(entries.len());
-        for entry in &entries {
+        for entry in entries {
             if !keep(entry.id, entry.ty) {
                 continue;
             }
@@ -504,7 +515,7 @@ impl Pst {
                 pc_value_warning(node, location, entry.id, &why, w);
             }
         }
-        Ok((props, entries, own_codepage))
+        Ok((props, own_codepage))
     }
 
     /// The decoded value of a PC entry that is not a readable allocation of the node's heap: a
@@ -935,7 +946,10 @@ impl Pst {
                 let node = self.open_node(entry, location.reborrow(), &mut w)?;
                 // The code page comes from the entries, not the kept values, so leaving the code
                 // page properties out does not change how the other strings decode.
-                let (props, _, codepage) = self.read_props_into(&node, keep, None, sink, &mut w)?;
+                let mut entries = ltp::take_reused(&PC_ENTRIES);
+                let read = self.read_props_into(&node, keep, None, sink, &mut entries, &mut w);
+                ltp::give_back(&PC_ENTRIES, entries, PC_ENTRIES_KEEP);
+                let (props, codepage) = read?;
 
                 let table = |nid, what, w: &mut Warnings| {
                     self.sub_table(&node, &location, nid, what, keep, codepage, sink, w)
@@ -1029,10 +1043,24 @@ impl Pst {
             |id: u16, ty: u16| !(id == PROP_ATTACH_DATA && ty == PT_BINARY) && keep(id, ty);
         // Either step failing leaves the table row's cells as the attachment's properties.
         let read = self.open_node(entry, loc.clone(), w).and_then(|node| {
-            let read = self.read_props_into(&node, &keep_value, Some(codepage), sink, w)?;
-            Ok((node, read))
+            let mut entries = ltp::take_reused(&PC_ENTRIES);
+            let read =
+                self.read_props_into(&node, &keep_value, Some(codepage), sink, &mut entries, w);
+            // From the entries, so the embedded message is found whether or not the method is
+            // kept; copied out, as the list goes back for the embedded message's own read.
+            let method = entries
+                .iter()
+                .find(|e| e.id == PROP_ATTACH_METHOD && e.ty == PT_INTEGER32)
+                .map(|e| e.value as i32);
+            let object = entries
+                .iter()
+                .find(|e| e.id == PROP_ATTACH_DATA && e.ty == PT_OBJECT)
+                .copied();
+            ltp::give_back(&PC_ENTRIES, entries, PC_ENTRIES_KEEP);
+            let (props, _) = read?;
+            Ok((node, (props, method, object)))
         });
-        let (node, (props, entries, _)) = match read {
+        let (node, (props, method, object)) = match read {
             Ok(read) => read,
             Err(err) => {
                 w.push(Warning::new(
@@ -1047,14 +1075,6 @@ impl Pst {
                 };
             }
         };
-        // From the entries, so the embedded message is found whether or not the method is kept.
-        let method = entries
-            .iter()
-            .find(|e| e.id == PROP_ATTACH_METHOD && e.ty == PT_INTEGER32)
-            .map(|e| e.value as i32);
-        let object = entries
-            .iter()
-            .find(|e| e.id == PROP_ATTACH_DATA && e.ty == PT_OBJECT);
         let mut embedded = None;
         if let (Some(ATTACH_EMBEDDED_MSG), Some(obj)) = (method, object) {
             if depth >= MAX_EMBED_DEPTH {
@@ -1066,7 +1086,7 @@ impl Pst {
                     ),
                 ));
             } else {
-                match self.open_embedded(&node, obj, &loc, depth, keep, sink) {
+                match self.open_embedded(&node, &obj, &loc, depth, keep, sink) {
                     Ok(m) => embedded = Some(Box::new(m)),
                     Err(err) => w.push(Warning::new(
                         "embedded message",
@@ -1118,6 +1138,17 @@ impl Pst {
             sink,
         )
     }
+}
+
+/// Property-context records kept by a thread above this many are freed after use rather than kept
+/// for the next PC (a calendar item's PC has a few hundred).
+const PC_ENTRIES_KEEP: usize = 4096;
+
+thread_local! {
+    /// The records of the property context a thread is reading ([`ltp::take_reused`]): every
+    /// message and attachment reads one, and a new list for each was one of the allocations of
+    /// reading an item.
+    static PC_ENTRIES: std::cell::Cell<Vec<PcEntry>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 /// The code page PtypString8 values of a PC are in: PR_MESSAGE_CODEPAGE, else PR_INTERNET_CPID
