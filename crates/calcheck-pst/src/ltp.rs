@@ -8,14 +8,13 @@
 //! column descriptions and guarded by a cell existence bitmap.
 
 use std::borrow::Cow;
-use std::thread::LocalKey;
 
 use calcheck_format::Reader;
 
 use crate::crypt::{self, CryptMethod};
 use crate::error::{Error, Result, Warning, Warnings};
 use crate::header::Format;
-use crate::ndb::Blocks;
+use crate::ndb::{Blocks, give_back, take_reused};
 
 /// `bSig` of an HNHDR.
 const HN_SIG: u8 = 0xEC;
@@ -728,26 +727,6 @@ pub struct PcEntry {
     pub value: u32,
 }
 
-/// The thread's reused list `list`, taken out of its slot (a new list when it is already taken,
-/// which nothing does): cleared by whoever fills it, and given back with [`give_back`]. Working
-/// on a list of its own, the caller keeps its length and capacity in registers, which it could
-/// not through a borrow of the slot.
-pub(crate) fn take_reused<T: 'static>(list: &'static LocalKey<std::cell::Cell<Vec<T>>>) -> Vec<T> {
-    list.take()
-}
-
-/// Puts a list taken with [`take_reused`] back for the thread's next use, unless it grew past
-/// `keep` elements: one damaged or huge structure does not hold memory for the thread's life.
-pub(crate) fn give_back<T: 'static>(
-    list: &'static LocalKey<std::cell::Cell<Vec<T>>>,
-    held: Vec<T>,
-    keep: usize,
-) {
-    if held.capacity() <= keep {
-        list.set(held);
-    }
-}
-
 /// The records of a property context ([MS-PST] 2.3.3).
 pub fn pc_entries(heap: &Heap<'_>) -> Result<Vec<PcEntry>> {
     let mut out = Vec::new();
@@ -892,6 +871,12 @@ impl TableInfo {
 
 /// Reads the TCINFO of a table context heap.
 pub fn tc_info(heap: &Heap<'_>) -> Result<TableInfo> {
+    tc_info_with(heap, Vec::new())
+}
+
+/// [`tc_info`] with the column descriptions put in `columns` (cleared first), so that a reader
+/// of many tables can reuse one list (see [`give_back_columns`]).
+pub(crate) fn tc_info_with(heap: &Heap<'_>, mut columns: Vec<ColumnDesc>) -> Result<TableInfo> {
     let loc = || format!("{} hid {:#x}", heap.location, heap.user_root);
     if heap.client_sig != SIG_TC {
         return Err(Error::corrupt(
@@ -930,26 +915,24 @@ pub fn tc_info(heap: &Heap<'_>) -> Result<TableInfo> {
     let descs = r
         .bytes(usize::from(count) * 8, "rgTCOLDESC")
         .map_err(perr)?;
-    // Mapped from exact 8-byte chunks, so the list is allocated once at its size and filled
+    // Mapped from exact 8-byte chunks, so the list is grown once to its size and filled
     // without a capacity test per column.
-    let columns: Vec<ColumnDesc> = descs
-        .chunks_exact(8)
-        .map(|c| match c {
-            [t0, t1, t2, t3, o0, o1, size, bit] => ColumnDesc {
-                tag: u32::from_le_bytes([*t0, *t1, *t2, *t3]),
-                offset: u16::from_le_bytes([*o0, *o1]),
-                size: *size,
-                bit: *bit,
-            },
-            // `chunks_exact(8)` gives only 8-byte chunks.
-            _ => ColumnDesc {
-                tag: 0,
-                offset: 0,
-                size: 0,
-                bit: 0,
-            },
-        })
-        .collect();
+    columns.clear();
+    columns.extend(descs.chunks_exact(8).map(|c| match c {
+        [t0, t1, t2, t3, o0, o1, size, bit] => ColumnDesc {
+            tag: u32::from_le_bytes([*t0, *t1, *t2, *t3]),
+            offset: u16::from_le_bytes([*o0, *o1]),
+            size: *size,
+            bit: *bit,
+        },
+        // `chunks_exact(8)` gives only 8-byte chunks.
+        _ => ColumnDesc {
+            tag: 0,
+            offset: 0,
+            size: 0,
+            bit: 0,
+        },
+    }));
     if !(ends[0] <= ends[1] && ends[1] <= ends[2] && ends[2] <= ends[3]) {
         return Err(Error::corrupt(
             "TCINFO",
@@ -1103,6 +1086,27 @@ pub fn table_rows<'m, B: AsRef<[u8]>>(
     }
     give_back(&ROW_INDEX, index, ROW_INDEX_KEEP);
     Ok(out)
+}
+
+/// Column descriptions kept by a thread above this many are freed after use (a table has a few
+/// dozen columns; the count is a 16-bit field).
+const TC_COLUMNS_KEEP: usize = 1024;
+
+thread_local! {
+    /// The column descriptions of the table a thread read last, given back when it is done
+    /// with them: every recipient and attachment table of every message has its own.
+    static TC_COLUMNS: std::cell::Cell<Vec<ColumnDesc>> =
+        const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// [`tc_info`] into the thread's reused column list.
+pub(crate) fn tc_info_reusing(heap: &Heap<'_>) -> Result<TableInfo> {
+    tc_info_with(heap, take_reused(&TC_COLUMNS))
+}
+
+/// Gives the column list of a table read with [`tc_info_reusing`] back to the thread.
+pub(crate) fn give_back_columns(info: TableInfo) {
+    give_back(&TC_COLUMNS, info.columns, TC_COLUMNS_KEEP);
 }
 
 /// Row-index pairs kept by a thread above this many are freed after use (a folder's contents
@@ -1297,10 +1301,13 @@ mod tests {
         }];
         pc_entries_into(&h, &mut reused).unwrap();
         assert_eq!(reused, entries);
-        // A list given back past its bound is dropped; one within it is handed out again.
+        // A list given back past its bound is dropped; one within it is handed out again, and
+        // a list without room does not push it out.
+        drop(take_reused(&ROW_INDEX));
         give_back(&ROW_INDEX, vec![(1, 2); ROW_INDEX_KEEP + 1], ROW_INDEX_KEEP);
         assert_eq!(take_reused(&ROW_INDEX).capacity(), 0);
         give_back(&ROW_INDEX, vec![(1, 2)], ROW_INDEX_KEEP);
+        give_back(&ROW_INDEX, Vec::new(), ROW_INDEX_KEEP);
         assert_eq!(take_reused(&ROW_INDEX), [(1, 2)]);
     }
 

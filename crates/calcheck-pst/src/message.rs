@@ -14,7 +14,7 @@ use calcheck_format::props::{PropTag, PropValue};
 use crate::error::{Error, Result, Warning, Warnings};
 use crate::ltp::{self, Cell, Heap, HeapLocation, PcEntry};
 use crate::names::{NameMap, NamedProp};
-use crate::ndb::{MAX_NODE_DATA, NodeEntry, SubnodeMap, recycle_buffer};
+use crate::ndb::{MAX_NODE_DATA, NodeEntry, SubnodeMap, give_back, recycle_buffer, take_reused};
 use crate::{Pst, crypt, u32_at, value};
 
 /// NID of a message's recipient table ([MS-PST] 2.4.1 NID_RECIPIENT_TABLE).
@@ -653,7 +653,7 @@ impl Pst {
         sink: &S,
         w: &mut Warnings,
     ) -> Result<Vec<TableRow<S::Props>>> {
-        let mut info = ltp::tc_info(&node.heap)?;
+        let mut info = ltp::tc_info_reusing(&node.heap)?;
         let matrix = self.row_matrix(node, &info, w)?;
         let rows = matrix.rows(&node.heap, &info, w)?;
         // The columns to read are the same for every row, so `keep` is asked once per column.
@@ -712,6 +712,7 @@ impl Pst {
             }
             out.push(TableRow { row_id, props });
         }
+        ltp::give_back_columns(info);
         Ok(out)
     }
 
@@ -946,9 +947,9 @@ impl Pst {
                 let node = self.open_node(entry, location.reborrow(), &mut w)?;
                 // The code page comes from the entries, not the kept values, so leaving the code
                 // page properties out does not change how the other strings decode.
-                let mut entries = ltp::take_reused(&PC_ENTRIES);
+                let mut entries = take_reused(&PC_ENTRIES);
                 let read = self.read_props_into(&node, keep, None, sink, &mut entries, &mut w);
-                ltp::give_back(&PC_ENTRIES, entries, PC_ENTRIES_KEEP);
+                give_back(&PC_ENTRIES, entries, PC_ENTRIES_KEEP);
                 let (props, codepage) = read?;
 
                 let table = |nid, what, w: &mut Warnings| {
@@ -1043,7 +1044,7 @@ impl Pst {
             |id: u16, ty: u16| !(id == PROP_ATTACH_DATA && ty == PT_BINARY) && keep(id, ty);
         // Either step failing leaves the table row's cells as the attachment's properties.
         let read = self.open_node(entry, loc.clone(), w).and_then(|node| {
-            let mut entries = ltp::take_reused(&PC_ENTRIES);
+            let mut entries = take_reused(&PC_ENTRIES);
             let read =
                 self.read_props_into(&node, &keep_value, Some(codepage), sink, &mut entries, w);
             // From the entries, so the embedded message is found whether or not the method is
@@ -1056,7 +1057,7 @@ impl Pst {
                 .iter()
                 .find(|e| e.id == PROP_ATTACH_DATA && e.ty == PT_OBJECT)
                 .copied();
-            ltp::give_back(&PC_ENTRIES, entries, PC_ENTRIES_KEEP);
+            give_back(&PC_ENTRIES, entries, PC_ENTRIES_KEEP);
             let (props, _) = read?;
             Ok((node, (props, method, object)))
         });
@@ -1145,7 +1146,7 @@ impl Pst {
 const PC_ENTRIES_KEEP: usize = 4096;
 
 thread_local! {
-    /// The records of the property context a thread is reading ([`ltp::take_reused`]): every
+    /// The records of the property context a thread is reading ([`take_reused`]): every
     /// message and attachment reads one, and a new list for each was one of the allocations of
     /// reading an item.
     static PC_ENTRIES: std::cell::Cell<Vec<PcEntry>> = const { std::cell::Cell::new(Vec::new()) };
