@@ -1020,6 +1020,14 @@ pub fn table_rows<'m, B: AsRef<[u8]>>(
     };
     let mut all: Vec<&'m [u8]> = Vec::new();
     if row_size > 0 && single.is_none() {
+        // Sized once from the blocks in memory: grown block by block, a large folder's list of
+        // rows was copied each time it doubled.
+        all.reserve_exact(
+            matrix
+                .iter()
+                .map(|b| b.as_ref().len() / row_size)
+                .sum::<usize>(),
+        );
         for block in matrix {
             all.extend(block.as_ref().chunks_exact(row_size));
         }
@@ -1052,7 +1060,9 @@ pub fn table_rows<'m, B: AsRef<[u8]>>(
     // The (row, id) pairs go through the thread's reused list: only the rows are kept.
     let mut index = take_reused(&ROW_INDEX);
     index.clear();
-    index.reserve(bth.record_hint());
+    // One record per row as a rule: the matrix in memory says how many rows there are where the
+    // BTH's hint (its first leaf) falls short, as it does for a table of several leaves.
+    index.reserve(bth.record_hint().max(row_count));
     let walked = bth.for_each_record(|k, d| {
         let id = match k {
             [a, b, c, e] => u32::from_le_bytes([*a, *b, *c, *e]),

@@ -791,6 +791,10 @@ impl Pst {
             let blocks = self.encoded_row_matrix(&node, &info, &mut w)?;
             let rows = ltp::table_rows(&node.heap, &info, &blocks, &mut w)?;
             let total = rows.len();
+            // Every row is listed when no class is asked for; with a prefix, most are not.
+            if prefix.is_none() {
+                out.reserve_exact(total);
+            }
             let method = self.header().crypt;
             let ceb = info.ceb_offset()..info.ceb_offset() + info.columns.len().div_ceil(8);
             let class =

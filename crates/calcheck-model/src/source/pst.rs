@@ -494,7 +494,9 @@ fn to_item(m: Message<Bag>, mut item_ref: ItemRef) -> CalendarItem {
                 item_ref.folder.clone(),
                 Locator::Attachment(index),
             );
-            child_ref.parents.clone_from(&item_ref.parents);
+            // Sized for the parent's path and the parent, so that the push does not grow it.
+            child_ref.parents = Vec::with_capacity(item_ref.parents.len() + 1);
+            child_ref.parents.extend_from_slice(&item_ref.parents);
             child_ref.parents.push(item_ref.locator.clone());
             Box::new(to_item(*e, child_ref))
         });
