@@ -256,7 +256,11 @@ impl Merged {
                     }
                 };
                 self.summaries.push(summary);
-                self.rows.extend(row.map(|r| *r));
+                // Unboxed only when there is a row: `extend` with `row.map(|r| *r)` copied a
+                // whole `Option<ItemRow>` (most of it unset) for every item.
+                if let Some(row) = row {
+                    self.rows.push(*row);
+                }
             }
             Outcome::Unreadable(findings) => {
                 self.unreadable += 1;
