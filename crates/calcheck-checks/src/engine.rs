@@ -9,6 +9,7 @@
 //! the rows are the same whatever the thread count, and so is every report built from them.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use calcheck_model::{
     CalendarItem, CalendarSource, ItemRef, ItemResult, Locator, SourceInfo, UnreadableItem,
@@ -217,7 +218,7 @@ enum Outcome {
 /// Where a checked item lives, as much as the engine keeps of it.
 enum Place {
     /// The folder path (the item can be read again by position).
-    Folder(String),
+    Folder(Arc<str>),
     /// The item's detail (a streamed source cannot read it again).
     Detail(Box<ItemDetail>),
 }
@@ -255,7 +256,11 @@ impl Merged {
                     }
                 };
                 self.summaries.push(summary);
-                self.rows.extend(row.map(|r| *r));
+                // Unboxed only when there is a row: `extend` with `row.map(|r| *r)` copied a
+                // whole `Option<ItemRow>` (most of it unset) for every item.
+                if let Some(row) = row {
+                    self.rows.push(*row);
+                }
             }
             Outcome::Unreadable(findings) => {
                 self.unreadable += 1;
@@ -530,8 +535,8 @@ impl Engine {
         let place = if keep_details {
             Place::Detail(Box::new(ItemDetail::taken_from(item)))
         } else {
-            // The folder path is moved out of the item, which is dropped here anyway.
-            Place::Folder(std::mem::take(&mut item.item_ref.folder))
+            // The folder path is shared with the item (and every other item of its folder).
+            Place::Folder(item.item_ref.folder.clone())
         };
         Outcome::Checked {
             findings,

@@ -46,7 +46,8 @@ pub struct ItemRef {
     /// The input file.
     pub file: Arc<Path>,
     /// Folder path inside the file, `/`-separated from the root folder's display name (empty for .msg).
-    pub folder: String,
+    /// Shared: every item of a folder holds the same path, which a source makes once.
+    pub folder: Arc<str>,
     /// Source-specific locator.
     pub locator: Locator,
     /// PR_ENTRYID (or the best stable id the source has) as uppercase hex.
@@ -61,7 +62,7 @@ pub struct ItemRef {
 
 impl ItemRef {
     /// A reference to an item of `file` at `locator`, with the other fields empty.
-    pub fn new(file: Arc<Path>, folder: impl Into<String>, locator: Locator) -> Self {
+    pub fn new(file: Arc<Path>, folder: impl Into<Arc<str>>, locator: Locator) -> Self {
         ItemRef {
             file,
             folder: folder.into(),
@@ -138,6 +139,13 @@ pub fn hex_upper(bytes: &[u8]) -> String {
     }
     // The digits are ASCII, so this never fails.
     String::from_utf8(out).unwrap_or_default()
+}
+
+/// Appends the uppercase hex digits of `bytes` to `out`, as [`hex_upper`] writes them.
+pub(crate) fn push_hex_upper(out: &mut Vec<u8>, bytes: &[u8]) {
+    for &b in bytes {
+        out.extend_from_slice(&HEX_PAIRS[usize::from(b)]);
+    }
 }
 
 /// The two uppercase hex digits of every byte value, for [`hex_upper`].
@@ -421,6 +429,9 @@ mod tests {
         });
         assert_eq!(hex_upper(&all), formatted);
         assert_eq!(hex_upper(&[]), "");
+        let mut pushed = b"x".to_vec();
+        push_hex_upper(&mut pushed, &[0x0F, 0xA0]);
+        assert_eq!(pushed, b"x0FA0");
     }
 
     #[test]

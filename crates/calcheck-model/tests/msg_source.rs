@@ -37,7 +37,7 @@ fn msg_source_reads_one_file_as_one_item() {
     let item = items.into_iter().next().unwrap().unwrap();
     let r = &item.item_ref;
     assert_eq!(&*r.file, path.as_path());
-    assert_eq!(r.folder, "");
+    assert_eq!(&*r.folder, "");
     assert_eq!(r.locator, Locator::MsgFile);
     assert!(r.parents.is_empty());
     // msgreader friday-lunch.expected.json: subject and apptStartWhole.
@@ -106,7 +106,7 @@ fn msg_folder_source_reads_files_in_name_order_and_survives_bad_ones() {
     );
     for r in results.iter().flatten() {
         assert_eq!(r.item_ref.locator, Locator::MsgFile);
-        assert_eq!(r.item_ref.folder, "");
+        assert_eq!(&*r.item_ref.folder, "");
         assert!(r.item_ref.file.starts_with(&dir));
     }
 }

@@ -82,7 +82,7 @@ fn pst_source_reads_every_readable_corpus_file() {
                 let folder = info
                     .folders
                     .iter()
-                    .find(|f| f.path == item.item_ref.folder)
+                    .find(|f| f.path == *item.item_ref.folder)
                     .unwrap();
                 assert!(folder.is_calendar, "{name}: {}", folder.path);
             }
@@ -135,7 +135,7 @@ fn pst_source_dist_list_series_with_exceptions() {
     let items = items(&source);
     assert_eq!(items.len(), 1);
     let item = &items[0];
-    assert_eq!(item.item_ref.folder, "Top of Personal Folders/Calendar");
+    assert_eq!(&*item.item_ref.folder, "Top of Personal Folders/Calendar");
     assert_eq!(item.item_ref.subject.as_deref(), Some("Test appointment"));
     // pffexport: "Start time: Aug 02, 2016 15:00:00 UTC" (the peer test compares every item).
     assert_eq!(

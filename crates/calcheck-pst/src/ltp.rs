@@ -14,7 +14,7 @@ use calcheck_format::Reader;
 use crate::crypt::{self, CryptMethod};
 use crate::error::{Error, Result, Warning, Warnings};
 use crate::header::Format;
-use crate::ndb::Blocks;
+use crate::ndb::{Blocks, give_back, take_reused};
 
 /// `bSig` of an HNHDR.
 const HN_SIG: u8 = 0xEC;
@@ -174,8 +174,21 @@ pub enum HeapLocation<'a> {
     Text(Cow<'a, str>),
     /// A node of the node B-tree: `nid 0x...`.
     Nid(u32),
-    /// A sub-node of the node at the path: `path/sub 0x...`.
-    Sub(&'a str, u32),
+    /// A sub-node of the node at the location: `location/sub 0x...`. Nested sub-nodes (the
+    /// attachments of an embedded message) chain their parents' locations, so that no text is
+    /// made for a node until a warning or error names it.
+    Sub(&'a HeapLocation<'a>, u32),
+}
+
+impl HeapLocation<'_> {
+    /// The same location, borrowing its text rather than copying it.
+    pub fn reborrow(&self) -> HeapLocation<'_> {
+        match self {
+            HeapLocation::Text(t) => HeapLocation::Text(Cow::Borrowed(t)),
+            HeapLocation::Nid(nid) => HeapLocation::Nid(*nid),
+            HeapLocation::Sub(parent, nid) => HeapLocation::Sub(parent, *nid),
+        }
+    }
 }
 
 impl core::fmt::Display for HeapLocation<'_> {
@@ -716,6 +729,15 @@ pub struct PcEntry {
 
 /// The records of a property context ([MS-PST] 2.3.3).
 pub fn pc_entries(heap: &Heap<'_>) -> Result<Vec<PcEntry>> {
+    let mut out = Vec::new();
+    pc_entries_into(heap, &mut out)?;
+    Ok(out)
+}
+
+/// [`pc_entries`] into `out`, which is cleared first: a reader that reads many property contexts
+/// reuses one list rather than allocating one per context.
+pub fn pc_entries_into(heap: &Heap<'_>, out: &mut Vec<PcEntry>) -> Result<()> {
+    out.clear();
     if heap.client_sig != SIG_PC {
         return Err(Error::corrupt(
             "HNHDR",
@@ -727,7 +749,8 @@ pub fn pc_entries(heap: &Heap<'_>) -> Result<Vec<PcEntry>> {
         ));
     }
     if let Some(leaf) = pc_leaf(heap) {
-        return Ok(leaf.chunks_exact(8).map(pc_record).collect());
+        out.extend(leaf.chunks_exact(8).map(pc_record));
+        return Ok(());
     }
     let bth = Bth::open(heap, heap.user_root)?;
     if bth.key_size != 2 || bth.data_size != 6 {
@@ -745,7 +768,7 @@ pub fn pc_entries(heap: &Heap<'_>) -> Result<Vec<PcEntry>> {
     // general walk, which reports them.
     // Straight from the records into a list of the right size, rather than through a list of
     // record slices.
-    let mut out = Vec::with_capacity(bth.record_hint());
+    out.reserve(bth.record_hint());
     bth.for_each_record(|k, d| {
         if let ([k0, k1], [t0, t1, v0, v1, v2, v3]) = (k, d) {
             out.push(PcEntry {
@@ -754,8 +777,7 @@ pub fn pc_entries(heap: &Heap<'_>) -> Result<Vec<PcEntry>> {
                 value: u32::from_le_bytes([*v0, *v1, *v2, *v3]),
             });
         }
-    })?;
-    Ok(out)
+    })
 }
 
 /// The records of a property context whose BTHHEADER ([MS-PST] 2.3.2.1) is well formed and names
@@ -849,6 +871,12 @@ impl TableInfo {
 
 /// Reads the TCINFO of a table context heap.
 pub fn tc_info(heap: &Heap<'_>) -> Result<TableInfo> {
+    tc_info_with(heap, Vec::new())
+}
+
+/// [`tc_info`] with the column descriptions put in `columns` (cleared first), so that a reader
+/// of many tables can reuse one list (see [`give_back_columns`]).
+pub(crate) fn tc_info_with(heap: &Heap<'_>, mut columns: Vec<ColumnDesc>) -> Result<TableInfo> {
     let loc = || format!("{} hid {:#x}", heap.location, heap.user_root);
     if heap.client_sig != SIG_TC {
         return Err(Error::corrupt(
@@ -887,26 +915,24 @@ pub fn tc_info(heap: &Heap<'_>) -> Result<TableInfo> {
     let descs = r
         .bytes(usize::from(count) * 8, "rgTCOLDESC")
         .map_err(perr)?;
-    // Mapped from exact 8-byte chunks, so the list is allocated once at its size and filled
+    // Mapped from exact 8-byte chunks, so the list is grown once to its size and filled
     // without a capacity test per column.
-    let columns: Vec<ColumnDesc> = descs
-        .chunks_exact(8)
-        .map(|c| match c {
-            [t0, t1, t2, t3, o0, o1, size, bit] => ColumnDesc {
-                tag: u32::from_le_bytes([*t0, *t1, *t2, *t3]),
-                offset: u16::from_le_bytes([*o0, *o1]),
-                size: *size,
-                bit: *bit,
-            },
-            // `chunks_exact(8)` gives only 8-byte chunks.
-            _ => ColumnDesc {
-                tag: 0,
-                offset: 0,
-                size: 0,
-                bit: 0,
-            },
-        })
-        .collect();
+    columns.clear();
+    columns.extend(descs.chunks_exact(8).map(|c| match c {
+        [t0, t1, t2, t3, o0, o1, size, bit] => ColumnDesc {
+            tag: u32::from_le_bytes([*t0, *t1, *t2, *t3]),
+            offset: u16::from_le_bytes([*o0, *o1]),
+            size: *size,
+            bit: *bit,
+        },
+        // `chunks_exact(8)` gives only 8-byte chunks.
+        _ => ColumnDesc {
+            tag: 0,
+            offset: 0,
+            size: 0,
+            bit: 0,
+        },
+    }));
     if !(ends[0] <= ends[1] && ends[1] <= ends[2] && ends[2] <= ends[3]) {
         return Err(Error::corrupt(
             "TCINFO",
@@ -994,6 +1020,14 @@ pub fn table_rows<'m, B: AsRef<[u8]>>(
     };
     let mut all: Vec<&'m [u8]> = Vec::new();
     if row_size > 0 && single.is_none() {
+        // Sized once from the blocks in memory: grown block by block, a large folder's list of
+        // rows was copied each time it doubled.
+        all.reserve_exact(
+            matrix
+                .iter()
+                .map(|b| b.as_ref().len() / row_size)
+                .sum::<usize>(),
+        );
         for block in matrix {
             all.extend(block.as_ref().chunks_exact(row_size));
         }
@@ -1023,8 +1057,13 @@ pub fn table_rows<'m, B: AsRef<[u8]>>(
             ),
         ));
     }
-    let mut index: Vec<(u32, u32)> = Vec::with_capacity(bth.record_hint());
-    bth.for_each_record(|k, d| {
+    // The (row, id) pairs go through the thread's reused list: only the rows are kept.
+    let mut index = take_reused(&ROW_INDEX);
+    index.clear();
+    // One record per row as a rule: the matrix in memory says how many rows there are where the
+    // BTH's hint (its first leaf) falls short, as it does for a table of several leaves.
+    index.reserve(bth.record_hint().max(row_count));
+    let walked = bth.for_each_record(|k, d| {
         let id = match k {
             [a, b, c, e] => u32::from_le_bytes([*a, *b, *c, *e]),
             _ => return,
@@ -1035,13 +1074,17 @@ pub fn table_rows<'m, B: AsRef<[u8]>>(
             _ => return,
         };
         index.push((row, id));
-    })?;
+    });
+    if let Err(e) = walked {
+        give_back(&ROW_INDEX, index, ROW_INDEX_KEEP);
+        return Err(e);
+    }
     // Writers usually keep the row index in row order already.
     if !index.is_sorted() {
         index.sort_unstable();
     }
     let mut out = Vec::with_capacity(index.len());
-    for (row, id) in index {
+    for &(row, id) in &index {
         match row_at(row as usize) {
             Some(bytes) => out.push((id, bytes)),
             None => warnings.push(Warning::new(
@@ -1051,7 +1094,41 @@ pub fn table_rows<'m, B: AsRef<[u8]>>(
             )),
         }
     }
+    give_back(&ROW_INDEX, index, ROW_INDEX_KEEP);
     Ok(out)
+}
+
+/// Column descriptions kept by a thread above this many are freed after use (a table has a few
+/// dozen columns; the count is a 16-bit field).
+const TC_COLUMNS_KEEP: usize = 1024;
+
+thread_local! {
+    /// The column descriptions of the table a thread read last, given back when it is done
+    /// with them: every recipient and attachment table of every message has its own.
+    static TC_COLUMNS: std::cell::Cell<Vec<ColumnDesc>> =
+        const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// [`tc_info`] into the thread's reused column list.
+pub(crate) fn tc_info_reusing(heap: &Heap<'_>) -> Result<TableInfo> {
+    tc_info_with(heap, take_reused(&TC_COLUMNS))
+}
+
+/// Gives the column list of a table read with [`tc_info_reusing`] back to the thread.
+pub(crate) fn give_back_columns(info: TableInfo) {
+    give_back(&TC_COLUMNS, info.columns, TC_COLUMNS_KEEP);
+}
+
+/// Row-index pairs kept by a thread above this many are freed after use (a folder's contents
+/// table can have tens of thousands of rows; a message's tables have a few).
+const ROW_INDEX_KEEP: usize = 4096;
+
+thread_local! {
+    /// The (row, row id) pairs of the table [`table_rows`] is reading: every recipient and
+    /// attachment table of every message reads one, and a new list for each was one of the
+    /// allocations of reading an item.
+    static ROW_INDEX: std::cell::Cell<Vec<(u32, u32)>> =
+        const { std::cell::Cell::new(Vec::new()) };
 }
 
 #[cfg(test)]
@@ -1061,6 +1138,26 @@ mod tests {
 
     fn heap(blocks: Vec<Vec<u8>>) -> Heap<'static> {
         Heap::new(blocks, Format::Unicode, "nid 0x21").unwrap()
+    }
+
+    #[test]
+    fn heap_locations_display_as_their_path() {
+        // The locations message warnings name, e.g. the attachment table of an embedded message
+        // ([MS-PST] 2.4.1: NID_ATTACHMENT_TABLE 0x671, a sub-node of the embedded message).
+        let message = HeapLocation::Nid(0x0020_0024);
+        assert_eq!(message.to_string(), "nid 0x200024");
+        let attachment = HeapLocation::Sub(&message, 0x8025);
+        let embedded = HeapLocation::Text(Cow::Owned(format!("{attachment}/sub 0x8045")));
+        let table = HeapLocation::Sub(&embedded, 0x671);
+        assert_eq!(
+            table.to_string(),
+            "nid 0x200024/sub 0x8025/sub 0x8045/sub 0x671"
+        );
+        assert_eq!(table.reborrow(), table);
+        assert_eq!(
+            HeapLocation::Sub(&attachment, 0x692).reborrow().to_string(),
+            "nid 0x200024/sub 0x8025/sub 0x692"
+        );
     }
 
     #[test]
@@ -1206,6 +1303,22 @@ mod tests {
             h.item(entries[1].value).unwrap(),
             &[b'I', 0, b'P', 0, b'M', 0]
         );
+        // A reused list is cleared first: it holds this PC's records only.
+        let mut reused = vec![PcEntry {
+            id: 0x3001,
+            ty: 0x1F,
+            value: 0x60,
+        }];
+        pc_entries_into(&h, &mut reused).unwrap();
+        assert_eq!(reused, entries);
+        // A list given back past its bound is dropped; one within it is handed out again, and
+        // a list without room does not push it out.
+        drop(take_reused(&ROW_INDEX));
+        give_back(&ROW_INDEX, vec![(1, 2); ROW_INDEX_KEEP + 1], ROW_INDEX_KEEP);
+        assert_eq!(take_reused(&ROW_INDEX).capacity(), 0);
+        give_back(&ROW_INDEX, vec![(1, 2)], ROW_INDEX_KEEP);
+        give_back(&ROW_INDEX, Vec::new(), ROW_INDEX_KEEP);
+        assert_eq!(take_reused(&ROW_INDEX), [(1, 2)]);
     }
 
     #[test]

@@ -14,7 +14,7 @@ use calcheck_format::props::{PropTag, PropValue};
 use crate::error::{Error, Result, Warning, Warnings};
 use crate::ltp::{self, Cell, Heap, HeapLocation, PcEntry};
 use crate::names::{NameMap, NamedProp};
-use crate::ndb::{MAX_NODE_DATA, NodeEntry, SubnodeMap, recycle_buffer};
+use crate::ndb::{MAX_NODE_DATA, NodeEntry, SubnodeMap, give_back, recycle_buffer, take_reused};
 use crate::{Pst, crypt, u32_at, value};
 
 /// NID of a message's recipient table ([MS-PST] 2.4.1 NID_RECIPIENT_TABLE).
@@ -266,8 +266,10 @@ pub struct Attachment<P = Vec<Prop>> {
 pub struct Message<P = Vec<Prop>> {
     /// The message's NID (top-level messages) or sub-node id (embedded messages).
     pub nid: u32,
-    /// Where the message's node is, e.g. `nid 0x200024` or `nid 0x200024/sub 0x8025/sub 0x8045`.
-    pub location: String,
+    /// Where the message's node is, e.g. `nid 0x200024` or `nid 0x200024/sub 0x8025/sub 0x8045`
+    /// as displayed: kept as the NID for a top-level message and made text only when shown,
+    /// since most messages are never named in a report.
+    pub location: HeapLocation<'static>,
     /// The message's properties.
     pub props: P,
     /// The recipient table's rows.
@@ -442,29 +444,40 @@ impl Pst {
         w: &mut Warnings,
     ) -> Result<(Vec<Prop>, Vec<PcEntry>)> {
         let sink = PropList::new(self.name_map());
-        self.read_props_into(node, &|id, ty| !skip(id, ty), codepage, &sink, w)
-            .map(|(props, entries, _)| (props, entries))
+        let mut entries = Vec::new();
+        let (props, _) = self.read_props_into(
+            node,
+            &|id, ty| !skip(id, ty),
+            codepage,
+            &sink,
+            &mut entries,
+            w,
+        )?;
+        Ok((props, entries))
     }
 
     /// [`Pst::read_props`] into `sink`, reading the values `keep` accepts (it is asked directly,
-    /// not through a negating closure, as it is asked for every entry of every PC). Also returns
-    /// the code page the PC's own properties name ([`codepage_of_entries`]), whatever `codepage`
-    /// says, for the tables and attachments of a message.
+    /// not through a negating closure, as it is asked for every entry of every PC), with the PC's
+    /// records left in `entries`. Also returns the code page the PC's own properties name
+    /// ([`codepage_of_entries`]), whatever `codepage` says, for the tables and attachments of a
+    /// message.
     fn read_props_into<S: PropSink>(
         &self,
         node: &Node<'_>,
         keep: &dyn Fn(u16, u16) -> bool,
         codepage: Option<u16>,
         sink: &S,
+        entries: &mut Vec<PcEntry>,
         w: &mut Warnings,
-    ) -> Result<(S::Props, Vec<PcEntry>, u16)> {
-        let entries = ltp::pc_entries(&node.heap)?;
-        let own_codepage = codepage_of_entries(&entries);
+    ) -> Result<(S::Props, u16)> {
+        ltp::pc_entries_into(&node.heap, entries)?;
+        let entries: &[PcEntry] = entries;
+        let own_codepage = codepage_of_entries(entries);
         let codepage = codepage.unwrap_or(own_codepage);
         // Sized for every entry: asking `keep` about each entry twice (to count the kept ones
         // first) costs more than the room reserved for values that are then skipped.
         let mut props = sink.props(entries.len());
-        for entry in &entries {
+        for entry in entries {
             if !keep(entry.id, entry.ty) {
                 continue;
             }
@@ -502,7 +515,7 @@ impl Pst {
                 pc_value_warning(node, location, entry.id, &why, w);
             }
         }
-        Ok((props, entries, own_codepage))
+        Ok((props, own_codepage))
     }
 
     /// The decoded value of a PC entry that is not a readable allocation of the node's heap: a
@@ -640,7 +653,7 @@ impl Pst {
         sink: &S,
         w: &mut Warnings,
     ) -> Result<Vec<TableRow<S::Props>>> {
-        let mut info = ltp::tc_info(&node.heap)?;
+        let mut info = ltp::tc_info_reusing(&node.heap)?;
         let matrix = self.row_matrix(node, &info, w)?;
         let rows = matrix.rows(&node.heap, &info, w)?;
         // The columns to read are the same for every row, so `keep` is asked once per column.
@@ -699,6 +712,7 @@ impl Pst {
             }
             out.push(TableRow { row_id, props });
         }
+        ltp::give_back_columns(info);
         Ok(out)
     }
 
@@ -777,6 +791,10 @@ impl Pst {
             let blocks = self.encoded_row_matrix(&node, &info, &mut w)?;
             let rows = ltp::table_rows(&node.heap, &info, &blocks, &mut w)?;
             let total = rows.len();
+            // Every row is listed when no class is asked for; with a prefix, most are not.
+            if prefix.is_none() {
+                out.reserve_exact(total);
+            }
             let method = self.header().crypt;
             let ceb = info.ceb_offset()..info.ceb_offset() + info.columns.len().div_ceil(8);
             let class =
@@ -914,13 +932,13 @@ impl Pst {
             bid_data: e.bid_data,
             bid_sub: e.bid_sub,
         };
-        self.read_message(entry, nid_location(nid), 0, w, keep, sink)
+        self.read_message(entry, HeapLocation::Nid(nid), 0, w, keep, sink)
     }
 
     fn read_message<S: PropSink>(
         &self,
         entry: NodeEntry,
-        location: String,
+        location: HeapLocation<'static>,
         depth: u32,
         mut w: Warnings,
         keep: &dyn Fn(u16, u16) -> bool,
@@ -930,11 +948,13 @@ impl Pst {
         // message once they are done.
         let (props, recipients, attachments) =
             {
-                let node =
-                    self.open_node(entry, HeapLocation::Text(Cow::Borrowed(&location)), &mut w)?;
+                let node = self.open_node(entry, location.reborrow(), &mut w)?;
                 // The code page comes from the entries, not the kept values, so leaving the code
                 // page properties out does not change how the other strings decode.
-                let (props, _, codepage) = self.read_props_into(&node, keep, None, sink, &mut w)?;
+                let mut entries = take_reused(&PC_ENTRIES);
+                let read = self.read_props_into(&node, keep, None, sink, &mut entries, &mut w);
+                give_back(&PC_ENTRIES, entries, PC_ENTRIES_KEEP);
+                let (props, codepage) = read?;
 
                 let table = |nid, what, w: &mut Warnings| {
                     self.sub_table(&node, &location, nid, what, keep, codepage, sink, w)
@@ -967,7 +987,7 @@ impl Pst {
     fn sub_table<S: PropSink>(
         &self,
         msg: &Node<'_>,
-        msg_loc: &str,
+        msg_loc: &HeapLocation<'_>,
         nid: u32,
         what: &'static str,
         keep: &dyn Fn(u16, u16) -> bool,
@@ -1001,7 +1021,7 @@ impl Pst {
     fn read_attachment<S: PropSink>(
         &self,
         msg: &Node<'_>,
-        msg_loc: &str,
+        msg_loc: &HeapLocation<'_>,
         row: TableRow<S::Props>,
         codepage: u16,
         depth: u32,
@@ -1028,10 +1048,24 @@ impl Pst {
             |id: u16, ty: u16| !(id == PROP_ATTACH_DATA && ty == PT_BINARY) && keep(id, ty);
         // Either step failing leaves the table row's cells as the attachment's properties.
         let read = self.open_node(entry, loc.clone(), w).and_then(|node| {
-            let read = self.read_props_into(&node, &keep_value, Some(codepage), sink, w)?;
-            Ok((node, read))
+            let mut entries = take_reused(&PC_ENTRIES);
+            let read =
+                self.read_props_into(&node, &keep_value, Some(codepage), sink, &mut entries, w);
+            // From the entries, so the embedded message is found whether or not the method is
+            // kept; copied out, as the list goes back for the embedded message's own read.
+            let method = entries
+                .iter()
+                .find(|e| e.id == PROP_ATTACH_METHOD && e.ty == PT_INTEGER32)
+                .map(|e| e.value as i32);
+            let object = entries
+                .iter()
+                .find(|e| e.id == PROP_ATTACH_DATA && e.ty == PT_OBJECT)
+                .copied();
+            give_back(&PC_ENTRIES, entries, PC_ENTRIES_KEEP);
+            let (props, _) = read?;
+            Ok((node, (props, method, object)))
         });
-        let (node, (props, entries, _)) = match read {
+        let (node, (props, method, object)) = match read {
             Ok(read) => read,
             Err(err) => {
                 w.push(Warning::new(
@@ -1046,31 +1080,22 @@ impl Pst {
                 };
             }
         };
-        // From the entries, so the embedded message is found whether or not the method is kept.
-        let method = entries
-            .iter()
-            .find(|e| e.id == PROP_ATTACH_METHOD && e.ty == PT_INTEGER32)
-            .map(|e| e.value as i32);
-        let object = entries
-            .iter()
-            .find(|e| e.id == PROP_ATTACH_DATA && e.ty == PT_OBJECT);
         let mut embedded = None;
         if let (Some(ATTACH_EMBEDDED_MSG), Some(obj)) = (method, object) {
-            let loc = loc.to_string();
             if depth >= MAX_EMBED_DEPTH {
                 w.push(Warning::new(
                     "attachment",
-                    loc,
+                    loc.to_string(),
                     format!(
                         "embedded messages nested deeper than {MAX_EMBED_DEPTH} are not opened"
                     ),
                 ));
             } else {
-                match self.open_embedded(&node, obj, &loc, depth, keep, sink) {
+                match self.open_embedded(&node, &obj, &loc, depth, keep, sink) {
                     Ok(m) => embedded = Some(Box::new(m)),
                     Err(err) => w.push(Warning::new(
                         "embedded message",
-                        loc,
+                        loc.to_string(),
                         format!("unreadable: {err}"),
                     )),
                 }
@@ -1089,7 +1114,7 @@ impl Pst {
         &self,
         att: &Node<'_>,
         obj: &PcEntry,
-        loc: &str,
+        loc: &HeapLocation<'_>,
         depth: u32,
         keep: &dyn Fn(u16, u16) -> bool,
         sink: &S,
@@ -1107,15 +1132,28 @@ impl Pst {
             what: "embedded message nid",
             id: u64::from(sub),
         })?;
+        // The message outlives the attachment's location, so its own is made text here, once
+        // per embedded message.
         self.read_message(
             entry,
-            format!("{loc}/sub {sub:#x}"),
+            HeapLocation::Text(Cow::Owned(format!("{loc}/sub {sub:#x}"))),
             depth + 1,
             Vec::new(),
             keep,
             sink,
         )
     }
+}
+
+/// Property-context records kept by a thread above this many are freed after use rather than kept
+/// for the next PC (a calendar item's PC has a few hundred).
+const PC_ENTRIES_KEEP: usize = 4096;
+
+thread_local! {
+    /// The records of the property context a thread is reading ([`take_reused`]): every
+    /// message and attachment reads one, and a new list for each was one of the allocations of
+    /// reading an item.
+    static PC_ENTRIES: std::cell::Cell<Vec<PcEntry>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 /// The code page PtypString8 values of a PC are in: PR_MESSAGE_CODEPAGE, else PR_INTERNET_CPID
@@ -1180,37 +1218,10 @@ fn starts_with_ascii_ci(ty: u16, bytes: &[u8], prefix: &str) -> bool {
     }
 }
 
-/// `nid 0x...`, the location of a top-level message, exactly as `format!("nid {nid:#x}")` writes
-/// it: written digit by digit because the formatting machinery took about 750 instructions per
-/// message (1.3 % of a one-thread pass over the generated mailbox).
-fn nid_location(nid: u32) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(14);
-    s.push_str("nid 0x");
-    let digits = (32 - nid.leading_zeros()).div_ceil(4).max(1);
-    for i in (0..digits).rev() {
-        // Each digit comes from a table rather than `char::from_digit` (a radix check and a
-        // branch per digit), and is masked to 7 bits so that `push` is known to store one byte
-        // and takes no multi-byte encoding path: about 80 instructions less per message.
-        let digit = DIGITS
-            .get(((nid >> (4 * i)) & 0xF) as usize)
-            .map_or(b'0', |d| d & 0x7F);
-        s.push(char::from(digit));
-    }
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use calcheck_format::props::PropType;
-
-    #[test]
-    fn nid_location_is_the_formatted_nid() {
-        for nid in [0, 1, 0xF, 0x10, 0x21, 0x200024, 0x7FFF_FFE4, u32::MAX] {
-            assert_eq!(nid_location(nid), format!("nid {nid:#x}"));
-        }
-    }
 
     fn utf16(s: &str) -> Vec<u8> {
         s.encode_utf16().flat_map(u16::to_le_bytes).collect()

@@ -5,9 +5,10 @@
 //! two internal levels, sub-node trees lose one level per block, and every walk counts the blocks
 //! it visits. Offsets and sizes are checked against the file size before anything is read.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::thread::LocalKey;
 
 use calcheck_format::Reader;
 
@@ -233,6 +234,29 @@ fn with_scratch<R>(f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
     })
 }
 
+/// The thread's reused list `list`, taken out of its slot (a new list when it is already taken,
+/// which nothing does): cleared by whoever fills it, and given back with [`give_back`]. Working
+/// on a list of its own, the caller keeps its length and capacity in registers, which it could
+/// not through a borrow of the slot.
+pub(crate) fn take_reused<T: 'static>(list: &'static LocalKey<Cell<Vec<T>>>) -> Vec<T> {
+    // A thread whose slots are being torn down gets a new list; it never panics.
+    list.try_with(Cell::take).unwrap_or_default()
+}
+
+/// Puts a list taken with [`take_reused`] back for the thread's next use, unless it grew past
+/// `keep` elements (one damaged or huge structure does not hold memory for the thread's life) or
+/// has no room at all (it would only push out a list that has some).
+pub(crate) fn give_back<T: 'static>(
+    list: &'static LocalKey<Cell<Vec<T>>>,
+    held: Vec<T>,
+    keep: usize,
+) {
+    if held.capacity() != 0 && held.capacity() <= keep {
+        // A thread whose slots are being torn down frees the list instead.
+        let _ = list.try_with(|slot| slot.set(held));
+    }
+}
+
 /// Blocks larger than this are read into recycled buffers; smaller ones are cheap to allocate.
 const POOLED_BLOCK_MIN: usize = 1024;
 /// Capacity of a new recycled buffer: a whole Unicode block, so any later block fits.
@@ -336,6 +360,28 @@ pub struct NodeEntry {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SubnodeMap {
     entries: Vec<NodeEntry>,
+}
+
+impl Drop for SubnodeMap {
+    fn drop(&mut self) {
+        // The next node this thread opens lists its sub-nodes in this list.
+        give_back(
+            &SUBNODE_ENTRIES,
+            core::mem::take(&mut self.entries),
+            SUBNODE_ENTRIES_KEEP,
+        );
+    }
+}
+
+/// Sub-node entries kept by a thread above this many are freed with their map (a message has a
+/// few dozen sub-nodes).
+const SUBNODE_ENTRIES_KEEP: usize = 4096;
+
+thread_local! {
+    /// The entry list of the last sub-node map this thread dropped ([`take_reused`]): every
+    /// message and attachment with sub-nodes lists them, and a new list for each was one of the
+    /// allocations of reading an item.
+    static SUBNODE_ENTRIES: Cell<Vec<NodeEntry>> = const { Cell::new(Vec::new()) };
 }
 
 impl SubnodeMap {
@@ -1350,10 +1396,11 @@ impl Ndb {
 
     /// The sub-node tree rooted at `bid` (an SLBLOCK or SIBLOCK), flattened and sorted by NID.
     pub fn subnodes(&self, bid: u64, warnings: &mut Warnings) -> Result<SubnodeMap> {
-        let mut entries = Vec::new();
         if bid == 0 {
-            return Ok(SubnodeMap { entries });
+            return Ok(SubnodeMap::default());
         }
+        let mut entries = take_reused(&SUBNODE_ENTRIES);
+        entries.clear();
         let format = self.header.format;
         // The root is taken first and the stack only holds the children of an SIBLOCK, so the
         // usual tree of one SLBLOCK allocates nothing for the walk.

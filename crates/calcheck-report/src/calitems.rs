@@ -128,7 +128,7 @@ impl Reporter for ItemsCsvReporter {
                     text(&r.time_zone_struct),
                     r.flagged.to_string(),
                     path_text(&item.file),
-                    item.folder.clone(),
+                    item.folder.to_string(),
                     locator_text(item),
                     text(&item.entry_id),
                 ];

@@ -135,7 +135,7 @@ impl Reporter for ErrCsvReporter {
                 numbers.join(" "),
                 codes.join(" "),
                 path_text(&item.file),
-                item.folder.clone(),
+                item.folder.to_string(),
                 locator_text(item),
             ];
             w.write_record(record.iter().map(|c| neutralize(c)))

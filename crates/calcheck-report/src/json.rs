@@ -189,7 +189,7 @@ impl From<&ItemRef> for ItemV1 {
     fn from(r: &ItemRef) -> Self {
         ItemV1 {
             file: path_text(&r.file),
-            folder: r.folder.clone(),
+            folder: r.folder.to_string(),
             locator: locator_text(r),
             entry_id: r.entry_id.clone(),
             subject: r.subject.clone(),

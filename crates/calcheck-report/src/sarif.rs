@@ -289,8 +289,8 @@ fn item_location(item: &ItemRef, artifacts: &[Artifact], id: Option<usize>) -> L
     let mut logical = Vec::new();
     if !item.folder.is_empty() {
         logical.push(LogicalLocation {
-            name: item.folder.clone(),
-            fully_qualified_name: item.folder.clone(),
+            name: item.folder.to_string(),
+            fully_qualified_name: item.folder.to_string(),
             kind: "namespace".into(),
         });
     }

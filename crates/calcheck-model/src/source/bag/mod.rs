@@ -570,10 +570,10 @@ impl BagSource {
                 Ok(i) => &i.item_ref.folder,
                 Err(u) => &u.item_ref.folder,
             };
-            match folders.iter_mut().find(|f| &f.path == folder) {
+            match folders.iter_mut().find(|f| *f.path == **folder) {
                 Some(f) => f.item_count = f.item_count.saturating_add(1),
                 None => folders.push(FolderInfo {
-                    path: folder.clone(),
+                    path: folder.to_string(),
                     container_class: None,
                     item_count: 1,
                     is_calendar: true,

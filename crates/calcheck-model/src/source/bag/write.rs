@@ -77,7 +77,10 @@ fn properties(bag: &PropertyBag) -> Value {
 pub fn item_to_json(item: &CalendarItem) -> Value {
     let mut m = Map::new();
     if !item.item_ref.folder.is_empty() {
-        m.insert("folder".into(), Value::String(item.item_ref.folder.clone()));
+        m.insert(
+            "folder".into(),
+            Value::String(item.item_ref.folder.to_string()),
+        );
     }
     // Where the item came from, for a person reading the dump; the reader ignores it.
     m.insert(
@@ -142,7 +145,10 @@ pub fn result_to_json(result: &ItemResult) -> Value {
         Err(u) => {
             let mut m = Map::new();
             if !u.item_ref.folder.is_empty() {
-                m.insert("folder".into(), Value::String(u.item_ref.folder.clone()));
+                m.insert(
+                    "folder".into(),
+                    Value::String(u.item_ref.folder.to_string()),
+                );
             }
             m.insert(
                 "source".into(),
