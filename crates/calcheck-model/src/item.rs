@@ -130,18 +130,17 @@ pub fn display_subject_str(raw: &str) -> &str {
 
 /// Bytes as uppercase hex without separators.
 pub fn hex_upper(bytes: &[u8]) -> String {
-    // Every item's entry id goes through here, so each byte's two digits are copied from a table
-    // made at compile time, rather than formatted, pushed as chars (which encodes each one as UTF-8)
-    // or looked up one nibble at a time.
-    let mut out = vec![0u8; bytes.len() * 2];
-    for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
-        pair.copy_from_slice(&HEX_PAIRS[usize::from(b)]);
-    }
+    let mut out = Vec::with_capacity(bytes.len() * 2);
+    push_hex_upper(&mut out, bytes);
     // The digits are ASCII, so this never fails.
     String::from_utf8(out).unwrap_or_default()
 }
 
 /// Appends the uppercase hex digits of `bytes` to `out`, as [`hex_upper`] writes them.
+///
+/// Every item's entry id is written with it, so each byte's two digits are copied from a table
+/// made at compile time, rather than formatted, pushed as chars (which encodes each one as UTF-8)
+/// or looked up one nibble at a time.
 pub(crate) fn push_hex_upper(out: &mut Vec<u8>, bytes: &[u8]) {
     for &b in bytes {
         out.extend_from_slice(&HEX_PAIRS[usize::from(b)]);
